@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './clock.ts';
+export * from './logger.ts';
+export * from './events.ts';
