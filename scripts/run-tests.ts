@@ -18,13 +18,15 @@ function collect(path: string, out: string[]): void {
     return;
   }
   for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.'))
+      continue;
     collect(join(path, entry.name), out);
   }
 }
 
 const files: string[] = [];
-for (const r of roots.length > 0 ? roots : ['packages', 'apps', 'tests']) collect(join(root, r), files);
+for (const r of roots.length > 0 ? roots : ['packages', 'apps', 'tests'])
+  collect(join(root, r), files);
 files.sort();
 
 const result = spawnSync(

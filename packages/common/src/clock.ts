@@ -50,7 +50,12 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const timer: PendingTimer = { at: this.#mono + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
+    const timer: PendingTimer = {
+      at: this.#mono + Math.max(0, ms),
+      seq: this.#seq++,
+      fn,
+      cancelled: false,
+    };
     this.#timers.push(timer);
     return {
       cancel: () => {

@@ -30,6 +30,7 @@ export class TypedEmitter<E extends EventMap> {
       }
     }
     if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new AggregateError(failures, `listeners of ${String(event)} failed`);
+    if (failures.length > 1)
+      throw new AggregateError(failures, `listeners of ${String(event)} failed`);
   }
 }
