@@ -1,1 +1,1 @@
-export {};
+export * from './authz/permissions.ts';
