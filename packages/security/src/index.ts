@@ -1,1 +1,2 @@
-export {};
+// crypto/: tokens, secrets, constant-time comparison
+export * from './crypto/index.ts';
