@@ -1,1 +1,4 @@
+// crypto/: tokens, secrets, constant-time comparison
+export * from './crypto/index.ts';
+// authz/: the permission catalogue
 export * from './authz/permissions.ts';
