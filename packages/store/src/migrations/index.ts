@@ -1,0 +1,5 @@
+import { initialMigration } from './0001-initial.ts';
+import type { Migration } from './migration.ts';
+
+/** Every migration, in order. Append new ones; never edit or reorder released ones. */
+export const migrations: readonly Migration[] = [initialMigration];

@@ -1,0 +1,123 @@
+/**
+ * The Kysely view of the schema (as of the latest migration). Column names
+ * are snake_case as in the database; repositories map rows to the camelCase
+ * port types. Flags select as 0/1 on SQLite and true/false on PostgreSQL.
+ * Epoch-millisecond columns are BIGINT and arrive as numbers on both.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+export type Flag = ColumnType<boolean | number, boolean, boolean>;
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  sip_domain: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  username: string;
+  extension: string;
+  display_name: string;
+  email: string | null;
+  mobile: string | null;
+  state: 'active' | 'disabled';
+  is_super_admin: Flag;
+  password_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  sip_username: string;
+  label: string;
+  ha1_md5: string;
+  ha1_sha256: string;
+  created_at: number;
+  secret_rotated_at: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string;
+  is_admin: Flag;
+  /** JSON text: string[]. */
+  permissions: string;
+  created_at: number;
+}
+
+export interface GroupMembersTable {
+  tenant_id: string;
+  group_id: string;
+  user_id: string;
+}
+
+export interface TenantSettingsTable {
+  tenant_id: string;
+  key: string;
+  /** JSON text. */
+  value: string;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  tenant_id: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  remote_address: string | null;
+  remote_port: number | null;
+  outcome: 'success' | 'failure' | 'denied';
+  /** JSON text: an object. */
+  detail: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  token_hash: string;
+  /** JSON text: string[]. */
+  scopes: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SetupTokensTable {
+  id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  users: UsersTable;
+  devices: DevicesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  tenant_settings: TenantSettingsTable;
+  audit_log: AuditLogTable;
+  api_tokens: ApiTokensTable;
+  setup_tokens: SetupTokensTable;
+  schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,106 @@
+/**
+ * The store: every repository of pbx and security over one database, the
+ * unit of work, migrations, health and shutdown.
+ */
+import type { Clock, Logger } from '@palisade/common';
+import type { PbxRepositories, PbxStore } from '@palisade/pbx';
+import type { SecurityRepositories, SecurityStore } from '@palisade/security';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from './migrations/migration.ts';
+import { migrations } from './migrations/index.ts';
+import { migrate } from './migrations/migrator.ts';
+import type { MigrationReport } from './migrations/migrator.ts';
+import { SqlApiTokenRepository } from './repositories/api-token-repository.ts';
+import { SqlAuditLogRepository } from './repositories/audit-log-repository.ts';
+import { SqlDeviceRepository } from './repositories/device-repository.ts';
+import { SqlGroupRepository } from './repositories/group-repository.ts';
+import type { RepositoryContext } from './repositories/repository-context.ts';
+import { SqlSetupTokenRepository } from './repositories/setup-token-repository.ts';
+import { SqlTenantRepository } from './repositories/tenant-repository.ts';
+import { SqlTenantSettingsRepository } from './repositories/tenant-settings-repository.ts';
+import { SqlUserRepository } from './repositories/user-repository.ts';
+import type { Database } from './schema/database.ts';
+
+export type Repositories = PbxRepositories & SecurityRepositories;
+
+export interface Store extends Repositories, PbxStore, SecurityStore {
+  readonly dialect: SqlDialect;
+  /**
+   * Runs `work` with the repositories bound to one transaction: commit when
+   * it resolves, roll back when it throws. Do not call the store's own
+   * (non-`tx`) repositories inside `work`: on SQLite they wait for the
+   * transaction's connection and would deadlock.
+   */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Applies pending migrations (each in its own transaction). */
+  migrate(): Promise<MigrationReport>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Closes the database; later calls resolve at once. */
+  close(): Promise<void>;
+}
+
+function repositories(ctx: RepositoryContext): Repositories {
+  return {
+    tenants: new SqlTenantRepository(ctx),
+    users: new SqlUserRepository(ctx),
+    devices: new SqlDeviceRepository(ctx),
+    groups: new SqlGroupRepository(ctx),
+    tenantSettings: new SqlTenantSettingsRepository(ctx),
+    apiTokens: new SqlApiTokenRepository(ctx),
+    setupTokens: new SqlSetupTokenRepository(ctx),
+    auditLog: new SqlAuditLogRepository(ctx),
+  };
+}
+
+export class SqlStore implements Store {
+  readonly dialect: SqlDialect;
+  readonly tenants;
+  readonly users;
+  readonly devices;
+  readonly groups;
+  readonly tenantSettings;
+  readonly apiTokens;
+  readonly setupTokens;
+  readonly auditLog;
+  readonly #db: Kysely<Database>;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  #closing: Promise<void> | null = null;
+
+  constructor(db: Kysely<Database>, dialect: SqlDialect, clock: Clock, logger: Logger) {
+    this.#db = db;
+    this.dialect = dialect;
+    this.#clock = clock;
+    this.#logger = logger;
+    const repos = repositories({ db, clock });
+    this.tenants = repos.tenants;
+    this.users = repos.users;
+    this.devices = repos.devices;
+    this.groups = repos.groups;
+    this.tenantSettings = repos.tenantSettings;
+    this.apiTokens = repos.apiTokens;
+    this.setupTokens = repos.setupTokens;
+    this.auditLog = repos.auditLog;
+  }
+
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    return this.#db
+      .transaction()
+      .execute((trx) => work(repositories({ db: trx, clock: this.#clock })));
+  }
+
+  migrate(): Promise<MigrationReport> {
+    return migrate(this.#db, this.dialect, migrations, this.#clock, this.#logger);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#db.destroy();
+    return this.#closing;
+  }
+}
