@@ -1,1 +1,2 @@
 export * from './sdp/index.ts';
+export * from './srtp/index.ts';
