@@ -1,1 +1,2 @@
-export {};
+export * from './sdp/index.ts';
+export * from './srtp/index.ts';
