@@ -110,7 +110,13 @@ export function createSyslogSink(config: SyslogConfig, deps: SyslogSinkDeps): Sy
     close() {
       closing ??= (async () => {
         await Promise.all(targets.map((t) => t.close()));
-        seq?.close();
+        try {
+          seq?.close();
+        } catch (err) {
+          deps.logger.error('syslog: cannot persist the sequence number', {
+            error: err instanceof Error ? err.message : String(err),
+          });
+        }
       })();
       return closing;
     },
