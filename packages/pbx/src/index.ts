@@ -1,2 +1,2 @@
-export {};
 export * from './ports/index.ts';
+export * from './directory/index.ts';

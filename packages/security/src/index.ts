@@ -12,3 +12,9 @@ export * from './authz/permissions.ts';
 
 // ports/: the repositories security owns (implemented by @palisade/store)
 export * from './ports/index.ts';
+
+// authn/: API tokens
+export * from './authn/api-token-service.ts';
+
+// audit/: the audit trail (database + syslog)
+export * from './audit/audit-trail.ts';

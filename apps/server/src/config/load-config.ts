@@ -19,7 +19,10 @@ export interface ConfigProblem {
 export class ConfigError extends PalisadeError {
   readonly problems: readonly ConfigProblem[];
   constructor(problems: readonly ConfigProblem[]) {
-    super('config_invalid', `invalid configuration:\n${problems.map((p) => `  - ${p.key} (${p.source}): ${p.message}`).join('\n')}`);
+    super(
+      'config_invalid',
+      `invalid configuration:\n${problems.map((p) => `  - ${p.key} (${p.source}): ${p.message}`).join('\n')}`,
+    );
     this.problems = problems;
   }
 }
@@ -43,14 +46,22 @@ const MAX_FILE_BYTES = 1_048_576;
 function readFile(path: string, problems: ConfigProblem[]): Record<string, unknown> {
   const size = statSync(path).size;
   if (size > MAX_FILE_BYTES) {
-    problems.push({ key: '(file)', source: path, message: `is ${size} bytes; the limit is ${MAX_FILE_BYTES}` });
+    problems.push({
+      key: '(file)',
+      source: path,
+      message: `is ${size} bytes; the limit is ${MAX_FILE_BYTES}`,
+    });
     return {};
   }
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(path, 'utf8'), { maxAliasCount: 100 });
   } catch (err) {
-    problems.push({ key: '(file)', source: path, message: `is not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+    problems.push({
+      key: '(file)',
+      source: path,
+      message: `is not valid YAML: ${(err as Error).message.split('\n')[0]}`,
+    });
     return {};
   }
   if (doc === null || doc === undefined) return {};
@@ -61,8 +72,26 @@ function readFile(path: string, problems: ConfigProblem[]): Record<string, unkno
   return doc as Record<string, unknown>;
 }
 
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** A hint for a mistyped name: the known name at most two edits away. */
 function closest(word: string, candidates: readonly string[]): string {
-  const near = candidates.find((c) => c.toLowerCase() === word.toLowerCase() || c.startsWith(word.slice(0, 3)));
+  const w = word.toLowerCase();
+  const near = candidates.find((c) => editDistance(w, c.toLowerCase()) <= 2);
   return near ? ` (did you mean ${near}?)` : '';
 }
 
@@ -80,7 +109,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const sections = Object.keys(configSchema);
   for (const [section, body] of Object.entries(fromFile)) {
     if (!(section in configSchema)) {
-      problems.push({ key: section, source: file ?? '', message: `is not a section${closest(section, sections)}` });
+      problems.push({
+        key: section,
+        source: file ?? '',
+        message: `is not a section${closest(section, sections)}`,
+      });
     } else if (body !== null && (typeof body !== 'object' || Array.isArray(body))) {
       problems.push({ key: section, source: file ?? '', message: 'must be a mapping of settings' });
     }
@@ -92,13 +125,19 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     const keys = Object.keys(settings);
     if (typeof fileSection === 'object' && fileSection !== null && !Array.isArray(fileSection)) {
       for (const key of Object.keys(fileSection)) {
-        if (!(key in settings)) problems.push({ key: `${section}.${key}`, source: file ?? '', message: `is not a setting${closest(key, keys)}` });
+        if (!(key in settings))
+          problems.push({
+            key: `${section}.${key}`,
+            source: file ?? '',
+            message: `is not a setting${closest(key, keys)}`,
+          });
       }
     }
     const out: Record<string, unknown> = {};
     for (const [key, setting] of Object.entries(settings)) {
       const candidates: [Source, string, unknown][] = [];
-      if (typeof fileSection === 'object' && fileSection !== null && key in fileSection) candidates.push(['file', file ?? '', fileSection[key]]);
+      if (typeof fileSection === 'object' && fileSection !== null && key in fileSection)
+        candidates.push(['file', file ?? '', fileSection[key]]);
       const name = envName(section, key);
       if (env[name] !== undefined) candidates.push(['env', name, env[name]]);
       const flag = options.flags?.[`${section}.${key}`];
@@ -120,6 +159,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   const typed = config as unknown as PalisadeConfig;
   const cross = crossChecks(typed);
-  if (cross.length > 0) throw new ConfigError(cross.map((p) => ({ ...p, source: 'combined settings' })));
+  if (cross.length > 0)
+    throw new ConfigError(cross.map((p) => ({ ...p, source: 'combined settings' })));
   return { config: typed, file };
 }

@@ -4,8 +4,11 @@ import { envName } from './schema-kit.ts';
 
 function show(value: unknown): string {
   if (value === null || value === '') return '(unset)';
-  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(', ');
-  return String(value);
+  if (Array.isArray(value))
+    return value.length === 0 ? '(none)' : value.map((v) => show(v)).join(', ');
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 export function renderConfigReference(): string {
@@ -20,9 +23,16 @@ export function renderConfigReference(): string {
     '',
   ];
   for (const [section, settings] of Object.entries(configSchema)) {
-    lines.push(`## ${section}`, '', '| setting | environment | type | default | meaning |', '| --- | --- | --- | --- | --- |');
+    lines.push(
+      `## ${section}`,
+      '',
+      '| setting | environment | type | default | meaning |',
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const [key, s] of Object.entries(settings)) {
-      lines.push(`| \`${section}.${key}\` | \`${envName(section, key)}\` | ${s.type} | ${show(s.default)} | ${s.doc} |`);
+      lines.push(
+        `| \`${section}.${key}\` | \`${envName(section, key)}\` | ${s.type} | ${show(s.default)} | ${s.doc} |`,
+      );
     }
     lines.push('');
   }

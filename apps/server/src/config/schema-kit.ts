@@ -17,7 +17,11 @@ export interface Setting<T> {
 
 export class SettingError extends Error {}
 
-export function string(def: string, doc: string, opts: { maxLength?: number; pattern?: RegExp; patternDoc?: string } = {}): Setting<string> {
+export function string(
+  def: string,
+  doc: string,
+  opts: { maxLength?: number; pattern?: RegExp; patternDoc?: string } = {},
+): Setting<string> {
   const maxLength = opts.maxLength ?? 4096;
   return {
     type: 'string',
@@ -26,13 +30,17 @@ export function string(def: string, doc: string, opts: { maxLength?: number; pat
     parse(raw) {
       if (typeof raw !== 'string') throw new SettingError('must be a string');
       if (raw.length > maxLength) throw new SettingError(`must be at most ${maxLength} characters`);
-      if (opts.pattern && !opts.pattern.test(raw)) throw new SettingError(`must be ${opts.patternDoc ?? `like ${String(opts.pattern)}`}`);
+      if (opts.pattern && !opts.pattern.test(raw))
+        throw new SettingError(`must be ${opts.patternDoc ?? `like ${String(opts.pattern)}`}`);
       return raw;
     },
   };
 }
 
-export function optionalString(doc: string, opts: { maxLength?: number } = {}): Setting<string | null> {
+export function optionalString(
+  doc: string,
+  opts: { maxLength?: number } = {},
+): Setting<string | null> {
   const inner = string('', doc, opts);
   return {
     type: 'string (optional)',
@@ -51,8 +59,14 @@ export function integer(def: number, doc: string, min: number, max: number): Set
     default: def,
     doc,
     parse(raw, source) {
-      const value = source === 'file' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw new SettingError('must be a whole number');
+      const value =
+        source === 'file'
+          ? raw
+          : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
+            ? Number(raw)
+            : raw;
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw new SettingError('must be a whole number');
       if (value < min || value > max) throw new SettingError(`must be between ${min} and ${max}`);
       return value;
     },
@@ -77,7 +91,11 @@ export function boolean(def: boolean, doc: string): Setting<boolean> {
   };
 }
 
-export function oneOf<const T extends string>(values: readonly T[], def: T, doc: string): Setting<T> {
+export function oneOf<const T extends string>(
+  values: readonly T[],
+  def: T,
+  doc: string,
+): Setting<T> {
   return {
     type: values.join(' | '),
     default: def,
@@ -92,13 +110,24 @@ export function oneOf<const T extends string>(values: readonly T[], def: T, doc:
 }
 
 /** A list: a YAML sequence in the file, comma-separated in the environment. */
-export function list<T>(item: Setting<T>, def: readonly T[], doc: string, maxItems = 64): Setting<readonly T[]> {
+export function list<T>(
+  item: Setting<T>,
+  def: readonly T[],
+  doc: string,
+  maxItems = 64,
+): Setting<readonly T[]> {
   return {
     type: `list of ${item.type}`,
     default: def,
     doc,
     parse(raw, source) {
-      const items = typeof raw === 'string' && source !== 'file' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : raw;
+      const items =
+        typeof raw === 'string' && source !== 'file'
+          ? raw
+              .split(',')
+              .map((s) => s.trim())
+              .filter((s) => s !== '')
+          : raw;
       if (!Array.isArray(items)) throw new SettingError('must be a list');
       if (items.length > maxItems) throw new SettingError(`must have at most ${maxItems} entries`);
       return items.map((v: unknown, i) => {
@@ -115,7 +144,9 @@ export function list<T>(item: Setting<T>, def: readonly T[], doc: string, maxIte
 export type Section = Readonly<Record<string, Setting<unknown>>>;
 export type Schema = Readonly<Record<string, Section>>;
 export type ConfigOf<S extends Schema> = {
-  readonly [K in keyof S]: { readonly [P in keyof S[K]]: S[K][P] extends Setting<infer T> ? T : never };
+  readonly [K in keyof S]: {
+    readonly [P in keyof S[K]]: S[K][P] extends Setting<infer T> ? T : never;
+  };
 };
 
 /** `http` + `trustedDomains` → `PALISADE_HTTP_TRUSTED_DOMAINS`. */

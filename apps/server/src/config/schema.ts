@@ -5,7 +5,17 @@
  * generated from this file (`palisade config reference`).
  */
 import { isIP } from 'node:net';
-import { integer, list, oneOf, optionalString, port, string, SettingError, type ConfigOf, type Setting } from './schema-kit.ts';
+import {
+  integer,
+  list,
+  oneOf,
+  optionalString,
+  port,
+  string,
+  SettingError,
+  type ConfigOf,
+  type Setting,
+} from './schema-kit.ts';
 
 function ipAddress(doc: string): Setting<string> {
   return {
@@ -13,7 +23,8 @@ function ipAddress(doc: string): Setting<string> {
     default: '',
     doc,
     parse(raw) {
-      if (typeof raw !== 'string' || isIP(raw) === 0) throw new SettingError('must be an IPv4 or IPv6 address');
+      if (typeof raw !== 'string' || isIP(raw) === 0)
+        throw new SettingError('must be an IPv4 or IPv6 address');
       return raw;
     },
   };
@@ -25,52 +36,101 @@ function origin(): Setting<string> {
     default: '',
     doc: 'an origin such as https://pbx.example.com',
     parse(raw) {
-      if (typeof raw !== 'string') throw new SettingError('must be an origin like https://pbx.example.com');
+      if (typeof raw !== 'string')
+        throw new SettingError('must be an origin like https://pbx.example.com');
       let url: URL;
       try {
         url = new URL(raw);
       } catch {
-        throw new SettingError(`"${raw.slice(0, 100)}" is not an origin like https://pbx.example.com`);
+        throw new SettingError(
+          `"${raw.slice(0, 100)}" is not an origin like https://pbx.example.com`,
+        );
       }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SettingError('origins use https:');
-      if (url.origin !== raw.replace(/\/$/, '')) throw new SettingError(`"${raw.slice(0, 100)}" has a path; give the origin only (${url.origin})`);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new SettingError('origins use https:');
+      if (url.origin !== raw.replace(/\/$/, ''))
+        throw new SettingError(
+          `"${raw.slice(0, 100)}" has a path; give the origin only (${url.origin})`,
+        );
       return url.origin;
     },
   };
 }
 
-const hostname = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const hostname =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 export const configSchema = {
   data: {
-    dir: string('./data', 'Data directory: database, certificates, queues, recordings.', { maxLength: 1024 }),
+    dir: string('./data', 'Data directory: database, certificates, queues, recordings.', {
+      maxLength: 1024,
+    }),
   },
   http: {
-    bind: list(ipAddress('listen address'), ['0.0.0.0'], 'Addresses the HTTPS listener binds (web app, API, SIP over WSS at /sip).'),
+    bind: list(
+      ipAddress('listen address'),
+      ['0.0.0.0'],
+      'Addresses the HTTPS listener binds (web app, API, SIP over WSS at /sip).',
+    ),
     port: port(8443, 'HTTPS port.'),
-    publicUrl: optionalString('Public base URL used in links (setup, e-mails), e.g. https://pbx.example.com. Default: https://<host name>:<port>.', { maxLength: 512 }),
-    trustedDomains: list(origin(), [], 'Extra origins trusted for cross-origin requests and WebSocket upgrades (the public URL is always trusted).'),
-    headersTimeoutMs: integer(10_000, 'Slow-client limit: time allowed to send request headers.', 1_000, 120_000),
-    requestTimeoutMs: integer(30_000, 'Slow-client limit: time allowed for a whole request.', 1_000, 600_000),
+    publicUrl: optionalString(
+      'Public base URL used in links (setup, e-mails), e.g. https://pbx.example.com. Default: https://<host name>:<port>.',
+      { maxLength: 512 },
+    ),
+    trustedDomains: list(
+      origin(),
+      [],
+      'Extra origins trusted for cross-origin requests and WebSocket upgrades (the public URL is always trusted).',
+    ),
+    headersTimeoutMs: integer(
+      10_000,
+      'Slow-client limit: time allowed to send request headers.',
+      1_000,
+      120_000,
+    ),
+    requestTimeoutMs: integer(
+      30_000,
+      'Slow-client limit: time allowed for a whole request.',
+      1_000,
+      600_000,
+    ),
     bodyLimitBytes: integer(1_048_576, 'Largest API request body.', 1_024, 104_857_600),
   },
   tls: {
-    certFile: optionalString('PEM certificate chain. Default: a self-signed certificate made at first start in <data>/tls.', { maxLength: 1024 }),
+    certFile: optionalString(
+      'PEM certificate chain. Default: a self-signed certificate made at first start in <data>/tls.',
+      { maxLength: 1024 },
+    ),
     keyFile: optionalString('PEM private key for certFile.', { maxLength: 1024 }),
   },
   database: {
-    url: optionalString('PostgreSQL URL (postgres://user@host/db). Default: SQLite in <data>/palisade.db.', { maxLength: 1024 }),
+    url: optionalString(
+      'PostgreSQL URL (postgres://user@host/db). Default: SQLite in <data>/palisade.db.',
+      { maxLength: 1024 },
+    ),
   },
   sip: {
-    domain: string('', 'SIP domain of the default tenant. Default: this host\'s name.', { maxLength: 253, pattern: /^$|^[A-Za-z0-9.-]+$/, patternDoc: 'a host name' }),
-    bind: list(ipAddress('listen address'), ['0.0.0.0'], 'Addresses the SIP listeners bind (one listener set per address).'),
+    domain: string('', "SIP domain of the default tenant. Default: this host's name.", {
+      maxLength: 253,
+      pattern: /^$|^[A-Za-z0-9.-]+$/,
+      patternDoc: 'a host name',
+    }),
+    bind: list(
+      ipAddress('listen address'),
+      ['0.0.0.0'],
+      'Addresses the SIP listeners bind (one listener set per address).',
+    ),
     udpPort: port(5060, 'SIP over UDP.'),
     tcpPort: port(5060, 'SIP over TCP.'),
     tlsPort: port(5061, 'SIP over TLS (SIPS).'),
     maxMessageBytes: integer(16_384, 'Largest SIP message accepted.', 2_048, 65_535),
   },
   media: {
-    engine: oneOf(['builtin', 'rtpengine'], 'builtin', 'Media engine: the built-in relay or rtpengine over its ng protocol.'),
+    engine: oneOf(
+      ['builtin', 'rtpengine'],
+      'builtin',
+      'Media engine: the built-in relay or rtpengine over its ng protocol.',
+    ),
     rtpPortMin: port(20_000, 'Lowest RTP port.'),
     rtpPortMax: port(29_999, 'Highest RTP port.'),
   },
@@ -88,13 +148,19 @@ export function crossChecks(config: PalisadeConfig): { key: string; message: str
     problems.push({ key: 'media.rtpPortMin', message: 'must be lower than media.rtpPortMax' });
   }
   if ((config.tls.certFile === null) !== (config.tls.keyFile === null)) {
-    problems.push({ key: 'tls.keyFile', message: 'tls.certFile and tls.keyFile go together: set both or neither' });
+    problems.push({
+      key: 'tls.keyFile',
+      message: 'tls.certFile and tls.keyFile go together: set both or neither',
+    });
   }
   if (config.sip.domain !== '' && !hostname.test(config.sip.domain)) {
     problems.push({ key: 'sip.domain', message: 'must be a host name such as pbx.example.com' });
   }
   if (config.database.url !== null && !/^postgres(ql)?:\/\//.test(config.database.url)) {
-    problems.push({ key: 'database.url', message: 'must start with postgres:// (leave it empty for SQLite)' });
+    problems.push({
+      key: 'database.url',
+      message: 'must start with postgres:// (leave it empty for SQLite)',
+    });
   }
   return problems;
 }

@@ -50,7 +50,8 @@ export class HttpsListeners {
     }
     this.#addresses = addresses;
     this.#unsubscribe = certificates.onChange((pair) => {
-      for (const s of this.servers) s.setSecureContext({ ...hardenedTlsOptions(), cert: pair.certPem, key: pair.keyPem });
+      for (const s of this.servers)
+        s.setSecureContext({ ...hardenedTlsOptions(), cert: pair.certPem, key: pair.keyPem });
     });
   }
 

@@ -2,7 +2,17 @@
 import pino from 'pino';
 import type { LogFields, Logger } from '@palisade/common';
 
-const REDACT = ['password', 'secret', 'token', 'authorization', 'cookie', 'key', 'ha1Md5', 'ha1Sha256', 'tokenHash'];
+const REDACT = [
+  'password',
+  'secret',
+  'token',
+  'authorization',
+  'cookie',
+  'key',
+  'ha1Md5',
+  'ha1Sha256',
+  'tokenHash',
+];
 
 function wrap(p: pino.Logger): Logger {
   return {
@@ -14,7 +24,10 @@ function wrap(p: pino.Logger): Logger {
   };
 }
 
-export function createPinoLogger(level: string, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: false })): Logger & { flush(): void } {
+export function createPinoLogger(
+  level: string,
+  destination: pino.DestinationStream = pino.destination({ dest: 1, sync: false }),
+): Logger & { flush(): void } {
   const p = pino(
     {
       level,

@@ -4,7 +4,15 @@
  * Listeners subscribe and call `setSecureContext` with the new pair.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, watchFile, unwatchFile, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  watchFile,
+  unwatchFile,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { PalisadeError, type Logger } from '@palisade/common';
 import { createSelfSignedCertificate, type PemPair } from './self-signed.ts';
@@ -37,7 +45,13 @@ export class CertificateStore {
    * Uses the configured files, or `<dataDir>/tls/server.{crt,key}`, making a
    * self-signed pair there first when they do not exist yet.
    */
-  static async open(opts: { dataDir: string; certFile: string | null; keyFile: string | null; names: readonly string[]; logger: Logger }): Promise<CertificateStore> {
+  static async open(opts: {
+    dataDir: string;
+    certFile: string | null;
+    keyFile: string | null;
+    names: readonly string[];
+    logger: Logger;
+  }): Promise<CertificateStore> {
     let certFile = opts.certFile;
     let keyFile = opts.keyFile;
     if (certFile === null || keyFile === null) {
@@ -53,7 +67,12 @@ export class CertificateStore {
         opts.logger.info('created a self-signed TLS certificate', { certFile, names: opts.names });
       }
     }
-    return new CertificateStore(certFile, keyFile, CertificateStore.#read(certFile, keyFile), opts.logger);
+    return new CertificateStore(
+      certFile,
+      keyFile,
+      CertificateStore.#read(certFile, keyFile),
+      opts.logger,
+    );
   }
 
   static #read(certFile: string, keyFile: string): PemPair {
@@ -63,7 +82,11 @@ export class CertificateStore {
       certPem = readFileSync(certFile, 'utf8');
       keyPem = readFileSync(keyFile, 'utf8');
     } catch (err) {
-      throw new PalisadeError('config_invalid', `cannot read the TLS certificate or key: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+      throw new PalisadeError(
+        'config_invalid',
+        `cannot read the TLS certificate or key: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+        { cause: err },
+      );
     }
     let cert: X509Certificate;
     try {
@@ -71,7 +94,11 @@ export class CertificateStore {
       const key = createPrivateKey(keyPem);
       if (!cert.checkPrivateKey(key)) throw new Error('key does not match');
     } catch (err) {
-      throw new PalisadeError('config_invalid', `the TLS certificate in ${certFile} and key in ${keyFile} are not a valid matching pair`, { cause: err });
+      throw new PalisadeError(
+        'config_invalid',
+        `the TLS certificate in ${certFile} and key in ${keyFile} are not a valid matching pair`,
+        { cause: err },
+      );
     }
     return { certPem, keyPem };
   }
@@ -103,10 +130,13 @@ export class CertificateStore {
     try {
       next = CertificateStore.#read(this.certFile, this.keyFile);
     } catch (err) {
-      this.#logger.error('TLS certificate reload refused; keeping the current one', { reason: (err as Error).message });
+      this.#logger.error('TLS certificate reload refused; keeping the current one', {
+        reason: (err as Error).message,
+      });
       return false;
     }
-    if (next.certPem === this.#current.certPem && next.keyPem === this.#current.keyPem) return false;
+    if (next.certPem === this.#current.certPem && next.keyPem === this.#current.keyPem)
+      return false;
     this.#current = next;
     this.#logger.info('TLS certificate reloaded', { fingerprint256: this.info().fingerprint256 });
     for (const l of this.#listeners) l(next);

@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 
 export type ReadinessCheck = () => Promise<{ name: string; ok: boolean; detail?: string }>;
 
-export function registerHealthRoutes(app: FastifyInstance, checks: readonly ReadinessCheck[]): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  checks: readonly ReadinessCheck[],
+): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const results = await Promise.all(
@@ -16,6 +19,8 @@ export function registerHealthRoutes(app: FastifyInstance, checks: readonly Read
       }),
     );
     const ready = results.every((r) => r.ok);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
+    return reply
+      .status(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not ready', checks: results });
   });
 }

@@ -8,18 +8,26 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { PalisadeError } from '@palisade/common';
+import type { Actor } from '@palisade/pbx';
 import { permits, type Permission } from '@palisade/security';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Who is calling. API tokens for now; web sessions join with the identity work. */
+/**
+ * Who is calling: an API token, or nobody on the few routes declared public
+ * (first-run setup). Web sessions join with the identity work.
+ */
 export interface Principal {
-  readonly kind: 'token';
+  readonly kind: 'token' | 'anonymous';
   readonly id: string;
   readonly tenantId: string;
   readonly permissions: ReadonlySet<string>;
   /** For audit entries: `token:<id>`. */
   readonly actor: string;
+  /** May act on every tenant (holds a tenants permission), not only its own. */
+  readonly installationWide: boolean;
+  /** Holds the super-admin's own powers (admin groups), within its permissions. */
+  readonly isSuperAdmin: boolean;
 }
 
 export interface RequestContext<B, P, Q> {
@@ -27,6 +35,8 @@ export interface RequestContext<B, P, Q> {
   readonly params: P;
   readonly query: Q;
   readonly principal: Principal;
+  /** The principal as the directory services see it, with the request's source. */
+  readonly actor: Actor;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly reply: FastifyReply;
@@ -34,31 +44,56 @@ export interface RequestContext<B, P, Q> {
 
 type Maybe<S> = S extends TSchema ? Static<S> : undefined;
 
-export interface RouteSpec<Body extends TSchema | undefined = TSchema | undefined, Params extends TSchema | undefined = TSchema | undefined, Query extends TSchema | undefined = TSchema | undefined> {
+export interface RouteSpec<
+  Body extends TSchema | undefined = TSchema | undefined,
+  Params extends TSchema | undefined = TSchema | undefined,
+  Query extends TSchema | undefined = TSchema | undefined,
+> {
   readonly method: HttpMethod;
   readonly url: string;
   readonly summary: string;
   readonly tag: string;
-  readonly permission: Permission;
+  /** `public` only for routes that authenticate by other means (a setup token in the body). */
+  readonly permission: Permission | 'public';
   readonly body?: Body;
   readonly params?: Params;
   readonly query?: Query;
   /** Status → schema of the success body; errors share ApiErrorBody. */
   readonly response: Readonly<Record<number, TSchema>>;
-  readonly handler: (ctx: RequestContext<Maybe<Body>, Maybe<Params>, Maybe<Query>>) => Promise<unknown>;
+  readonly handler: (
+    ctx: RequestContext<Maybe<Body>, Maybe<Params>, Maybe<Query>>,
+  ) => Promise<unknown>;
 }
 
 /** Declares a route with its types inferred from its schemas. */
-export function route<B extends TSchema | undefined = undefined, P extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined>(spec: RouteSpec<B, P, Q>): RouteSpec {
-  return spec as unknown as RouteSpec;
+export function route<
+  B extends TSchema | undefined = undefined,
+  P extends TSchema | undefined = undefined,
+  Q extends TSchema | undefined = undefined,
+>(spec: RouteSpec<B, P, Q>): RouteSpec {
+  return spec;
 }
+
+export const ANONYMOUS: Principal = {
+  kind: 'anonymous',
+  id: 'anonymous',
+  tenantId: '',
+  permissions: new Set(),
+  actor: 'anonymous',
+  installationWide: false,
+  isSuperAdmin: false,
+};
 
 export type Authenticate = (request: FastifyRequest) => Promise<Principal | null>;
 
 const STATE_CHANGING = new Set<HttpMethod>(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const isStateChanging = (method: HttpMethod): boolean => STATE_CHANGING.has(method);
 
-export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[], authenticate: Authenticate): void {
+export function registerRoutes(
+  app: FastifyInstance,
+  routes: readonly RouteSpec[],
+  authenticate: Authenticate,
+): void {
   for (const spec of routes) {
     app.route({
       method: spec.method,
@@ -71,9 +106,9 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
       },
       // Authentication before validation: an anonymous caller learns nothing about the schema.
       onRequest: async (request) => {
-        const principal = await authenticate(request);
+        const principal = spec.permission === 'public' ? ANONYMOUS : await authenticate(request);
         if (!principal) throw new PalisadeError('unauthenticated', 'authentication required');
-        if (!permits(principal.permissions, spec.permission)) {
+        if (spec.permission !== 'public' && !permits(principal.permissions, spec.permission)) {
           throw new PalisadeError('forbidden', `this needs the permission ${spec.permission}`);
         }
         (request as FastifyRequest & { principal?: Principal }).principal = principal;
@@ -81,13 +116,22 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
       handler: async (request, reply) => {
         const principal = (request as FastifyRequest & { principal?: Principal }).principal;
         if (!principal) throw new PalisadeError('unauthenticated', 'authentication required');
+        const remoteAddress = request.socket.remoteAddress ?? '';
+        const remotePort = request.socket.remotePort ?? 0;
         const result = await spec.handler({
-          body: request.body as never,
-          params: request.params as never,
-          query: request.query as never,
+          body: request.body,
+          params: request.params,
+          query: request.query,
           principal,
-          remoteAddress: request.socket.remoteAddress ?? '',
-          remotePort: request.socket.remotePort ?? 0,
+          actor: {
+            id: principal.actor,
+            tenantId: principal.installationWide ? null : principal.tenantId,
+            isSuperAdmin: principal.isSuperAdmin,
+            remoteAddress,
+            remotePort,
+          },
+          remoteAddress,
+          remotePort,
           reply,
         });
         if (reply.sent) return reply;

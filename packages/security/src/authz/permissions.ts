@@ -47,7 +47,10 @@ export type UserPermission = (typeof USER_PERMISSIONS)[number];
 
 export type Permission = AdminPermission | UserPermission;
 
-export const ADMIN_PERMISSIONS: readonly AdminPermission[] = CONSOLE_AREAS.flatMap((a) => [`${a}:view` as const, `${a}:change` as const]);
+export const ADMIN_PERMISSIONS: readonly AdminPermission[] = CONSOLE_AREAS.flatMap((a) => [
+  `${a}:view` as const,
+  `${a}:change` as const,
+]);
 export const ALL_PERMISSIONS: readonly Permission[] = [...ADMIN_PERMISSIONS, ...USER_PERMISSIONS];
 
 const known = new Set<string>(ALL_PERMISSIONS);
@@ -56,7 +59,9 @@ export function isPermission(value: string): value is Permission {
 }
 
 /** Permissions of the default "Users" group: internal, national and emergency calls and the collaboration tools. */
-export const DEFAULT_USER_PERMISSIONS: readonly UserPermission[] = USER_PERMISSIONS.filter((p) => p !== 'call:international' && p !== 'api');
+export const DEFAULT_USER_PERMISSIONS: readonly UserPermission[] = USER_PERMISSIONS.filter(
+  (p) => p !== 'call:international' && p !== 'api',
+);
 
 /** Whether a holder of `granted` may do what `needed` names; `change` implies `view`. */
 export function permits(granted: ReadonlySet<string>, needed: Permission): boolean {

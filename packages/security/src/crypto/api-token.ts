@@ -25,7 +25,7 @@ export const API_TOKEN_LENGTH =
 
 const TOKEN_PATTERN = /^pal_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
-export interface ApiToken {
+export interface GeneratedApiToken {
   /** The whole token: shown to its owner once, never stored. */
   readonly token: string;
   /** Public identifier, safe to show and log. */
@@ -39,7 +39,7 @@ export interface ParsedApiToken {
   readonly secret: string;
 }
 
-export function generateApiToken(): ApiToken {
+export function generateApiToken(): GeneratedApiToken {
   const id = randomString(API_TOKEN_ID_LENGTH, ALPHANUMERIC);
   const secret = randomBytes(32).toString('base64url');
   const token = `${API_TOKEN_PREFIX}${id}_${secret}`;

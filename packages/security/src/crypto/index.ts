@@ -9,6 +9,6 @@ export {
   verifyApiToken,
   API_TOKEN_PREFIX,
   API_TOKEN_LENGTH,
-  type ApiToken,
+  type GeneratedApiToken,
   type ParsedApiToken,
 } from './api-token.ts';

@@ -1,0 +1,137 @@
+/**
+ * The composition root: builds every part from the validated configuration,
+ * starts them in order, and stops them in reverse order.
+ *
+ *   start: data dir → storage (migrate) → certificates → HTTPS → first-run link
+ *   stop:  stop accepting → drain requests → close storage → flush logs
+ */
+import { hostname } from 'node:os';
+import Fastify from 'fastify';
+import type { Logger, SecurityEventSink } from '@palisade/common';
+import { registerApi } from '@palisade/api';
+import type { PalisadeConfig } from './config/schema.ts';
+import { prepareDataDir } from './data-dir.ts';
+import { openDomain, type Domain } from './domain.ts';
+import { HttpsListeners } from './http/https-listeners.ts';
+import { registerSetupPage } from './http/setup-page.ts';
+import { CertificateStore } from './tls/certificate-store.ts';
+import { VERSION } from './version.ts';
+
+export interface PalisadeServer {
+  readonly domain: Domain;
+  readonly httpsPort: number;
+  readonly baseUrl: string;
+  readonly certificates: CertificateStore;
+  /** Graceful: idempotent; resolves when everything is closed. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly config: PalisadeConfig;
+  readonly logger: Logger;
+  readonly events: SecurityEventSink;
+  /** Where the first-run setup link is shown besides the log (the console). */
+  readonly announce?: (line: string) => void;
+}
+
+export function publicBaseUrl(config: PalisadeConfig, port: number): string {
+  return config.http.publicUrl ?? `https://${hostname()}:${port}`;
+}
+
+export async function startPalisade({
+  config,
+  logger,
+  events,
+  announce = (l) => process.stdout.write(`${l}\n`),
+}: StartOptions): Promise<PalisadeServer> {
+  const dataDir = prepareDataDir(config.data.dir);
+  const domain = await openDomain(config, dataDir, logger, events);
+  let listeners: HttpsListeners | null = null;
+  let certificates: CertificateStore | null = null;
+  let ready = false;
+  try {
+    certificates = await CertificateStore.open({
+      dataDir,
+      certFile: config.tls.certFile,
+      keyFile: config.tls.keyFile,
+      names: [hostname(), domain.defaultTenant.sipDomain],
+      logger,
+    });
+    certificates.watch();
+    const https = new HttpsListeners(certificates, config.http.bind, {
+      headersTimeoutMs: config.http.headersTimeoutMs,
+      requestTimeoutMs: config.http.requestTimeoutMs,
+    });
+    listeners = https;
+    const app = Fastify({
+      serverFactory: (handler) => {
+        https.setHandler(handler);
+        return https.servers[0]!;
+      },
+      bodyLimit: config.http.bodyLimitBytes,
+      logger: false,
+      trustProxy: false,
+      return503OnClosing: true,
+      ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    });
+    const store = domain.store;
+    registerApi(app, {
+      services: { ...domain, auditLog: store.auditLog, defaultTenantId: domain.defaultTenant.id },
+      logger,
+      version: VERSION,
+      readiness: [
+        async () => {
+          await store.ping();
+          return { name: 'storage', ok: true };
+        },
+        async () => ({ name: 'https', ok: ready }),
+      ],
+    });
+    registerSetupPage(app, domain);
+    await app.ready();
+    const bound = await https.listen(config.http.port);
+    const port = bound[0]?.port ?? config.http.port;
+    const baseUrl = publicBaseUrl(config, port);
+    ready = true;
+    logger.info('palisade started', {
+      version: VERSION,
+      https: bound.map((b) => `${b.address}:${b.port}`),
+      dataDir,
+      database: store.dialect,
+    });
+
+    if (await domain.setup.needed()) {
+      const link = await domain.setup.createLink(baseUrl, 'system');
+      logger.info(
+        'no super-admin yet: first-run setup link issued (valid 1 hour, single use; printed on the console)',
+      );
+      announce(
+        `\nNo administrator exists yet. Open this single-use link within 1 hour to create the super-admin:\n\n  ${link.url}\n\n(\`palisade admin setup\` prints a new one.)\n`,
+      );
+    }
+
+    let stopping: Promise<void> | null = null;
+    const certs = certificates;
+    return {
+      domain,
+      httpsPort: port,
+      baseUrl,
+      certificates: certs,
+      stop: () =>
+        (stopping ??= (async () => {
+          ready = false;
+          logger.info('palisade stopping');
+          await https.close();
+          await app.close();
+          certs.close();
+          await domain.close();
+          logger.info('palisade stopped');
+        })()),
+    };
+  } catch (err) {
+    await listeners?.close(0);
+    certificates?.close();
+    await domain.close();
+    throw err;
+  }
+}
