@@ -6,3 +6,6 @@ export * from './authn/digest/index.ts';
 
 // authn/password/: argon2id hashing, legacy SHA-512-crypt verification, upgrade on login
 export * from './authn/password/index.ts';
+
+// authn/password-policy/: presets (standards, vendor-compat), checks with plain-word reasons
+export * from './authn/password-policy/index.ts';
