@@ -9,3 +9,6 @@ export * from './authn/password/index.ts';
 
 // authn/password-policy/: presets (standards, vendor-compat), checks with plain-word reasons
 export * from './authn/password-policy/index.ts';
+
+// mfa/totp/: RFC 6238 TOTP with replay protection, secrets, otpauth URIs
+export * from './mfa/totp/index.ts';
