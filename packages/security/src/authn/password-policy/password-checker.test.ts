@@ -33,6 +33,7 @@ test('length counts code points of the NFKC form, not UTF-16 units', async () =>
 
 test('too long is refused on its own', async () => {
   assert.deepEqual(await codes('x'.repeat(129)), ['too-long']);
+  assert.deepEqual(await codes('x'.repeat(10_000_000)), ['too-long']);
   assert.deepEqual(await codes('lantern pickle orbit mango '.repeat(4).slice(0, 128)), []);
 });
 

@@ -111,6 +111,14 @@ export async function checkPassword(
   policy: PasswordPolicy,
   context: PasswordContext = {},
 ): Promise<PasswordProblem[]> {
+  const tooLong: PasswordProblem = {
+    code: 'too-long',
+    message: `Use at most ${policy.maxLength} characters.`,
+  };
+  // Cheap bound before any work on huge input: composition shrinks at most a
+  // few UTF-16 units into one code point (3 for Hangul jamo or a letter with
+  // two marks), so 8 units per allowed character is safely too long.
+  if (typeof password !== 'string' || password.length > policy.maxLength * 8) return [tooLong];
   const problems: PasswordProblem[] = [];
   const normalised = password.normalize('NFKC');
   const chars = [...normalised];
@@ -124,7 +132,7 @@ export async function checkPassword(
     problems.push({ code: 'too-short', message: `Use at least ${min} characters.` });
   if (chars.length > policy.maxLength) {
     // Nothing else is worth checking on something we will not accept anyway.
-    return [{ code: 'too-long', message: `Use at most ${policy.maxLength} characters.` }];
+    return [tooLong];
   }
   if (policy.requireUppercase && !/\p{Lu}/u.test(normalised))
     problems.push({ code: 'needs-uppercase', message: 'Include an upper-case letter.' });
