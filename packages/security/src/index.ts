@@ -7,6 +7,12 @@ export * from './authn/digest/index.ts';
 // authn/password/: argon2id hashing, legacy SHA-512-crypt verification, upgrade on login
 export * from './authn/password/index.ts';
 
+// authn/password-policy/: presets (standards, vendor-compat), checks with plain-word reasons
+export * from './authn/password-policy/index.ts';
+
+// mfa/totp/: RFC 6238 TOTP with replay protection, secrets, otpauth URIs
+export * from './mfa/totp/index.ts';
+
 // authz/: the permission catalogue
 export * from './authz/permissions.ts';
 

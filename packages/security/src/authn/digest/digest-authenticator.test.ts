@@ -338,3 +338,21 @@ test('a stored HA1 of the wrong shape is a bug, not a failed login', () => {
     TypeError,
   );
 });
+
+test('under memory pressure an untracked old nonce is answered as stale, never accepted twice', () => {
+  const { auth, clock } = make({ maxTrackedNonces: 1 });
+  const first = auth.challenges(REALM)[0]!;
+  const second = auth.challenges(REALM)[0]!;
+  assert.equal(verify(auth, answer(first)).ok, true);
+  assert.equal(verify(auth, answer(second)).ok, true); // evicts the first
+  assert.deepEqual(verify(auth, answer(first, { nc: '00000002' })), {
+    ok: false,
+    reason: 'stale',
+    stale: true,
+  });
+  assert.deepEqual(verify(auth, answer(first)), { ok: false, reason: 'stale', stale: true });
+  // Nonces issued after the eviction are welcome.
+  clock.advance(1000);
+  const third = auth.challenges(REALM)[0]!;
+  assert.equal(verify(auth, answer(third)).ok, true);
+});
