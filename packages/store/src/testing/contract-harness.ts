@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FakeClock } from '@palisade/common';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from '../open-store.ts';
 import type { StoreConfig } from '../open-store.ts';
@@ -25,7 +26,9 @@ export interface ContractContext {
   readonly dialect: SqlDialect;
   readonly config: StoreConfig;
   /** Another store on the same database (closed at the end of the test). */
-  openAnother(): Promise<Store>;
+  readonly openAnother: () => Promise<Store>;
+  /** Another empty, unmigrated database of the same dialect (dropped at the end of the test). */
+  readonly freshDatabase: () => Promise<StoreConfig>;
 }
 
 interface Database {
@@ -102,20 +105,6 @@ const DIALECTS: readonly {
   { name: 'postgres', skip: pgSkipReason, fresh: freshPostgres },
 ];
 
-/** A fresh database of the dialect for a test that manages stores itself. */
-export async function withFreshDatabase<T>(
-  dialect: SqlDialect,
-  fn: (config: StoreConfig) => Promise<T>,
-): Promise<T> {
-  const d = DIALECTS.find((x) => x.name === dialect)!;
-  const database = await d.fresh();
-  try {
-    return await fn(database.config);
-  } finally {
-    await database.dispose();
-  }
-}
-
 export type ContractTest = (name: string, fn: (ctx: ContractContext) => Promise<void>) => void;
 
 /** Declares `cases` once per dialect; each case gets a fresh migrated store. */
@@ -127,6 +116,12 @@ export function contract(title: string, cases: (it: ContractTest) => void): void
           const database = await d.fresh();
           const clock = new FakeClock();
           const opened: Store[] = [];
+          const extra: Database[] = [];
+          const freshDatabase = async () => {
+            const more = await d.fresh();
+            extra.push(more);
+            return more.config;
+          };
           try {
             const open = async () => {
               const s = await openStore(database.config, undefined, clock);
@@ -135,13 +130,43 @@ export function contract(title: string, cases: (it: ContractTest) => void): void
             };
             const store = await open();
             await store.migrate();
-            await fn({ store, clock, dialect: d.name, config: database.config, openAnother: open });
+            await fn({
+              store,
+              clock,
+              dialect: d.name,
+              config: database.config,
+              openAnother: open,
+              freshDatabase,
+            });
           } finally {
             for (const s of opened) await s.close();
-            await database.dispose();
+            for (const more of [database, ...extra]) await more.dispose();
           }
         });
       });
     });
+  }
+}
+
+/**
+ * Runs SQL on the test database outside the store, as an operator with a
+ * database shell would: for tests that the database itself enforces a rule.
+ */
+export async function executeRaw(config: StoreConfig, text: string): Promise<void> {
+  if (config.kind === 'sqlite') {
+    const db = new BetterSqlite3(config.path);
+    try {
+      db.exec(text);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: config.url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
   }
 }
