@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { palisadeError } from '../testing/assertions.ts';
-import { contract } from '../testing/contract-harness.ts';
+import { contract, executeRaw } from '../testing/contract-harness.ts';
 import { makeDevice, makeTenant, makeUser, md5Hex, sha256Hex } from '../testing/fixtures.ts';
 
 contract('devices', (it) => {
@@ -115,5 +115,34 @@ contract('devices', (it) => {
     );
     assert.equal(await store.devices.delete(a.id), true);
     assert.equal(await store.devices.delete(a.id), false);
+  });
+
+  it('the REGISTER lookup is served by unique indexes', async ({ config, dialect }) => {
+    // Unique indexes as column lists in index order, per table.
+    const uniqueIndexes = async (table: string): Promise<string[]> => {
+      if (dialect === 'sqlite') {
+        const list = await executeRaw(config, `pragma index_list('${table}')`);
+        const out: string[] = [];
+        for (const index of list.filter((i) => i['unique'] === 1)) {
+          const cols = await executeRaw(config, `pragma index_info('${String(index['name'])}')`);
+          out.push(cols.map((c) => String(c['name'])).join(','));
+        }
+        return out;
+      }
+      const rows = await executeRaw(
+        config,
+        `select string_agg(a.attname, ',' order by k.ord) as cols
+           from pg_index i
+           join pg_class t on t.oid = i.indrelid
+           cross join lateral unnest(i.indkey) with ordinality as k(attnum, ord)
+           join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
+          where t.relname = '${table}' and i.indisunique
+            and t.relnamespace = current_schema()::regnamespace
+          group by i.indexrelid`,
+      );
+      return rows.map((r) => String(r['cols']));
+    };
+    assert.ok((await uniqueIndexes('tenants')).includes('sip_domain'));
+    assert.ok((await uniqueIndexes('devices')).includes('tenant_id,sip_username'));
   });
 });

@@ -154,22 +154,28 @@ export function contract(title: string, cases: (it: ContractTest) => void): void
 
 /**
  * Runs SQL on the test database outside the store, as an operator with a
- * database shell would: for tests that the database itself enforces a rule.
+ * database shell would: for tests that the database itself enforces a rule
+ * or has an index. Returns the rows of a query.
  */
-export async function executeRaw(config: StoreConfig, text: string): Promise<void> {
+export async function executeRaw(
+  config: StoreConfig,
+  text: string,
+): Promise<Record<string, unknown>[]> {
   if (config.kind === 'sqlite') {
     const db = new BetterSqlite3(config.path);
     try {
-      db.exec(text);
+      const stmt = db.prepare(text);
+      if (stmt.reader) return stmt.all() as Record<string, unknown>[];
+      stmt.run();
+      return [];
     } finally {
       db.close();
     }
-    return;
   }
   const client = new pg.Client({ connectionString: config.url });
   await client.connect();
   try {
-    await client.query(text);
+    return (await client.query<Record<string, unknown>>(text)).rows;
   } finally {
     await client.end();
   }
