@@ -3,6 +3,7 @@ import type { Clock, Logger } from '@palisade/common';
 import { Kysely } from 'kysely';
 import { createPostgresDialect, createPostgresPool } from './dialect/postgres-dialect.ts';
 import { createSqliteDialect, openSqliteDatabase } from './dialect/sqlite-dialect.ts';
+import type { SqlDialect } from './migrations/migration.ts';
 import type { Database } from './schema/database.ts';
 import { SqlStore } from './store.ts';
 import type { Store } from './store.ts';
@@ -16,17 +17,13 @@ export type StoreConfig =
       readonly poolSize?: number;
     };
 
-/**
- * Opens the database and checks it answers. Does not migrate: the caller
- * (server start, `palisade db migrate`) calls `migrate()`.
- */
-export async function openStore(
-  config: StoreConfig,
-  logger: Logger = nullLogger,
-  clock: Clock = systemClock,
-): Promise<Store> {
-  const log = logger.child({ component: 'store', dialect: config.kind });
-  let store: Store;
+export interface OpenedDatabase {
+  readonly db: Kysely<Database>;
+  readonly dialect: SqlDialect;
+}
+
+/** The Kysely instance for `config`, without checking that the database answers. */
+export function openDatabase(config: StoreConfig, logger: Logger): OpenedDatabase {
   switch (config.kind) {
     case 'sqlite': {
       let raw;
@@ -38,26 +35,41 @@ export async function openStore(
           cause: err,
         });
       }
-      const db = new Kysely<Database>({ dialect: createSqliteDialect(raw) });
-      store = new SqlStore(db, 'sqlite', clock, log);
-      break;
+      return { db: new Kysely<Database>({ dialect: createSqliteDialect(raw) }), dialect: 'sqlite' };
     }
     case 'postgres': {
       const pool = createPostgresPool(
         { url: config.url, ...(config.poolSize !== undefined && { poolSize: config.poolSize }) },
-        log,
+        logger,
       );
-      const db = new Kysely<Database>({ dialect: createPostgresDialect(pool) });
-      store = new SqlStore(db, 'postgres', clock, log);
-      try {
-        await store.ping();
-      } catch (err) {
-        await store.close();
-        // The URL may hold a password: never repeat it.
-        throw new PalisadeError('storage_failed', 'cannot connect to PostgreSQL', { cause: err });
-      }
-      break;
+      return {
+        db: new Kysely<Database>({ dialect: createPostgresDialect(pool) }),
+        dialect: 'postgres',
+      };
     }
+  }
+}
+
+/**
+ * Opens the database and checks it answers. Does not migrate: the caller
+ * (server start, `palisade db migrate`) calls `migrate()`.
+ */
+export async function openStore(
+  config: StoreConfig,
+  logger: Logger = nullLogger,
+  clock: Clock = systemClock,
+): Promise<Store> {
+  const log = logger.child({ component: 'store', dialect: config.kind });
+  const { db, dialect } = openDatabase(config, log);
+  const store = new SqlStore(db, dialect, clock, log);
+  try {
+    await store.ping();
+  } catch (err) {
+    await store.close();
+    // The URL may hold a password: never repeat it.
+    throw new PalisadeError('storage_failed', `cannot reach the ${dialect} database`, {
+      cause: err,
+    });
   }
   log.info('storage opened');
   return store;

@@ -30,7 +30,8 @@ export interface Store extends Repositories, PbxStore, SecurityStore {
    * Runs `work` with the repositories bound to one transaction: commit when
    * it resolves, roll back when it throws. Do not call the store's own
    * (non-`tx`) repositories inside `work`: on SQLite they wait for the
-   * transaction's connection and would deadlock.
+   * transaction's connection and would deadlock. On SQLite, open one store
+   * per database file per process (other processes may open their own).
    */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Applies pending migrations (each in its own transaction). */
@@ -56,14 +57,14 @@ function repositories(ctx: RepositoryContext): Repositories {
 
 export class SqlStore implements Store {
   readonly dialect: SqlDialect;
-  readonly tenants;
-  readonly users;
-  readonly devices;
-  readonly groups;
-  readonly tenantSettings;
-  readonly apiTokens;
-  readonly setupTokens;
-  readonly auditLog;
+  readonly tenants: Repositories['tenants'];
+  readonly users: Repositories['users'];
+  readonly devices: Repositories['devices'];
+  readonly groups: Repositories['groups'];
+  readonly tenantSettings: Repositories['tenantSettings'];
+  readonly apiTokens: Repositories['apiTokens'];
+  readonly setupTokens: Repositories['setupTokens'];
+  readonly auditLog: Repositories['auditLog'];
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;

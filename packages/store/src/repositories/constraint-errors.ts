@@ -11,7 +11,7 @@ const UNIQUE: readonly (readonly [string, string, string])[] = [
   ['tenants_sip_domain_key', 'tenants.sip_domain', 'sipDomain'],
   ['users_tenant_username_key', 'users.tenant_id, users.username', 'username'],
   ['users_tenant_extension_key', 'users.tenant_id, users.extension', 'extension'],
-  ['users_one_super_admin', "index 'users_one_super_admin'", 'isSuperAdmin'],
+  ['users_one_super_admin', 'users.is_super_admin', 'isSuperAdmin'],
   ['devices_tenant_sip_username_key', 'devices.tenant_id, devices.sip_username', 'sipUsername'],
   ['groups_tenant_name_key', 'groups.tenant_id, groups.name', 'name'],
   ['api_tokens_token_hash_key', 'api_tokens.token_hash', 'tokenHash'],

@@ -31,8 +31,3 @@ export function parseStringArray(text: string): string[] {
     throw new Error('stored value is not an array of strings');
   return value;
 }
-
-/** Rows affected by an UPDATE or DELETE, as a number on both dialects. */
-export function affected(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }): number {
-  return Number(result.numUpdatedRows ?? result.numDeletedRows ?? 0n);
-}

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
-import { isPalisadeError } from '@palisade/common';
+import { palisadeError } from '../testing/assertions.ts';
 import { contract } from '../testing/contract-harness.ts';
-
-function conflictOn(field: string) {
-  return (err: unknown) => isPalisadeError(err, 'conflict') && err.details?.['field'] === field;
-}
 
 contract('tenants', (it) => {
   it('creates, finds (domain case-insensitively), lists, updates and deletes', async ({
@@ -41,20 +37,20 @@ contract('tenants', (it) => {
     const a = await store.tenants.create({ name: 'acme', sipDomain: 'acme.example' });
     await assert.rejects(
       store.tenants.create({ name: 'acme', sipDomain: 'other.example' }),
-      conflictOn('name'),
+      palisadeError('conflict', 'name'),
     );
     await assert.rejects(
       store.tenants.create({ name: 'other', sipDomain: 'ACME.example' }),
-      conflictOn('sipDomain'),
+      palisadeError('conflict', 'sipDomain'),
     );
     const b = await store.tenants.create({ name: 'beta', sipDomain: 'beta.example' });
     await assert.rejects(
       store.tenants.update(b.id, { sipDomain: a.sipDomain }),
-      conflictOn('sipDomain'),
+      palisadeError('conflict', 'sipDomain'),
     );
     await assert.rejects(
       store.tenants.update('00000000-0000-0000-0000-000000000000', { name: 'x' }),
-      (err: unknown) => isPalisadeError(err, 'not_found'),
+      palisadeError('not_found'),
     );
   });
 
@@ -70,11 +66,11 @@ contract('tenants', (it) => {
   it('refuses values the schema does not allow, changing nothing', async ({ store }) => {
     await assert.rejects(
       store.tenants.create({ name: '', sipDomain: 'x.example' }),
-      (err: unknown) => isPalisadeError(err, 'validation_failed'),
+      palisadeError('validation_failed'),
     );
     await assert.rejects(
       store.tenants.create({ name: 'x'.repeat(101), sipDomain: 'x.example' }),
-      (err: unknown) => isPalisadeError(err, 'validation_failed'),
+      palisadeError('validation_failed'),
     );
     assert.deepEqual(await store.tenants.list(), []);
   });
