@@ -24,12 +24,10 @@ export function registerErrorHandler(app: FastifyInstance, logger: Logger): void
     }
     if (err.validation) {
       const where = err.validationContext ?? 'request';
-      return reply
-        .status(400)
-        .send({
-          error: 'validation_failed',
-          message: `${where}${err.message.replace(/^(body|params|querystring)/, '')}`,
-        } satisfies ApiErrorBody);
+      return reply.status(400).send({
+        error: 'validation_failed',
+        message: `${where}${err.message.replace(/^(body|params|querystring)/, '')}`,
+      } satisfies ApiErrorBody);
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -55,11 +53,9 @@ export function registerErrorHandler(app: FastifyInstance, logger: Logger): void
       .send({ error: 'internal', message: 'internal error' } satisfies ApiErrorBody);
   });
   app.setNotFoundHandler((request, reply) => {
-    return reply
-      .status(404)
-      .send({
-        error: 'not_found',
-        message: `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200) ?? ''}`,
-      } satisfies ApiErrorBody);
+    return reply.status(404).send({
+      error: 'not_found',
+      message: `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200) ?? ''}`,
+    } satisfies ApiErrorBody);
   });
 }

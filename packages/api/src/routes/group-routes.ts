@@ -50,14 +50,12 @@ export function groupRoutes(s: ApiServices): RouteSpec[] {
       body: NewGroup,
       response: { 201: GroupBody },
       handler: async ({ actor, principal, body, reply }) =>
-        reply
-          .status(201)
-          .send(
-            await s.groups.create(actor, {
-              ...body,
-              tenantId: body.tenantId ?? principal.tenantId,
-            }),
-          ),
+        reply.status(201).send(
+          await s.groups.create(actor, {
+            ...body,
+            tenantId: body.tenantId ?? principal.tenantId,
+          }),
+        ),
     }),
     route({
       method: 'GET',

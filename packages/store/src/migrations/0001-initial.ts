@@ -195,7 +195,7 @@ async function createAuditLog(db: Kysely<unknown>, dialect: SqlDialect): Promise
       c
         .notNull()
         .check(
-          sql`${lengthBetween('action', 1, 128)} and ${onlyChars(dialect, 'action', 'a-z0-9_.')}`,
+          sql`${lengthBetween('action', 1, 128)} and ${onlyChars(dialect, 'action', 'a-z0-9_.-')}`,
         ),
     )
     .addColumn('target', 'varchar(256)', (c) => c.check(lengthBetween('target', 0, 256)))

@@ -1,0 +1,10 @@
+export {
+  startPalisade,
+  publicBaseUrl,
+  type PalisadeServer,
+  type StartOptions,
+} from './palisade-server.ts';
+export { loadConfig, ConfigError, type LoadedConfig } from './config/load-config.ts';
+export type { PalisadeConfig } from './config/schema.ts';
+export { loggingEventSink } from './security-events.ts';
+export { hardenedTlsOptions, TLS12_AEAD_CIPHERS } from './tls/hardened-tls.ts';

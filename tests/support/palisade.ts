@@ -1,0 +1,52 @@
+/** Starts a real Palisade in-process on loopback with a fresh data directory, for end-to-end tests. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nullLogger, type SecurityEvent } from '@palisade/common';
+import { loadConfig, startPalisade, type PalisadeServer } from '@palisade/server';
+import { httpsClient, type HttpClient } from './https-client.ts';
+
+export interface TestPalisade {
+  readonly server: PalisadeServer;
+  readonly client: HttpClient;
+  readonly dataDir: string;
+  readonly ca: string;
+  readonly announced: string[];
+  readonly events: SecurityEvent[];
+  stop(): Promise<void>;
+}
+
+export async function startTestPalisade(env: Record<string, string> = {}): Promise<TestPalisade> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'palisade-e2e-'));
+  const { config } = loadConfig({
+    cwd: dataDir,
+    env: {
+      PALISADE_DATA_DIR: dataDir,
+      PALISADE_HTTP_BIND: '127.0.0.1',
+      PALISADE_HTTP_PORT: '0',
+      PALISADE_SIP_DOMAIN: 'pbx.test',
+      ...env,
+    },
+  });
+  const announced: string[] = [];
+  const events: SecurityEvent[] = [];
+  const server = await startPalisade({
+    config,
+    logger: nullLogger,
+    events: { emit: (e) => events.push(e) },
+    announce: (l) => announced.push(l),
+  });
+  const ca = readFileSync(join(dataDir, 'tls', 'server.crt'), 'utf8');
+  return {
+    server,
+    client: httpsClient(`https://127.0.0.1:${server.httpsPort}`, ca),
+    dataDir,
+    ca,
+    announced,
+    events,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
