@@ -64,3 +64,49 @@ export { createRequest, createResponse, parseErrorResponse } from './message/mes
 export type { RequestInit, ResponseInit, ExtraHeaders } from './message/message-builders.ts';
 export { newBranch, newTag, newCallId } from './message/ids.ts';
 export { reasonPhrase } from './message/reason-phrases.ts';
+
+export { StateMachine } from './transaction/state-machine.ts';
+export type { TransitionTable } from './transaction/state-machine.ts';
+export type { Destination, SipTransport, TransportName } from './transaction/transport.ts';
+export { DEFAULT_TIMERS, timerDurations } from './transaction/timer-config.ts';
+export type { TimerConfig, TimerName } from './transaction/timer-config.ts';
+export type { ClientTransactionUser, ResponseOrigin } from './transaction/client-transaction.ts';
+export type {
+  ServerTermination,
+  ServerTransactionEvents,
+} from './transaction/server-transaction.ts';
+export {
+  InviteClientTransaction,
+  INVITE_CLIENT_TRANSITIONS,
+} from './transaction/invite-client-transaction.ts';
+export type { InviteClientState } from './transaction/invite-client-transaction.ts';
+export {
+  NonInviteClientTransaction,
+  NON_INVITE_CLIENT_TRANSITIONS,
+} from './transaction/non-invite-client-transaction.ts';
+export type { NonInviteClientState } from './transaction/non-invite-client-transaction.ts';
+export {
+  InviteServerTransaction,
+  INVITE_SERVER_TRANSITIONS,
+} from './transaction/invite-server-transaction.ts';
+export type { InviteServerState } from './transaction/invite-server-transaction.ts';
+export {
+  NonInviteServerTransaction,
+  NON_INVITE_SERVER_TRANSITIONS,
+} from './transaction/non-invite-server-transaction.ts';
+export type { NonInviteServerState } from './transaction/non-invite-server-transaction.ts';
+export { TransactionLayer } from './transaction/transaction-layer.ts';
+export type {
+  ClientTransaction,
+  ServerTransaction,
+  TransactionUser,
+  TransactionLayerOptions,
+} from './transaction/transaction-layer.ts';
+export { createNon2xxAck, createCancel } from './transaction/ack-and-cancel.ts';
+export { serverKey, clientKey, clientKeyOfResponse } from './transaction/transaction-keys.ts';
+
+export { Dialog, dialogIdOf, dialogKey, DIALOG_TRANSITIONS } from './dialog/dialog.ts';
+export type { DialogId, DialogState, DialogRequestInit } from './dialog/dialog.ts';
+
+export { MemoryNetwork, MemoryTransport } from './testing/memory-network.ts';
+export type { WireRecord, Receiver } from './testing/memory-network.ts';
