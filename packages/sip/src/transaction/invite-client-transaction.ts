@@ -35,15 +35,11 @@
  *                 |        Terminated         |<------------+
  *                 +---------------------------+
  */
-import type { PalisadeError } from '@palisade/common';
 import type { SipRequest, SipResponse } from '../message/sip-message.ts';
 import { createNon2xxAck } from './ack-and-cancel.ts';
-import { localResponse } from './client-transaction.ts';
-import type { ClientTransactionUser } from './client-transaction.ts';
+import { ClientTransactionBase } from './client-transaction.ts';
+import type { ClientTransactionInit } from './client-transaction.ts';
 import type { TransitionTable } from './state-machine.ts';
-import { TransactionBase } from './transaction-base.ts';
-import type { TransactionContext } from './transaction-base.ts';
-import type { Destination } from './transport.ts';
 
 export type InviteClientState = 'calling' | 'proceeding' | 'completed' | 'accepted' | 'terminated';
 
@@ -55,26 +51,16 @@ export const INVITE_CLIENT_TRANSITIONS: TransitionTable<InviteClientState> = {
   terminated: [],
 };
 
-export class InviteClientTransaction extends TransactionBase<
+export class InviteClientTransaction extends ClientTransactionBase<
   Exclude<InviteClientState, 'terminated'>
 > {
   readonly kind = 'invite-client' as const;
-  readonly request: SipRequest;
-  readonly #user: ClientTransactionUser;
   #ack: SipRequest | undefined;
   #intervalA: number;
   #whenProceeding: (() => void) | undefined;
 
-  constructor(
-    key: string,
-    request: SipRequest,
-    destination: Destination,
-    ctx: TransactionContext,
-    user: ClientTransactionUser,
-  ) {
-    super('invite client transaction', key, destination, ctx, 'calling', INVITE_CLIENT_TRANSITIONS);
-    this.request = request;
-    this.#user = user;
+  constructor(init: ClientTransactionInit) {
+    super('invite client transaction', init, 'calling', INVITE_CLIENT_TRANSITIONS);
     this.#intervalA = this.durations.A;
   }
 
@@ -83,7 +69,7 @@ export class InviteClientTransaction extends TransactionBase<
     this.send(this.request);
     if (this.terminated) return;
     if (!this.destination.reliable) this.startTimer('A', this.#intervalA, () => this.#timerA());
-    this.startTimer('B', this.durations.B, () => this.#fail(408, 'timeout'));
+    this.startTimer('B', this.durations.B, () => this.fail(408, 'timeout'));
   }
 
   /**
@@ -115,7 +101,7 @@ export class InviteClientTransaction extends TransactionBase<
             this.cancelTimer('A');
             this.cancelTimer('B');
           }
-          this.#user.response(response, 'network');
+          this.user.response(response, 'network');
           const pending = this.#whenProceeding;
           this.#whenProceeding = undefined;
           pending?.();
@@ -124,7 +110,7 @@ export class InviteClientTransaction extends TransactionBase<
           this.transition('accepted');
           this.cancelTimer('A');
           this.cancelTimer('B');
-          this.#user.response(response, 'network');
+          this.user.response(response, 'network');
           this.startTimer('M', this.durations.M, () => this.transition('terminated'));
         } else {
           this.transition('completed');
@@ -132,7 +118,7 @@ export class InviteClientTransaction extends TransactionBase<
           this.cancelTimer('B');
           this.#ack = createNon2xxAck(this.request, response);
           this.send(this.#ack);
-          this.#user.response(response, 'network');
+          this.user.response(response, 'network');
           if (!this.terminated)
             this.startTimer('D', this.durations.D, () => this.transition('terminated'));
         }
@@ -142,25 +128,14 @@ export class InviteClientTransaction extends TransactionBase<
         if (status >= 300 && this.#ack) this.send(this.#ack);
         return;
       case 'accepted':
-        if (status >= 200 && status < 300) this.#user.response(response, 'network');
+        if (status >= 200 && status < 300) this.user.response(response, 'network');
         return;
       case 'terminated':
         return;
     }
   }
 
-  #fail(status: 408 | 503, origin: 'timeout' | 'transport_error'): void {
-    this.#user.response(localResponse(this.request, status), origin);
-    if (!this.terminated) this.transition('terminated');
-  }
-
-  protected onTransportError(_error: PalisadeError): void {
-    // §17.1.4: inform the TU; only meaningful before a final answer
-    if (this.state === 'calling' || this.state === 'proceeding') this.#fail(503, 'transport_error');
-    else this.transition('terminated');
-  }
-
-  protected onTerminated(): void {
-    this.#user.terminated?.();
+  protected get hasFinalResponse(): boolean {
+    return this.state !== 'calling' && this.state !== 'proceeding';
   }
 }

@@ -34,13 +34,10 @@
  *                |                Terminated                |
  *                +------------------------------------------+
  */
-import { TypedEmitter } from '@palisade/common';
-import type { PalisadeError } from '@palisade/common';
 import { createResponse } from '../message/message-builders.ts';
 import type { SipRequest, SipResponse } from '../message/sip-message.ts';
-import type { ServerTermination, ServerTransactionEvents } from './server-transaction.ts';
+import { ServerTransactionBase } from './server-transaction.ts';
 import type { TransitionTable } from './state-machine.ts';
-import { TransactionBase } from './transaction-base.ts';
 import type { TransactionContext } from './transaction-base.ts';
 import type { Destination } from './transport.ts';
 
@@ -58,26 +55,24 @@ export const INVITE_SERVER_TRANSITIONS: TransitionTable<InviteServerState> = {
 /** What the layer should do with a request the transaction was offered. */
 export type Absorbed = 'absorbed' | 'to_tu';
 
-export class InviteServerTransaction extends TransactionBase<
+export class InviteServerTransaction extends ServerTransactionBase<
   Exclude<InviteServerState, 'terminated'>
 > {
   readonly kind = 'invite-server' as const;
-  readonly request: SipRequest;
-  readonly events = new TypedEmitter<ServerTransactionEvents>();
   #lastProvisional: SipResponse | undefined;
-  #final: SipResponse | undefined;
   #intervalG: number;
-  #ending: ServerTermination = 'normal';
 
   constructor(key: string, request: SipRequest, source: Destination, ctx: TransactionContext) {
-    super('INVITE server transaction', key, source, ctx, 'proceeding', INVITE_SERVER_TRANSITIONS);
-    this.request = request;
+    super(
+      'INVITE server transaction',
+      key,
+      request,
+      source,
+      ctx,
+      'proceeding',
+      INVITE_SERVER_TRANSITIONS,
+    );
     this.#intervalG = this.durations.G;
-  }
-
-  /** The final response sent, if any. */
-  get finalResponse(): SipResponse | undefined {
-    return this.#final;
   }
 
   /** Starts the 200 ms timer after which a 100 Trying goes out (§17.2.1). */
@@ -102,19 +97,19 @@ export class InviteServerTransaction extends TransactionBase<
           this.#lastProvisional = response;
           this.send(response);
         } else if (status < 300) {
-          this.#final = response;
+          this.finalResponse = response;
           this.transition('accepted');
           this.send(response);
           if (!this.terminated)
             this.startTimer('L', this.durations.L, () => this.transition('terminated'));
         } else {
-          this.#final = response;
+          this.finalResponse = response;
           this.transition('completed');
           this.send(response);
           if (this.terminated) return true;
           if (!this.destination.reliable)
             this.startTimer('G', this.#intervalG, () => this.#timerG());
-          this.startTimer('H', this.durations.H, () => this.#end('ack_timeout'));
+          this.startTimer('H', this.durations.H, () => this.end('ack_timeout'));
         }
         return true;
       case 'accepted':
@@ -130,8 +125,8 @@ export class InviteServerTransaction extends TransactionBase<
   }
 
   #timerG(): void {
-    if (this.state !== 'completed' || !this.#final) return;
-    this.send(this.#final);
+    if (this.state !== 'completed' || !this.finalResponse) return;
+    this.send(this.finalResponse);
     this.#intervalG = Math.min(2 * this.#intervalG, this.ctx.timers.t2);
     this.startTimer('G', this.#intervalG, () => this.#timerG());
   }
@@ -161,25 +156,12 @@ export class InviteServerTransaction extends TransactionBase<
         if (this.#lastProvisional) this.send(this.#lastProvisional);
         return 'absorbed';
       case 'completed':
-        if (this.#final) this.send(this.#final);
+        if (this.finalResponse) this.send(this.finalResponse);
         return 'absorbed';
       case 'accepted':
       case 'confirmed':
       case 'terminated':
         return 'absorbed';
     }
-  }
-
-  #end(reason: ServerTermination): void {
-    this.#ending = reason;
-    this.transition('terminated');
-  }
-
-  protected onTransportError(_error: PalisadeError): void {
-    this.#end('transport_error');
-  }
-
-  protected onTerminated(): void {
-    this.events.emit('terminated', this.#ending);
   }
 }

@@ -32,14 +32,10 @@
  *                   | Terminated|<------------------+
  *                   +-----------+
  */
-import type { PalisadeError } from '@palisade/common';
-import type { SipRequest, SipResponse } from '../message/sip-message.ts';
-import { localResponse } from './client-transaction.ts';
-import type { ClientTransactionUser } from './client-transaction.ts';
+import type { SipResponse } from '../message/sip-message.ts';
+import { ClientTransactionBase } from './client-transaction.ts';
+import type { ClientTransactionInit } from './client-transaction.ts';
 import type { TransitionTable } from './state-machine.ts';
-import { TransactionBase } from './transaction-base.ts';
-import type { TransactionContext } from './transaction-base.ts';
-import type { Destination } from './transport.ts';
 
 export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
@@ -50,31 +46,14 @@ export const NON_INVITE_CLIENT_TRANSITIONS: TransitionTable<NonInviteClientState
   terminated: [],
 };
 
-export class NonInviteClientTransaction extends TransactionBase<
+export class NonInviteClientTransaction extends ClientTransactionBase<
   Exclude<NonInviteClientState, 'terminated'>
 > {
   readonly kind = 'non-invite-client' as const;
-  readonly request: SipRequest;
-  readonly #user: ClientTransactionUser;
   #intervalE: number;
 
-  constructor(
-    key: string,
-    request: SipRequest,
-    destination: Destination,
-    ctx: TransactionContext,
-    user: ClientTransactionUser,
-  ) {
-    super(
-      'non-INVITE client transaction',
-      key,
-      destination,
-      ctx,
-      'trying',
-      NON_INVITE_CLIENT_TRANSITIONS,
-    );
-    this.request = request;
-    this.#user = user;
+  constructor(init: ClientTransactionInit) {
+    super('non-INVITE client transaction', init, 'trying', NON_INVITE_CLIENT_TRANSITIONS);
     this.#intervalE = this.durations.E;
   }
 
@@ -83,7 +62,7 @@ export class NonInviteClientTransaction extends TransactionBase<
     this.send(this.request);
     if (this.terminated) return;
     if (!this.destination.reliable) this.startTimer('E', this.#intervalE, () => this.#timerE());
-    this.startTimer('F', this.durations.F, () => this.#fail(408, 'timeout'));
+    this.startTimer('F', this.durations.F, () => this.fail(408, 'timeout'));
   }
 
   #timerE(): void {
@@ -103,13 +82,13 @@ export class NonInviteClientTransaction extends TransactionBase<
       case 'proceeding':
         if (response.status < 200) {
           if (state === 'trying') this.transition('proceeding');
-          this.#user.response(response, 'network');
+          this.user.response(response, 'network');
           return;
         }
         this.transition('completed');
         this.cancelTimer('E');
         this.cancelTimer('F');
-        this.#user.response(response, 'network');
+        this.user.response(response, 'network');
         if (!this.terminated)
           this.startTimer('K', this.durations.K, () => this.transition('terminated'));
         return;
@@ -120,17 +99,7 @@ export class NonInviteClientTransaction extends TransactionBase<
     }
   }
 
-  #fail(status: 408 | 503, origin: 'timeout' | 'transport_error'): void {
-    this.#user.response(localResponse(this.request, status), origin);
-    if (!this.terminated) this.transition('terminated');
-  }
-
-  protected onTransportError(_error: PalisadeError): void {
-    if (this.state === 'completed') this.transition('terminated');
-    else this.#fail(503, 'transport_error');
-  }
-
-  protected onTerminated(): void {
-    this.#user.terminated?.();
+  protected get hasFinalResponse(): boolean {
+    return this.state === 'completed';
   }
 }

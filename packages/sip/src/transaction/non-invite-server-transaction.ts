@@ -42,12 +42,9 @@
  *                   |           |
  *                   +-----------+
  */
-import { TypedEmitter } from '@palisade/common';
-import type { PalisadeError } from '@palisade/common';
 import type { SipRequest, SipResponse } from '../message/sip-message.ts';
-import type { ServerTermination, ServerTransactionEvents } from './server-transaction.ts';
+import { ServerTransactionBase } from './server-transaction.ts';
 import type { TransitionTable } from './state-machine.ts';
-import { TransactionBase } from './transaction-base.ts';
 import type { TransactionContext } from './transaction-base.ts';
 import type { Destination } from './transport.ts';
 
@@ -60,30 +57,22 @@ export const NON_INVITE_SERVER_TRANSITIONS: TransitionTable<NonInviteServerState
   terminated: [],
 };
 
-export class NonInviteServerTransaction extends TransactionBase<
+export class NonInviteServerTransaction extends ServerTransactionBase<
   Exclude<NonInviteServerState, 'terminated'>
 > {
   readonly kind = 'non-invite-server' as const;
-  readonly request: SipRequest;
-  readonly events = new TypedEmitter<ServerTransactionEvents>();
   #lastResponse: SipResponse | undefined;
-  #final: SipResponse | undefined;
-  #ending: ServerTermination = 'normal';
 
   constructor(key: string, request: SipRequest, source: Destination, ctx: TransactionContext) {
     super(
       'non-INVITE server transaction',
       key,
+      request,
       source,
       ctx,
       'trying',
       NON_INVITE_SERVER_TRANSITIONS,
     );
-    this.request = request;
-  }
-
-  get finalResponse(): SipResponse | undefined {
-    return this.#final;
   }
 
   /** Sends a response from the TU; false when Completed discards it (§17.2.2). */
@@ -98,7 +87,7 @@ export class NonInviteServerTransaction extends TransactionBase<
           this.send(response);
           return true;
         }
-        this.#final = response;
+        this.finalResponse = response;
         this.transition('completed');
         this.send(response);
         if (!this.terminated)
@@ -122,14 +111,5 @@ export class NonInviteServerTransaction extends TransactionBase<
         break;
     }
     return 'absorbed';
-  }
-
-  protected onTransportError(_error: PalisadeError): void {
-    this.#ending = 'transport_error';
-    this.transition('terminated');
-  }
-
-  protected onTerminated(): void {
-    this.events.emit('terminated', this.#ending);
   }
 }

@@ -155,10 +155,11 @@ export class TransactionLayer {
     const prepared = this.#withBranch(request, destination);
     const key = clientKey(prepared.topVia.branch ?? '', prepared.method);
     if (this.#clients.has(key)) throw new Error('branch already used by a live client transaction');
+    const init = { key, request: prepared, destination, ctx: this.#ctx, user };
     const txn =
       prepared.method === 'INVITE'
-        ? new InviteClientTransaction(key, prepared, destination, this.#ctx, user)
-        : new NonInviteClientTransaction(key, prepared, destination, this.#ctx, user);
+        ? new InviteClientTransaction(init)
+        : new NonInviteClientTransaction(init);
     this.#clients.set(key, txn);
     txn.start();
     return txn;
