@@ -1,0 +1,52 @@
+/**
+ * Header names: compact forms (RFC 3261 §7.3.3 and the IANA registry) map to
+ * their full names; every name is handled lower-case inside, and written in
+ * its usual spelling on the wire.
+ */
+
+const COMPACT: Readonly<Record<string, string>> = {
+  a: 'accept-contact',
+  b: 'referred-by',
+  c: 'content-type',
+  d: 'request-disposition',
+  e: 'content-encoding',
+  f: 'from',
+  i: 'call-id',
+  j: 'reject-contact',
+  k: 'supported',
+  l: 'content-length',
+  m: 'contact',
+  n: 'identity-info',
+  o: 'event',
+  r: 'refer-to',
+  s: 'subject',
+  t: 'to',
+  u: 'allow-events',
+  v: 'via',
+  x: 'session-expires',
+  y: 'identity',
+};
+
+const SPELLING: Readonly<Record<string, string>> = {
+  'call-id': 'Call-ID',
+  cseq: 'CSeq',
+  'www-authenticate': 'WWW-Authenticate',
+  rseq: 'RSeq',
+  rack: 'RAck',
+  'min-se': 'Min-SE',
+  'mime-version': 'MIME-Version',
+};
+
+/** The canonical (lower-case, full) form of a header name. */
+export function canonicalHeaderName(name: string): string {
+  const lower = name.toLowerCase();
+  return COMPACT[lower] ?? lower;
+}
+
+/** The usual wire spelling of a canonical name: `content-type` → `Content-Type`. */
+export function wireHeaderName(canonical: string): string {
+  return (
+    SPELLING[canonical] ??
+    canonical.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase())
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * One header line of a message. Parsed messages keep offsets into the
+ * received buffer and decode the value only when asked; built ones hold text.
+ */
+import { canonicalHeaderName, wireHeaderName } from '../headers/header-names.ts';
+import { isHeaderName } from '../headers/header-registry.ts';
+
+export interface HeaderField {
+  /** Canonical name: lower case, compact forms expanded (`v` → `via`). */
+  readonly name: string;
+  /** The name as it will be written. */
+  readonly wireName: string;
+  /** The value with line folding replaced by single spaces, outer whitespace trimmed. */
+  readonly value: string;
+}
+
+const KNOWN_SPELLING = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'alert-info',
+  'allow-events',
+  'call-info',
+  'content-disposition',
+  'content-encoding',
+  'content-language',
+  'date',
+  'error-info',
+  'in-reply-to',
+  'mime-version',
+  'organization',
+  'priority',
+  'reply-to',
+  'subject',
+  'timestamp',
+  'warning',
+  'referred-by',
+  'accept-contact',
+  'reject-contact',
+  'request-disposition',
+  'identity',
+  'identity-info',
+]);
+
+/** The name to write for a header: the usual spelling when we know the header, else as received. */
+export function wireNameFor(canonical: string, received: string): string {
+  return isHeaderName(canonical) || KNOWN_SPELLING.has(canonical)
+    ? wireHeaderName(canonical)
+    : received;
+}
+
+/** A header field over bytes of a received message. */
+export class BufferHeaderField implements HeaderField {
+  readonly name: string;
+  readonly wireName: string;
+  readonly #buf: Buffer;
+  readonly #start: number;
+  readonly #end: number;
+  readonly #folded: boolean;
+  #value: string | undefined;
+
+  constructor(rawName: string, buf: Buffer, start: number, end: number, folded: boolean) {
+    this.name = canonicalHeaderName(rawName);
+    this.wireName = wireNameFor(this.name, rawName);
+    this.#buf = buf;
+    this.#start = start;
+    this.#end = end;
+    this.#folded = folded;
+  }
+
+  get value(): string {
+    if (this.#value === undefined) {
+      let v = this.#buf.toString('utf8', this.#start, this.#end);
+      if (this.#folded) v = v.replace(/[ \t]*\r?\n[ \t]+/g, ' ');
+      this.#value = v.replace(/^[ \t]+|[ \t]+$/g, '');
+    }
+    return this.#value;
+  }
+}
+
+/** A header field built in code. */
+export function textField(name: string, value: string): HeaderField {
+  const canonical = canonicalHeaderName(name);
+  return { name: canonical, wireName: wireNameFor(canonical, name), value };
+}

@@ -1,0 +1,9 @@
+/** Random identifiers: branch (with the RFC 3261 §8.1.1.7 magic cookie), tags, Call-IDs. */
+import { randomBytes } from 'node:crypto';
+import { MAGIC_COOKIE } from '../headers/via.ts';
+
+const token = (bytes: number): string => randomBytes(bytes).toString('base64url');
+
+export const newBranch = (): string => `${MAGIC_COOKIE}${token(12)}`;
+export const newTag = (): string => token(9);
+export const newCallId = (): string => token(16);

@@ -1,0 +1,52 @@
+/**
+ * Transaction matching (RFC 3261 §17.1.3, §17.2.3). Requests whose top Via
+ * branch starts with the magic cookie match on branch, sent-by and method
+ * (ACK matching INVITE). Older ones fall back to the RFC 2543 rules:
+ * Request-URI, From tag, Call-ID, CSeq number and top Via, with the To tag
+ * checked by the caller (an ACK carries the tag of the response).
+ */
+import type { Via } from '../headers/via.ts';
+import type { SipRequest, SipResponse } from '../message/sip-message.ts';
+import { formatUri } from '../uri/uri-format.ts';
+
+const SEP = '\u0000';
+
+function sentBy(via: Via): string {
+  return `${via.host.toLowerCase()}:${via.port ?? ''}`;
+}
+
+/** The key of the client transaction a response belongs to (§17.1.3). */
+export function clientKeyOfResponse(response: SipResponse): string | undefined {
+  const branch = response.topVia.branch;
+  return branch === undefined ? undefined : clientKey(branch, response.cseq.method);
+}
+
+export function clientKey(branch: string, method: string): string {
+  return `c${SEP}${branch}${SEP}${method}`;
+}
+
+/** True when a request is matched by the RFC 3261 rules rather than RFC 2543 ones. */
+export function usesRfc3261Matching(request: SipRequest): boolean {
+  return request.topVia.hasRfc3261Branch;
+}
+
+/**
+ * The key of the server transaction a request belongs to. `asMethod`
+ * overrides the method, so CANCEL can look up the INVITE it cancels (§9.2).
+ */
+export function serverKey(request: SipRequest, asMethod?: string): string {
+  const via = request.topVia;
+  const method = asMethod ?? (request.method === 'ACK' ? 'INVITE' : request.method);
+  if (via.hasRfc3261Branch) return `s${SEP}${via.branch}${SEP}${sentBy(via)}${SEP}${method}`;
+  // RFC 2543 (§17.2.3): the To tag is compared separately
+  return [
+    's2543',
+    formatUri(request.uri),
+    request.from.tag ?? '',
+    request.callId,
+    request.cseq.seq,
+    sentBy(via),
+    via.branch ?? '',
+    method,
+  ].join(SEP);
+}

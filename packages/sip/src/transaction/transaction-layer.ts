@@ -1,0 +1,204 @@
+/**
+ * The transaction layer (RFC 3261 §17): owns every client and server
+ * transaction, matches incoming messages to them (§17.1.3, §17.2.3, with
+ * the RFC 2543 fallback), absorbs retransmissions, and hands new requests,
+ * ACKs for 2xx and stray responses to the transaction user (UA core,
+ * registrar, proxy core).
+ */
+import { systemClock } from '@palisade/common';
+import type { Clock } from '@palisade/common';
+import { Params } from '../grammar/params.ts';
+import { Via } from '../headers/via.ts';
+import { newBranch } from '../message/ids.ts';
+import type { SipMessage, SipRequest, SipResponse } from '../message/sip-message.ts';
+import { createCancel } from './ack-and-cancel.ts';
+import type { ClientTransactionUser } from './client-transaction.ts';
+import { InviteClientTransaction } from './invite-client-transaction.ts';
+import { InviteServerTransaction } from './invite-server-transaction.ts';
+import { NonInviteClientTransaction } from './non-invite-client-transaction.ts';
+import { NonInviteServerTransaction } from './non-invite-server-transaction.ts';
+import type { TransactionBase, TransactionContext } from './transaction-base.ts';
+import {
+  clientKey,
+  clientKeyOfResponse,
+  serverKey,
+  usesRfc3261Matching,
+} from './transaction-keys.ts';
+import { resolveTimers } from './timer-config.ts';
+import type { TimerConfig } from './timer-config.ts';
+import type { Destination, SipTransport } from './transport.ts';
+
+export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
+export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+export interface TransactionUser {
+  /**
+   * A request for the TU: a new one with the server transaction created for
+   * it, or an ACK no transaction absorbs (the ACK for a 2xx, RFC 3261
+   * §17.2.3 / RFC 6026 §8.7) with `transaction` undefined.
+   */
+  request(
+    request: SipRequest,
+    transaction: ServerTransaction | undefined,
+    source: Destination,
+  ): void;
+  /**
+   * A response no client transaction matches, e.g. a 2xx retransmission
+   * after Timer M (§17.1.1.2 / RFC 6026). Dropped when not given.
+   */
+  strayResponse?(response: SipResponse, source: Destination): void;
+}
+
+export interface TransactionLayerOptions {
+  readonly transport: SipTransport;
+  readonly user: TransactionUser;
+  readonly clock?: Clock;
+  readonly timers?: Partial<TimerConfig>;
+}
+
+export class TransactionLayer {
+  readonly #transport: SipTransport;
+  readonly #user: TransactionUser;
+  readonly #ctx: TransactionContext;
+  readonly #clients = new Map<string, ClientTransaction>();
+  readonly #servers = new Map<string, ServerTransaction>();
+  #closed = false;
+
+  constructor(options: TransactionLayerOptions) {
+    this.#transport = options.transport;
+    this.#user = options.user;
+    this.#ctx = {
+      transport: options.transport,
+      clock: options.clock ?? systemClock,
+      timers: resolveTimers(options.timers),
+      onTerminated: (t) => this.#forget(t),
+    };
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  get serverCount(): number {
+    return this.#servers.size;
+  }
+
+  #forget(t: TransactionBase<string>): void {
+    if (this.#clients.get(t.key) === t) this.#clients.delete(t.key);
+    if (this.#servers.get(t.key) === t) this.#servers.delete(t.key);
+  }
+
+  /** Feeds a parsed message received from `source`. */
+  receive(message: SipMessage, source: Destination): void {
+    if (this.#closed) return;
+    if (message.isRequest) this.#receiveRequest(message, source);
+    else this.#receiveResponse(message, source);
+  }
+
+  #receiveResponse(response: SipResponse, source: Destination): void {
+    const key = clientKeyOfResponse(response);
+    const txn = key === undefined ? undefined : this.#clients.get(key);
+    if (txn) txn.receiveResponse(response);
+    else this.#user.strayResponse?.(response, source);
+  }
+
+  /** The server transaction a request belongs to, with the RFC 2543 To-tag check. */
+  #match(request: SipRequest, asMethod?: string): ServerTransaction | undefined {
+    const txn = this.#servers.get(serverKey(request, asMethod));
+    if (!txn || usesRfc3261Matching(request)) return txn;
+    // §17.2.3 (RFC 2543 rules): an ACK carries the To tag of our response
+    const expected = request.method === 'ACK' ? txn.finalResponse?.to.tag : txn.request.to.tag;
+    return request.to.tag === expected ? txn : undefined;
+  }
+
+  #receiveRequest(request: SipRequest, source: Destination): void {
+    const txn = this.#match(request);
+    if (txn) {
+      const verdict =
+        txn.kind === 'invite-server' ? txn.receiveRequest(request) : txn.receiveRequest(request);
+      if (verdict === 'to_tu') this.#user.request(request, undefined, source);
+      return;
+    }
+    if (request.method === 'ACK') {
+      this.#user.request(request, undefined, source);
+      return;
+    }
+    const key = serverKey(request);
+    const created =
+      request.method === 'INVITE'
+        ? new InviteServerTransaction(key, request, source, this.#ctx)
+        : new NonInviteServerTransaction(key, request, source, this.#ctx);
+    this.#servers.set(key, created);
+    if (created.kind === 'invite-server') created.start();
+    this.#user.request(request, created, source);
+  }
+
+  /** The INVITE server transaction a received CANCEL refers to (RFC 3261 §9.2). */
+  findCancelTarget(cancel: SipRequest): InviteServerTransaction | undefined {
+    const txn = this.#match(cancel, 'INVITE');
+    return txn?.kind === 'invite-server' ? txn : undefined;
+  }
+
+  /**
+   * Starts a client transaction. A request without a Via gets one (sent-by
+   * from the transport, a fresh branch, `rport`, RFC 3581 §3); a top Via
+   * without an RFC 3261 branch gets a fresh branch.
+   */
+  sendRequest(
+    request: SipRequest,
+    destination: Destination,
+    user: ClientTransactionUser,
+  ): ClientTransaction {
+    if (this.#closed) throw new Error('transaction layer is closed');
+    if (request.method === 'ACK')
+      throw new Error('ACK is not sent in a transaction; use sendStateless');
+    const prepared = this.#withBranch(request, destination);
+    const key = clientKey(prepared.topVia.branch ?? '', prepared.method);
+    if (this.#clients.has(key)) throw new Error('branch already used by a live client transaction');
+    const init = { key, request: prepared, destination, ctx: this.#ctx, user };
+    const txn =
+      prepared.method === 'INVITE'
+        ? new InviteClientTransaction(init)
+        : new NonInviteClientTransaction(init);
+    this.#clients.set(key, txn);
+    txn.start();
+    return txn;
+  }
+
+  #withBranch(request: SipRequest, destination: Destination): SipRequest {
+    const vias = request.header('via');
+    const top = vias[0];
+    if (top === undefined) {
+      const { host, port } = this.#transport.sentBy(destination);
+      const params = Params.empty.with('branch', newBranch()).with('rport', null);
+      return request.prependHeader('via', new Via(destination.transport, host, port, params));
+    }
+    return top.hasRfc3261Branch
+      ? request
+      : request.withTopVia(top.withParam('branch', newBranch()));
+  }
+
+  /**
+   * Cancels a pending INVITE (RFC 3261 §9.1): the CANCEL goes out in its own
+   * transaction once a provisional response has arrived; nothing is sent if
+   * the INVITE already has a final answer.
+   */
+  cancel(invite: InviteClientTransaction, user: ClientTransactionUser): void {
+    invite.whenProceeding(() => {
+      if (!this.#closed) this.sendRequest(createCancel(invite.request), invite.destination, user);
+    });
+  }
+
+  /** Sends outside any transaction: the ACK for a 2xx, stateless forwarding. */
+  sendStateless(message: SipMessage, destination: Destination): void {
+    this.#transport.send(message, destination, () => undefined);
+  }
+
+  /** Ends every transaction and clears every timer. Idempotent. */
+  close(): void {
+    this.#closed = true;
+    for (const t of [...this.#clients.values(), ...this.#servers.values()]) t.close();
+    this.#clients.clear();
+    this.#servers.clear();
+  }
+}
