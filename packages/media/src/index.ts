@@ -1,2 +1,3 @@
 export * from './sdp/index.ts';
 export * from './srtp/index.ts';
+export * from './control/index.ts';
