@@ -82,7 +82,7 @@ class Endpoint {
 
 function sdp(
   port: number,
-  opts: { proto?: string; crypto?: string[]; codecs?: string } = {},
+  opts: { proto?: string; crypto?: string[]; codecs?: string; rtcpPort?: number } = {},
 ): string {
   return [
     'v=0',
@@ -92,7 +92,7 @@ function sdp(
     't=0 0',
     `m=audio ${port} ${opts.proto ?? 'RTP/AVP'} ${opts.codecs ?? '0 8 101'}`,
     'a=rtpmap:101 telephone-event/8000',
-    'a=rtcp-mux',
+    opts.rtcpPort === undefined ? 'a=rtcp-mux' : `a=rtcp:${opts.rtcpPort}`,
     ...(opts.crypto ?? []).map((c) => `a=crypto:${c}`),
     '',
   ].join('\r\n');
@@ -236,6 +236,36 @@ test('SDES-SRTP on one leg, plain RTP on the other: payload intact both ways', (
 
 test('SDES AES-CM on one leg, AEAD_AES_128_GCM on the other', () =>
   srtpCall('AES_CM_128_HMAC_SHA1_80', 'RTP/SAVP'));
+
+test('RTCP: separate port on one leg, rtcp-mux on the other, SRTCP decrypted on the way', async () => {
+  const alice = await Endpoint.bind();
+  const aliceRtcp = await Endpoint.bind();
+  const bob = await Endpoint.bind();
+  const aliceKey = createSdesKey('AES_CM_128_HMAC_SHA1_80', 1);
+  const session = await engine.createSession('call-rtcp');
+  const offer = sdp(alice.port, {
+    proto: 'RTP/SAVP',
+    rtcpPort: aliceRtcp.port,
+    crypto: [`1 AES_CM_128_HMAC_SHA1_80 inline:${aliceKey.attribute.keyParams[0]!.keySalt}`],
+  });
+  const toBob = await session.offer('a', offer, { transport: 'RTP/AVP' });
+  const toAlice = await session.answer('b', sdp(bob.port));
+  assert.doesNotMatch(toAlice, /a=rtcp-mux/, 'Alice did not offer rtcp-mux');
+  const aliceTx = new SrtpContext(aliceKey.key);
+  const aliceRx = new SrtpContext(
+    sdesKeyMaterial(cryptoAttributes(parseSdp(toAlice).media[0]!)[0]!),
+  );
+  const report = Buffer.from('81c90007' + '0a0b0c0d' + '11'.repeat(24), 'hex');
+  aliceRtcp.send(aliceTx.protectRtcp(report), relayPort(toAlice) + 1);
+  await bob.waitFor(1);
+  assert.deepEqual(bob.received[0], report, 'plain RTCP arrives on the muxed RTP port');
+  const bobReport = Buffer.from('81c80006' + '01020304' + '22'.repeat(20), 'hex');
+  bob.send(bobReport, relayPort(toBob));
+  await aliceRtcp.waitFor(1);
+  assert.deepEqual(aliceRx.unprotectRtcp(aliceRtcp.received[0]!), bobReport);
+  assert.equal(alice.received.length, 0, 'RTCP goes to the RTCP port, not the RTP port');
+  await session.delete();
+});
 
 test('ports are freed after delete and can be bound again', async () => {
   const before = engine.freePortPairs;
