@@ -90,7 +90,7 @@ export class BuiltinMediaEngine implements MediaEngine {
   }
 
   async createSession(callId: string): Promise<MediaSession> {
-    if (this.#closed) throw new PalisadeError('unavailable', 'media engine is closed');
+    if (this.#closed) throw new PalisadeError('overloaded', 'media engine is closed');
     const channel = this.#channels.reduce((best, c) => (c.sessions < best.sessions ? c : best));
     channel.sessions++;
     const id = `s${this.#nextId++}`;

@@ -56,7 +56,7 @@ export class WorkerChannel {
       this.#dead = err;
       for (const [id, p] of this.#pending) {
         clearTimeout(p.timer);
-        p.reject(new PalisadeError('unavailable', 'media worker stopped', { cause: err }));
+        p.reject(new PalisadeError('overloaded', 'media worker stopped', { cause: err }));
         this.#pending.delete(id);
       }
     };
@@ -76,12 +76,12 @@ export class WorkerChannel {
     method: K,
     params: WorkerApi[K]['params'],
   ): Promise<WorkerApi[K]['result']> {
-    if (this.#dead) return Promise.reject(new PalisadeError('unavailable', 'media worker stopped'));
+    if (this.#dead) return Promise.reject(new PalisadeError('overloaded', 'media worker stopped'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new PalisadeError('unavailable', `media worker did not answer ${method}`));
+        reject(new PalisadeError('overloaded', `media worker did not answer ${method}`));
       }, this.#timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
       this.#worker.postMessage({ id, method, params });
