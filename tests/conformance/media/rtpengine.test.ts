@@ -95,7 +95,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-const sdp = (port: number, proto = 'RTP/AVP', crypto: string[] = []): string =>
+const sdp = (port: number, proto = 'RTP/AVP', crypto: string[] = [], mux = false): string =>
   [
     'v=0',
     'o=- 1 1 IN IP4 127.0.0.1',
@@ -106,6 +106,7 @@ const sdp = (port: number, proto = 'RTP/AVP', crypto: string[] = []): string =>
     'a=rtpmap:0 PCMU/8000',
     'a=rtpmap:101 telephone-event/8000',
     'a=sendrecv',
+    ...(mux ? ['a=rtcp-mux'] : []),
     ...crypto.map((c) => `a=crypto:${c}`),
     '',
   ].join('\r\n');
@@ -155,50 +156,73 @@ test(
   },
 );
 
+for (const suite of ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM'] as const) {
+  test(
+    `SDES ${suite} leg to plain leg through rtpengine: our SRTP and SRTCP interoperate`,
+    { skip: peer.skip },
+    async () => {
+      const alice = await endpoint();
+      const bob = await endpoint();
+      const key = createSdesKey(suite, 1);
+      const session = await engine!.createSession(`rtpe-sdes-${suite}`);
+      const toBob = await session.offer(
+        'a',
+        sdp(
+          alice.port,
+          'RTP/SAVP',
+          [`1 ${suite} inline:${key.attribute.keyParams[0]!.keySalt}`],
+          true,
+        ),
+        { transport: 'RTP/AVP' },
+      );
+      assert.doesNotMatch(toBob, /a=crypto/);
+      const toAlice = await session.answer('b', sdp(bob.port, 'RTP/AVP', [], true));
+      const [relayCrypto, ...more] = cryptoAttributes(parseSdp(toAlice).media[0]!);
+      assert.equal(more.length, 0, toAlice);
+      assert.equal(relayCrypto?.suite, suite);
+      const tx = new SrtpContext(key.key);
+      const rx = new SrtpContext(sdesKeyMaterial(relayCrypto));
+      const forAlice = parseSdp(toAlice).media[0]!.port;
+      const forBob = parseSdp(toBob).media[0]!.port;
+      for (let i = 1; i <= 3; i++)
+        alice.socket.send(tx.protectRtp(rtp(i, 'secret')), forAlice, '127.0.0.1');
+      await until(() => bob.got.length > 0, 'decrypted RTP at Bob');
+      assert.equal(bob.got[0]!.subarray(12).toString(), 'secret');
+      for (let i = 1; i <= 3; i++) bob.socket.send(rtp(i, 'reply'), forBob, '127.0.0.1');
+      await until(() => alice.got.length > 0, 'SRTP at Alice');
+      const plain = rx.unprotectRtp(alice.got[0]!);
+      assert.ok(Buffer.isBuffer(plain), String(plain));
+      assert.equal(plain.subarray(12).toString(), 'reply');
+
+      // RTCP both ways on the muxed ports: SRTCP from us, SRTCP from rtpengine.
+      const report = Buffer.from('81c90007' + '5a5a0001' + '11'.repeat(24), 'hex');
+      alice.socket.send(tx.protectRtcp(report), forAlice, '127.0.0.1');
+      await until(() => bob.got.some((p) => p[1] === 0xc9), 'RTCP at Bob');
+      assert.deepEqual(bob.got.find((p) => p[1] === 0xc9)!.subarray(0, 8), report.subarray(0, 8));
+      const fromBob = Buffer.from('81c90007' + '01020304' + '22'.repeat(24), 'hex');
+      bob.socket.send(fromBob, forBob, '127.0.0.1');
+      await until(() => alice.got.some((p) => p[1] === 0xc9), 'SRTCP at Alice');
+      const rtcp = rx.unprotectRtcp(alice.got.find((p) => p[1] === 0xc9)!);
+      assert.ok(Buffer.isBuffer(rtcp), String(rtcp));
+      assert.deepEqual(rtcp.subarray(0, 8), fromBob.subarray(0, 8));
+      await session.delete();
+    },
+  );
+}
+
 test(
-  'SDES-SRTP leg to plain leg through rtpengine, never a NULL cipher',
+  'towards an SRTP leg rtpengine offers only the suites we allow',
   { skip: peer.skip },
   async () => {
     const alice = await endpoint();
-    const bob = await endpoint();
-    const key = createSdesKey('AES_CM_128_HMAC_SHA1_80', 1);
-    const session = await engine!.createSession('rtpe-sdes');
-    const toBob = await session.offer(
-      'a',
-      sdp(alice.port, 'RTP/SAVP', [
-        `1 AES_CM_128_HMAC_SHA1_80 inline:${key.attribute.keyParams[0]!.keySalt}`,
-      ]),
-      { transport: 'RTP/AVP' },
-    );
-    assert.doesNotMatch(toBob, /a=crypto/);
-    const toAlice = await session.answer('b', sdp(bob.port));
-    const [relayCrypto, ...more] = cryptoAttributes(parseSdp(toAlice).media[0]!);
-    assert.equal(more.length, 0);
-    assert.equal(relayCrypto?.suite, 'AES_CM_128_HMAC_SHA1_80');
-    const tx = new SrtpContext(key.key);
-    const rx = new SrtpContext(sdesKeyMaterial(relayCrypto));
-    const forAlice = parseSdp(toAlice).media[0]!.port;
-    for (let i = 1; i <= 3; i++)
-      alice.socket.send(tx.protectRtp(rtp(i, 'secret')), forAlice, '127.0.0.1');
-    await until(() => bob.got.length > 0, 'decrypted RTP at Bob');
-    assert.equal(bob.got[0]!.subarray(12).toString(), 'secret');
-    const forBob = parseSdp(toBob).media[0]!.port;
-    for (let i = 1; i <= 3; i++) bob.socket.send(rtp(i, 'reply'), forBob, '127.0.0.1');
-    await until(() => alice.got.length > 0, 'SRTP at Alice');
-    const plain = rx.unprotectRtp(alice.got[0]!);
-    assert.ok(Buffer.isBuffer(plain));
-    assert.equal(plain.subarray(12).toString(), 'reply');
-
-    // Offered towards an SRTP leg: only the suites we allow, no NULL ciphers.
-    const s2 = await engine!.createSession('rtpe-offer-srtp');
-    const out = await s2.offer('a', sdp(alice.port), { transport: 'RTP/SAVP' });
+    const session = await engine!.createSession('rtpe-offer-srtp');
+    const out = await session.offer('a', sdp(alice.port), { transport: 'RTP/SAVP' });
     const suites = cryptoAttributes(parseSdp(out).media[0]!).map((c) => c.suite);
     assert.ok(suites.length > 0);
     assert.ok(
       suites.every((s) => s === 'AES_CM_128_HMAC_SHA1_80' || s === 'AEAD_AES_128_GCM'),
       suites.join(),
     );
-    await s2.delete();
     await session.delete();
   },
 );
