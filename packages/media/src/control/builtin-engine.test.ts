@@ -286,6 +286,18 @@ test('ports are freed after delete and can be bound again', async () => {
   );
 });
 
+test('delete during an offer in flight frees everything', async () => {
+  const before = engine.freePortPairs;
+  const session = await engine.createSession('call-race');
+  const offer = session.offer('a', sdp(4000));
+  await session.delete();
+  await offer.then(
+    () => undefined,
+    () => undefined,
+  );
+  assert.equal(engine.freePortPairs, before);
+});
+
 test('no common codec is a 488, DTLS is refused, and neither allocates ports', async () => {
   const before = engine.freePortPairs;
   const session = await engine.createSession('call-488');

@@ -112,6 +112,8 @@ export class BuiltinMediaSession implements MediaSession {
   async delete(): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
+    // Let an offer or answer in flight finish first, so nothing it opens is missed.
+    await this.#queue;
     try {
       await this.#ctx.channel.request('deleteSession', { sessionId: this.id });
     } finally {

@@ -63,6 +63,9 @@ export class RelayRegistry {
         sides.push(new RelaySide(rtp, rtcp, p, this.#settings.replayWindow));
       }
       const [a, b] = sides as [RelaySide, RelaySide];
+      // Deleted while we were binding: the sockets must not outlive it.
+      if (this.#sessions.get(sessionId) !== session)
+        throw new PalisadeError('not_found', 'media session was deleted');
       a.other = b;
       b.other = a;
       session.streams.set(stream, { sides: [a, b] });
