@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { once } from 'node:events';
+import type { SessionEnded } from '@palisade/media';
 import {
   RtpengineMediaEngine,
   SrtpContext,
@@ -25,6 +26,7 @@ import { freeSipPort } from '../../support/ports.ts';
 const peer = debianPeer('rtpengine-daemon', 'rtpengine');
 let daemon: RunningPeer | undefined;
 let engine: RtpengineMediaEngine | undefined;
+let engineNode: { host: string; port: number } | undefined;
 const sockets: Socket[] = [];
 
 before(async () => {
@@ -40,7 +42,7 @@ before(async () => {
       '--port-max=38199',
       '--table=-1',
       '--num-threads=1',
-      '--timeout=60',
+      '--timeout=3',
       '--delete-delay=0',
       // Without this, "delayed" learning lets any source take a stream over
       // during its first seconds, strict-source or not (docs/media.md).
@@ -55,8 +57,9 @@ before(async () => {
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {
+      engineNode = { host: '127.0.0.1', port: ng };
       engine = await RtpengineMediaEngine.start({
-        nodes: [{ host: '127.0.0.1', port: ng }],
+        nodes: [engineNode],
         timeoutMs: 300,
         attempts: 1,
       });
@@ -226,6 +229,29 @@ test(
     await session.delete();
   },
 );
+
+test('a call rtpengine times out ends here too', { skip: peer.skip }, async () => {
+  const watcher = await RtpengineMediaEngine.start({ nodes: [engineNode!], pollMs: 200 });
+  try {
+    const ended: SessionEnded[] = [];
+    watcher.onSessionEnded((e) => ended.push(e));
+    const alice = await endpoint();
+    const bob = await endpoint();
+    const session = await watcher.createSession('rtpe-timeout');
+    await session.offer('a', sdp(alice.port));
+    const toAlice = await session.answer('b', sdp(bob.port));
+    alice.socket.send(rtp(1, 'x'), parseSdp(toAlice).media[0]!.port, '127.0.0.1');
+    await until(() => bob.got.length > 0, 'RTP at Bob');
+    // rtpengine runs with --timeout=3: silence ends the call within seconds.
+    const deadline = Date.now() + 15_000;
+    while (ended.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(ended, [{ callId: 'rtpe-timeout', reason: 'timeout' }]);
+    await assert.rejects(session.stats(), (e: unknown) => isPalisadeError(e, 'not_found'));
+  } finally {
+    await watcher.close();
+  }
+});
 
 test(
   'rtpengine: an RTCP port not yet latched is learned from any address',

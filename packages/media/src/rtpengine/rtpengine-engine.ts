@@ -7,7 +7,7 @@
  * and to offer only the SRTP suites we allow (never NULL ciphers).
  */
 import { randomBytes } from 'node:crypto';
-import { PalisadeError, TypedEmitter, nullLogger } from '@palisade/common';
+import { PalisadeError, TypedEmitter, isPalisadeError, nullLogger } from '@palisade/common';
 import type { Logger } from '@palisade/common';
 import { parseSdp } from '../sdp/sdp-parser.ts';
 import { serializeSdp } from '../sdp/sdp-serializer.ts';
@@ -34,6 +34,11 @@ import type { NgClientOptions, NgEndpoint } from './ng-client.ts';
 
 export interface RtpengineEngineOptions extends NgClientOptions {
   readonly nodes: readonly NgEndpoint[];
+  /**
+   * How often to ask rtpengine whether each call still exists, so calls it
+   * tore down for media timeout end here too (default 5000 ms; 0: never).
+   */
+  readonly pollMs?: number;
   readonly logger?: Logger;
 }
 
@@ -112,6 +117,7 @@ class RtpengineSession implements MediaSession {
   readonly #onEnded: (e: SessionEnded) => void;
   #offerer: LegId | undefined;
   #answered = false;
+  #known = false;
   #ended = false;
 
   constructor(callId: string, client: NgClient, onEnded: (e: SessionEnded) => void) {
@@ -147,6 +153,7 @@ class RtpengineSession implements MediaSession {
       message['received-from'] = receivedFrom(options.signallingAddress);
     const reply = checkReply(await this.#client.request(message), 'offer');
     this.#offerer = from;
+    this.#known = true;
     return allowedCryptoOnly(sdpOf(reply), options.srtpSuites ?? DEFAULT_SUITES);
   }
 
@@ -213,6 +220,29 @@ class RtpengineSession implements MediaSession {
     }
   }
 
+  /**
+   * Asks rtpengine whether the call still exists; when it does not (it timed
+   * the media out), the session ends with reason `timeout`. Other failures
+   * (no answer) leave it as it is until the next look.
+   */
+  async probe(): Promise<void> {
+    if (this.#ended || !this.#known) return;
+    try {
+      checkReply(
+        await this.#client.request({ command: 'query', 'call-id': this.#ngCallId }),
+        'query',
+      );
+    } catch (err) {
+      if (this.#ended || !isPalisadeError(err, 'not_found')) return;
+      this.#ended = true;
+      this.#onEnded({ callId: this.callId, reason: 'timeout' });
+    }
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   #alive(): void {
     if (this.#ended) throw new PalisadeError('not_found', 'media session has ended');
   }
@@ -232,17 +262,27 @@ export class RtpengineMediaEngine implements MediaEngine {
   readonly #clients: NgClient[];
   readonly #events = new TypedEmitter<{ ended: SessionEnded }>();
   readonly #logger: Logger;
+  readonly #sessions = new Set<RtpengineSession>();
+  readonly #poll: NodeJS.Timeout | undefined;
+  #polling = false;
   #next = 0;
 
-  private constructor(clients: NgClient[], logger: Logger) {
+  private constructor(clients: NgClient[], logger: Logger, pollMs: number) {
     this.#clients = clients;
     this.#logger = logger;
+    if (pollMs > 0) {
+      this.#poll = setInterval(() => void this.#probeAll(), pollMs);
+      this.#poll.unref();
+    }
   }
 
   /** Connects to every node and checks each answers a ping. */
   static async start(options: RtpengineEngineOptions): Promise<RtpengineMediaEngine> {
     if (options.nodes.length === 0)
       throw new PalisadeError('config_invalid', 'media.rtpengine.nodes is empty');
+    const pollMs = options.pollMs ?? 5000;
+    if (!Number.isInteger(pollMs) || pollMs < 0)
+      throw new PalisadeError('config_invalid', 'media.rtpengine.pollMs must be 0 or more');
     const clients = await Promise.all(options.nodes.map((n) => NgClient.connect(n, options)));
     try {
       for (const c of clients) checkReply(await c.request({ command: 'ping' }), 'ping');
@@ -250,20 +290,16 @@ export class RtpengineMediaEngine implements MediaEngine {
       for (const c of clients) c.close();
       throw err;
     }
-    return new RtpengineMediaEngine(clients, options.logger ?? nullLogger);
+    return new RtpengineMediaEngine(clients, options.logger ?? nullLogger, pollMs);
   }
 
   createSession(callId: string): Promise<MediaSession> {
     const client = this.#clients[this.#next++ % this.#clients.length] as NgClient;
-    return Promise.resolve(
-      new RtpengineSession(callId, client, (e) => {
-        try {
-          this.#events.emit('ended', e);
-        } catch (err) {
-          this.#logger.error('session-ended listener failed', { err });
-        }
-      }),
-    );
+    const session = new RtpengineSession(callId, client, (e) => {
+      if (this.#sessions.delete(session)) this.#emit(e);
+    });
+    this.#sessions.add(session);
+    return Promise.resolve(session);
   }
 
   onSessionEnded(listener: (event: SessionEnded) => void): () => void {
@@ -271,7 +307,29 @@ export class RtpengineMediaEngine implements MediaEngine {
   }
 
   close(): Promise<void> {
+    clearInterval(this.#poll);
+    const open = [...this.#sessions];
+    this.#sessions.clear();
+    for (const s of open) this.#emit({ callId: s.callId, reason: 'engine_closed' });
     for (const c of this.#clients) c.close();
     return Promise.resolve();
+  }
+
+  #emit(e: SessionEnded): void {
+    try {
+      this.#events.emit('ended', e);
+    } catch (err) {
+      this.#logger.error('session-ended listener failed', { err });
+    }
+  }
+
+  async #probeAll(): Promise<void> {
+    if (this.#polling) return;
+    this.#polling = true;
+    try {
+      for (const session of [...this.#sessions]) await session.probe();
+    } finally {
+      this.#polling = false;
+    }
   }
 }
