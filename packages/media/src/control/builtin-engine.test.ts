@@ -267,6 +267,50 @@ test('RTCP: separate port on one leg, rtcp-mux on the other, SRTCP decrypted on 
   await session.delete();
 });
 
+test('SDES passthrough: both legs keep their own keys end to end', async () => {
+  const alice = await Endpoint.bind();
+  const bob = await Endpoint.bind();
+  const aliceKey = createSdesKey('AES_CM_128_HMAC_SHA1_80', 1);
+  const bobKey = createSdesKey('AES_CM_128_HMAC_SHA1_80', 1);
+  const line = (k: typeof aliceKey): string =>
+    `1 AES_CM_128_HMAC_SHA1_80 inline:${k.attribute.keyParams[0]!.keySalt}`;
+  const session = await engine.createSession('call-passthrough');
+  const toBob = await session.offer(
+    'a',
+    sdp(alice.port, {
+      proto: 'RTP/SAVP',
+      crypto: [line(aliceKey), '2 NULL_HMAC_SHA1_80 inline:AAAA'],
+    }),
+    { sdesPassthrough: true },
+  );
+  assert.deepEqual(
+    cryptoAttributes(parseSdp(toBob).media[0]!).map((c) => c.suite),
+    ['AES_CM_128_HMAC_SHA1_80'],
+    'only acceptable suites travel on',
+  );
+  const toAlice = await session.answer(
+    'b',
+    sdp(bob.port, { proto: 'RTP/SAVP', crypto: [line(bobKey)] }),
+  );
+  assert.equal(
+    cryptoAttributes(parseSdp(toAlice).media[0]!)[0]?.keyParams[0]?.keySalt,
+    bobKey.attribute.keyParams[0]!.keySalt,
+  );
+  const fromAlice = new SrtpContext(aliceKey.key).protectRtp(rtp(3, 'end-to-end'));
+  alice.send(fromAlice, relayPort(toAlice));
+  await bob.waitFor(1);
+  assert.deepEqual(bob.received[0], fromAlice, 'forwarded untouched');
+  assert.deepEqual(
+    new SrtpContext(aliceKey.key).unprotectRtp(bob.received[0]),
+    rtp(3, 'end-to-end'),
+  );
+  const fromBob = new SrtpContext(bobKey.key).protectRtp(rtp(4, 'back'));
+  bob.send(fromBob, relayPort(toBob));
+  await alice.waitFor(1);
+  assert.deepEqual(new SrtpContext(bobKey.key).unprotectRtp(alice.received[0]!), rtp(4, 'back'));
+  await session.delete();
+});
+
 test('ports are freed after delete and can be bound again', async () => {
   const before = engine.freePortPairs;
   const session = await engine.createSession('call-free');

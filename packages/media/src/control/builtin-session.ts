@@ -55,6 +55,8 @@ interface PendingMedia {
   readonly accepted?: CryptoAttribute;
   /** The crypto lines we offered to the answerer, one key per suite. */
   readonly offered: readonly OurKey[];
+  /** SDES passthrough: the offerer's own (acceptable) crypto lines, forwarded as they are. */
+  readonly passthrough?: readonly CryptoAttribute[];
   readonly codecs: readonly Codec[];
 }
 
@@ -164,6 +166,28 @@ export class BuiltinMediaSession implements MediaSession {
         continue;
       }
       const stream = await this.#stream(i);
+      if (plan.passthrough) {
+        // Both legs keep their own keys end to end; the relay only forwards.
+        stream.ours[from] = undefined;
+        await this.#configure(i, from, sdp, m, options.signallingAddress, undefined, undefined);
+        media.push({
+          active: true,
+          offererProto: m.proto,
+          offererMux: rtcpMux(m),
+          outProto: plan.outProto,
+          offered: [],
+          passthrough: plan.passthrough,
+          codecs: mediaCodecs(m),
+        });
+        rewrites.push({
+          port: stream.ports[side(to)],
+          rtcpPort: stream.ports[side(to)] + 1,
+          rtcpMux: rtcpMux(m),
+          proto: plan.outProto,
+          crypto: plan.passthrough,
+        });
+        continue;
+      }
       // Our key towards the offerer, in the suite it chose; reused on re-offers.
       let toOfferer = stream.ours[from];
       if (plan.accepted && toOfferer?.key.suite !== plan.accepted.attribute.suite)
@@ -232,16 +256,29 @@ export class BuiltinMediaSession implements MediaSession {
         continue;
       }
       const ours =
-        plan.tag === undefined ? undefined : p.offered.find((k) => k.attribute.tag === plan.tag);
+        plan.tag === undefined || p.passthrough
+          ? undefined
+          : p.offered.find((k) => k.attribute.tag === plan.tag);
       stream.ours[from] = ours;
-      await this.#configure(i, from, sdp, m, options.signallingAddress, plan.key, ours?.key);
+      // In passthrough the answerer's key goes to the offerer as it is; we decrypt nothing.
+      const passthrough = p.passthrough !== undefined && plan.attribute !== undefined;
+      await this.#configure(
+        i,
+        from,
+        sdp,
+        m,
+        options.signallingAddress,
+        passthrough ? undefined : plan.key,
+        ours?.key,
+      );
       const toOfferer = stream.ours[offerer];
       rewrites.push({
         port: stream.ports[side(offerer)],
         rtcpPort: stream.ports[side(offerer)] + 1,
         rtcpMux: p.offererMux,
         proto: p.offererProto,
-        crypto: toOfferer ? [toOfferer.attribute] : [],
+        crypto:
+          passthrough && plan.attribute ? [plan.attribute] : toOfferer ? [toOfferer.attribute] : [],
       });
     }
     this.#pending = undefined;
@@ -310,6 +347,12 @@ function offerKeys(suites: readonly SrtpSuiteName[]): OurKey[] {
 interface OfferPlan {
   readonly outProto: string;
   readonly accepted?: { readonly attribute: CryptoAttribute; readonly key: SrtpKeyMaterial };
+  readonly passthrough?: readonly CryptoAttribute[];
+}
+
+/** The offered crypto lines we would accept ourselves: only those may travel on. */
+function acceptableCrypto(offered: readonly CryptoAttribute[]): CryptoAttribute[] {
+  return offered.filter((c) => chooseCrypto([c]) !== undefined);
 }
 
 function planOffer(m: SdpMedia, options: OfferOptions): OfferPlan | undefined {
@@ -324,12 +367,15 @@ function planOffer(m: SdpMedia, options: OfferOptions): OfferPlan | undefined {
   const accepted = chooseCrypto(cryptoAttributes(m));
   if (!accepted)
     throw new PalisadeError('unsupported_media', 'no acceptable SRTP crypto suite offered');
+  if (options.sdesPassthrough && isSecure(outProto))
+    return { outProto, passthrough: acceptableCrypto(cryptoAttributes(m)) };
   return { outProto, accepted };
 }
 
 interface AnswerPlan {
   readonly tag?: number;
   readonly key?: SrtpKeyMaterial;
+  readonly attribute?: CryptoAttribute;
 }
 
 function planAnswer(m: SdpMedia, p: PendingMedia): AnswerPlan | undefined {
@@ -340,8 +386,11 @@ function planAnswer(m: SdpMedia, p: PendingMedia): AnswerPlan | undefined {
     throw new PalisadeError('unsupported_media', 'answer transport does not match the offer');
   if (!isSecure(m.proto)) return {};
   const [crypto, ...more] = cryptoAttributes(m);
-  const offered = p.offered.find((k) => k.attribute.tag === crypto?.tag);
-  if (!crypto || more.length > 0 || !offered || offered.attribute.suite !== crypto.suite)
+  const offered = (p.passthrough ?? p.offered.map((k) => k.attribute)).find(
+    (a) => a.tag === crypto?.tag,
+  );
+  if (!crypto || more.length > 0 || !offered || offered.suite !== crypto.suite)
     throw new PalisadeError('unsupported_media', 'answer crypto does not match an offered one');
-  return { tag: crypto.tag, key: sdesKeyMaterial(crypto) };
+  // sdesKeyMaterial also refuses what we would never use (MKI, short lifetime, bad key).
+  return { tag: crypto.tag, key: sdesKeyMaterial(crypto), attribute: crypto };
 }

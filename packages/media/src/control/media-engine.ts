@@ -32,6 +32,14 @@ export interface OfferOptions {
   readonly transport?: MediaTransport;
   /** SRTP suites to offer, in preference order, when `transport` is RTP/SAVP. */
   readonly srtpSuites?: readonly SrtpSuiteName[];
+  /**
+   * When the offerer and the other leg both speak SDES-SRTP: forward the
+   * offerer's crypto lines (the acceptable ones) and the answer's as they
+   * are, so each side keeps its own keys end to end and the relay does no
+   * crypto. The relay then cannot drop forged packets by authentication,
+   * only by source. Default false: SRTP is terminated and re-keyed per leg.
+   */
+  readonly sdesPassthrough?: boolean;
   /** Codecs allowed through; default: PCMU, PCMA, G722, opus, telephone-event. */
   readonly codecs?: readonly CodecSpec[];
   /**
