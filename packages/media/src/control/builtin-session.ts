@@ -166,28 +166,6 @@ export class BuiltinMediaSession implements MediaSession {
         continue;
       }
       const stream = await this.#stream(i);
-      if (plan.passthrough) {
-        // Both legs keep their own keys end to end; the relay only forwards.
-        stream.ours[from] = undefined;
-        await this.#configure(i, from, sdp, m, options.signallingAddress, undefined, undefined);
-        media.push({
-          active: true,
-          offererProto: m.proto,
-          offererMux: rtcpMux(m),
-          outProto: plan.outProto,
-          offered: [],
-          passthrough: plan.passthrough,
-          codecs: mediaCodecs(m),
-        });
-        rewrites.push({
-          port: stream.ports[side(to)],
-          rtcpPort: stream.ports[side(to)] + 1,
-          rtcpMux: rtcpMux(m),
-          proto: plan.outProto,
-          crypto: plan.passthrough,
-        });
-        continue;
-      }
       // Our key towards the offerer, in the suite it chose; reused on re-offers.
       let toOfferer = stream.ours[from];
       if (plan.accepted && toOfferer?.key.suite !== plan.accepted.attribute.suite)
@@ -197,9 +175,11 @@ export class BuiltinMediaSession implements MediaSession {
         );
       if (!plan.accepted) toOfferer = undefined;
       stream.ours[from] = toOfferer;
-      const offered = isSecure(plan.outProto)
-        ? offerKeys(options.srtpSuites ?? DEFAULT_SUITES)
-        : [];
+      // In passthrough both legs keep their own keys end to end: none of ours.
+      const offered =
+        isSecure(plan.outProto) && !plan.passthrough
+          ? offerKeys(options.srtpSuites ?? DEFAULT_SUITES)
+          : [];
       await this.#configure(
         i,
         from,
@@ -216,6 +196,7 @@ export class BuiltinMediaSession implements MediaSession {
         outProto: plan.outProto,
         ...(plan.accepted ? { accepted: plan.accepted.attribute } : {}),
         offered,
+        ...(plan.passthrough ? { passthrough: plan.passthrough } : {}),
         codecs: mediaCodecs(m),
       });
       rewrites.push({
@@ -223,7 +204,7 @@ export class BuiltinMediaSession implements MediaSession {
         rtcpPort: stream.ports[side(to)] + 1,
         rtcpMux: rtcpMux(m),
         proto: plan.outProto,
-        crypto: offered.map((k) => k.attribute),
+        crypto: plan.passthrough ?? offered.map((k) => k.attribute),
       });
     }
     this.#pending = { from, media };
