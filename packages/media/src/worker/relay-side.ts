@@ -138,7 +138,9 @@ export class RelaySide {
       try {
         out = rtcp ? this.#encrypt.protectRtcp(packet) : this.#encrypt.protectRtp(packet);
       } catch {
-        return; // not RTP/RTCP: nothing an SRTP peer could use
+        // Not RTP/RTCP, or an index already used (keystream reuse): never sent.
+        this.droppedSrtp++;
+        return;
       }
     }
     this.packetsOut++;
