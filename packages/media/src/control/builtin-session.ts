@@ -72,6 +72,24 @@ export interface SessionContext {
   readonly onEnded: (session: BuiltinMediaSession, reason: SessionEndReason) => void;
 }
 
+/**
+ * Offer/answer state (RFC 3264 §4, §8):
+ *
+ *   idle ──offer(x)──▶ offered ──answer(other leg)──▶ active
+ *                       ▲   │                           │
+ *                       └───┘ offer(x) replaces it      │ offer(x) (re-INVITE, UPDATE)
+ *                       ◀───────────────────────────────┘
+ *   any ──delete / media timeout / engine close──▶ ended
+ */
+export type NegotiationState = 'idle' | 'offered' | 'active' | 'ended';
+
+const MOVES: Readonly<Record<NegotiationState, readonly NegotiationState[]>> = {
+  idle: ['offered', 'ended'],
+  offered: ['offered', 'active', 'ended'],
+  active: ['offered', 'ended'],
+  ended: [],
+};
+
 const DEFAULT_SUITES: readonly SrtpSuiteName[] = ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM'];
 const BIND_ATTEMPTS = 8;
 const side = (leg: LegId): 0 | 1 => (leg === 'a' ? 0 : 1);
@@ -84,8 +102,8 @@ export class BuiltinMediaSession implements MediaSession {
   readonly #ctx: SessionContext;
   readonly #streams = new Map<number, Stream>();
   #pending: PendingOffer | undefined;
+  #state: NegotiationState = 'idle';
   #queue: Promise<unknown> = Promise.resolve();
-  #ended = false;
 
   constructor(callId: string, id: string, ctx: SessionContext) {
     this.callId = callId;
@@ -94,7 +112,7 @@ export class BuiltinMediaSession implements MediaSession {
   }
 
   get ended(): boolean {
-    return this.#ended;
+    return this.#state === 'ended';
   }
 
   offer(from: LegId, sdp: string, options: OfferOptions = {}): Promise<string> {
@@ -112,8 +130,8 @@ export class BuiltinMediaSession implements MediaSession {
   }
 
   async delete(): Promise<void> {
-    if (this.#ended) return;
-    this.#ended = true;
+    if (this.#state === 'ended') return;
+    this.#transition('ended');
     // Let an offer or answer in flight finish first, so nothing it opens is missed.
     await this.#queue;
     try {
@@ -125,14 +143,24 @@ export class BuiltinMediaSession implements MediaSession {
 
   /** Marks the session gone and returns its ports (after delete, a worker-side timeout, or engine close). */
   released(reason: SessionEndReason): void {
-    this.#ended = true;
+    if (this.#state !== 'ended') this.#transition('ended');
     for (const s of this.#streams.values()) for (const p of s.ports) this.#ctx.ports.release(p);
     this.#streams.clear();
     this.#ctx.onEnded(this, reason);
   }
 
   #alive(): void {
-    if (this.#ended) throw new PalisadeError('not_found', 'media session has ended');
+    if (this.#state === 'ended') throw new PalisadeError('not_found', 'media session has ended');
+  }
+
+  get state(): NegotiationState {
+    return this.#state;
+  }
+
+  #transition(to: NegotiationState): void {
+    if (!MOVES[this.#state].includes(to))
+      throw new PalisadeError('conflict', `media session cannot go from ${this.#state} to ${to}`);
+    this.#state = to;
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -207,6 +235,7 @@ export class BuiltinMediaSession implements MediaSession {
         crypto: plan.passthrough ?? offered.map((k) => k.attribute),
       });
     }
+    this.#transition('offered');
     this.#pending = { from, media };
     return serializeSdp(
       rewriteForRelay(sdp, { address: this.#ctx.advertiseAddress, media: rewrites }),
@@ -215,7 +244,7 @@ export class BuiltinMediaSession implements MediaSession {
 
   async #answer(from: LegId, text: string, options: AnswerOptions): Promise<string> {
     const pending = this.#pending;
-    if (!pending || pending.from !== otherLeg(from))
+    if (this.#state !== 'offered' || !pending || pending.from !== otherLeg(from))
       throw new PalisadeError('conflict', 'no offer from the other leg is waiting for this answer');
     const offerer = pending.from;
     const sdp = parseSdp(text);
@@ -262,6 +291,7 @@ export class BuiltinMediaSession implements MediaSession {
           passthrough && plan.attribute ? [plan.attribute] : toOfferer ? [toOfferer.attribute] : [],
       });
     }
+    this.#transition('active');
     this.#pending = undefined;
     return serializeSdp(
       rewriteForRelay(sdp, { address: this.#ctx.advertiseAddress, media: rewrites }),
