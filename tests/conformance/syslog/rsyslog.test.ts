@@ -7,7 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +44,9 @@ const gtls = rsyslogd.path
       ),
     )
   : rsyslogd;
+const fail2banRegex = rsyslogd.path ? debianPeer('fail2ban', 'fail2ban-regex') : rsyslogd;
+const fail2banFilter = new URL('../../../packages/syslog/fail2ban/palisade.conf', import.meta.url)
+  .pathname;
 const skip =
   rsyslogd.skip ?? gtls.skip ?? (existsSync('/usr/bin/openssl') ? false : 'no openssl CLI');
 
@@ -190,7 +202,10 @@ module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.
 module(load="imudp")
 template(name="raw" type="string" string="%rawmsg%\\n")
 ruleset(name="tls") { action(type="omfile" file="${dir}/tls.log" template="raw") }
-ruleset(name="udp") { action(type="omfile" file="${dir}/udp.log" template="raw") }
+ruleset(name="udp") {
+  action(type="omfile" file="${dir}/udp.log" template="raw")
+  action(type="omfile" file="${dir}/udp-traditional.log" template="RSYSLOG_TraditionalFileFormat")
+}
 input(type="imtcp" port="${tlsPort}" address="127.0.0.1" ruleset="tls")
 input(type="imudp" port="${udpPort}" address="127.0.0.1" ruleset="udp")
 `,
@@ -282,4 +297,48 @@ input(type="imudp" port="${udpPort}" address="127.0.0.1" ruleset="udp")
     assert.notEqual(caError.state, 'connected');
     assert.equal(caError.queued, 1);
   });
+
+  test(
+    'fail2ban reads the traditional file output and takes the real address',
+    { skip: fail2banRegex.skip ?? false },
+    async () => {
+      const s = createSyslogSink(
+        {
+          ...defaultSyslogConfig,
+          hostname: FORMAT.hostname,
+          targets: [{ kind: 'udp', host: '127.0.0.1', port: udpPort }],
+        },
+        { clock, logger: nullLogger, dataDir: join(dir, 'fail2ban'), procId: FORMAT.procId },
+      );
+      sinks.push(s);
+      const log = join(dir, 'udp-traditional.log');
+      const before = readLines(log).length;
+      const from = { remoteAddress: '127.0.0.9', remotePort: 5060, method: 'REGISTER' };
+      for (let i = 0; i < 5; i++)
+        s.emit({
+          type: 'sip.register',
+          outcome: 'failure',
+          actor: 'x" from 6.6.6.6 port 1',
+          ...from,
+        });
+      s.emit({ type: 'auth.login', outcome: 'denied', actor: 'j\u00fcrgen', ...from });
+      s.emit({ type: 'sip.register', outcome: 'success', actor: 'alice', ...from });
+      await until('7 lines', () => readLines(log).length >= before + 7);
+      const lines = readLines(log).slice(before);
+      writeFileSync(join(dir, 'f2b.log'), `${lines.join('\n')}\n`);
+      const filterDir = join(dir, 'filter.d');
+      mkdirSync(filterDir);
+      copyFileSync(fail2banFilter, join(filterDir, 'palisade.conf'));
+      symlinkSync('/etc/fail2ban/filter.d/common.conf', join(filterDir, 'common.conf'));
+      const out = execFileSync(
+        fail2banRegex.path!,
+        ['-v', join(dir, 'f2b.log'), join(filterDir, 'palisade.conf')],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      assert.match(out, /Lines: 7 lines, 0 ignored, 6 matched, 1 missed/, out);
+      // With -v, fail2ban-regex lists each hit as `|      <address>  <date>`.
+      const hits = [...out.matchAll(/^\|\s+(\S+)\s+\w{3} \w{3} /gm)].map((m) => m[1]);
+      assert.deepEqual(hits, Array(6).fill('127.0.0.9'), out);
+    },
+  );
 });
