@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,4 +160,21 @@ test('a bad setting is refused with its name', (t) => {
   });
   assert.ok(isPalisadeError(ca, 'config_invalid'));
   assert.match(ca.message, /caFile/);
+});
+
+test('a data directory that cannot be used is a storage_failed error', (t) => {
+  const defer = cleanups(t);
+  const file = join(tempDir(defer), 'not-a-dir');
+  writeFileSync(file, '');
+  let error: unknown;
+  try {
+    createSyslogSink(defaultSyslogConfig, {
+      clock: new FakeClock(),
+      logger: nullLogger,
+      dataDir: file,
+    });
+  } catch (err) {
+    error = err;
+  }
+  assert.ok(isPalisadeError(error, 'storage_failed'));
 });
