@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -177,4 +178,27 @@ test('a data directory that cannot be used is a storage_failed error', (t) => {
     error = err;
   }
   assert.ok(isPalisadeError(error, 'storage_failed'));
+});
+
+test('close cancels every timer and socket, even with the collector down', async (t) => {
+  const defer = cleanups(t);
+  const dir = tempDir(defer);
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const clock = new FakeClock(0);
+  const s = createSyslogSink(
+    { ...defaultSyslogConfig, targets: [{ kind: 'tcp', host: '127.0.0.1', port }] },
+    { clock, logger: nullLogger, dataDir: dir },
+  );
+  s.emit(event);
+  for (let i = 0; i < 50 && (s.stats().targets[0]?.errors ?? 0) === 0; i++)
+    await new Promise((r) => setTimeout(r, 10));
+  assert.equal(s.stats().targets[0]?.state, 'backoff');
+  assert.ok(clock.pendingTimers > 0);
+  await s.close();
+  assert.equal(clock.pendingTimers, 0);
+  assert.equal(s.stats().targets[0]?.state, 'closed');
+  assert.equal(s.stats().targets[0]?.queued, 1, 'kept for the next start');
 });
