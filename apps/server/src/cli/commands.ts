@@ -12,7 +12,7 @@ import { renderConfigReference } from '../config/reference.ts';
 import { prepareDataDir } from '../data-dir.ts';
 import { openDomain, type Domain } from '../domain.ts';
 import { publicBaseUrl } from '../palisade-server.ts';
-import { loggingEventSink } from '../security-events.ts';
+import { createSecurityEvents } from '../security-events.ts';
 import { loadCliConfig, UsageError, type CliIo, type GlobalFlags } from './cli-context.ts';
 
 export type Flags = GlobalFlags & Readonly<Record<string, string | boolean | undefined>>;
@@ -32,11 +32,16 @@ async function withDomain<T>(
 ): Promise<T> {
   const { config } = loadCliConfig(flags);
   const dataDir = prepareDataDir(config.data.dir);
-  const domain = await openDomain(config, dataDir, logger, loggingEventSink(logger));
+  const events = createSecurityEvents(config, dataDir, logger, 'cli');
   try {
-    return await work(domain);
+    const domain = await openDomain(config, dataDir, logger, events);
+    try {
+      return await work(domain);
+    } finally {
+      await domain.close();
+    }
   } finally {
-    await domain.close();
+    await events.close();
   }
 }
 
