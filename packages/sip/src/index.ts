@@ -110,3 +110,5 @@ export type { DialogId, DialogState, DialogRequestInit } from './dialog/dialog.t
 
 export { MemoryNetwork, MemoryTransport } from './testing/memory-network.ts';
 export type { WireRecord, Receiver } from './testing/memory-network.ts';
+export { parseMultipart } from './message/multipart.ts';
+export type { BodyPart } from './message/multipart.ts';

@@ -67,7 +67,7 @@ export function escapeComponent(s: string, allowed: (code: number) => boolean): 
   let out = '';
   for (const ch of s) {
     const c = ch.charCodeAt(0);
-    if (ch.length === 1 && allowed(c)) out += ch;
+    if (c < 0x80 && allowed(c)) out += ch;
     else
       for (const b of Buffer.from(ch, 'utf8'))
         out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;

@@ -4,6 +4,7 @@
  */
 import { canonicalHeaderName, wireHeaderName } from '../headers/header-names.ts';
 import { isHeaderName } from '../headers/header-registry.ts';
+import { trimWs } from '../grammar/split.ts';
 
 export interface HeaderField {
   /** Canonical name: lower case, compact forms expanded (`v` → `via`). */
@@ -72,7 +73,7 @@ export class BufferHeaderField implements HeaderField {
     if (this.#value === undefined) {
       let v = this.#buf.toString('utf8', this.#start, this.#end);
       if (this.#folded) v = v.replace(/[ \t]*\r?\n[ \t]+/g, ' ');
-      this.#value = v.replace(/^[ \t]+|[ \t]+$/g, '');
+      this.#value = trimWs(v);
     }
     return this.#value;
   }

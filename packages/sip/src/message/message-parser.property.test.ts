@@ -19,6 +19,7 @@ import { createRequest, createResponse } from './message-builders.ts';
 import { parseMessage } from './message-parser.ts';
 import type { SipMessage } from './sip-message.ts';
 import { SipStreamFramer } from './stream-framer.ts';
+import { parseMultipart } from './multipart.ts';
 
 const dir = new URL('../../../../tests/fixtures/rfc4475/', import.meta.url);
 const fixtures = readdirSync(dir)
@@ -126,6 +127,15 @@ function exercise(bytes: Buffer): void {
   try {
     const m = parseMessage(bytes);
     m.toBuffer();
+    const type = m.first('content-type');
+    const boundary = type?.params.get('boundary');
+    if (type?.type.toLowerCase() === 'multipart' && boundary) {
+      try {
+        parseMultipart(m.body, boundary);
+      } catch (err) {
+        if (!(err instanceof SipParseError)) throw err;
+      }
+    }
     for (const f of m.fields) {
       if (!isHeaderName(f.name)) continue;
       try {
@@ -215,5 +225,31 @@ test('a stream cut at arbitrary points frames the same messages', () => {
       },
     ),
     { numRuns: 200 },
+  );
+});
+
+test('the stream framer never throws on mutated streams cut anywhere', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: fixtures.length - 1 }), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+      fc.array(fc.nat(), { maxLength: 5 }),
+      (picks, edits, cuts) => {
+        const stream = Buffer.from(Buffer.concat(picks.map((i) => fixtures[i] ?? Buffer.alloc(0))));
+        for (const [at, byte] of edits) stream[at % stream.length] = byte;
+        const framer = new SipStreamFramer({ limits: { maxMessageBytes: 4096 } });
+        let last = 0;
+        for (const p of [...cuts.map((c) => c % (stream.length + 1)), stream.length].sort(
+          (a, b) => a - b,
+        )) {
+          for (const e of framer.push(stream.subarray(last, p))) {
+            if (e.type === 'message') exercise(e.message.toBuffer());
+          }
+          last = p;
+        }
+        assert.ok(framer.buffered <= 4096 + stream.length);
+      },
+    ),
+    { numRuns: 500 },
   );
 });

@@ -98,6 +98,17 @@ function scan(buf: Buffer, limits: ParseLimits): Scan {
       const error = push();
       return { startLine, fields, bodyStart: line.next, error };
     }
+    // a bare CR inside a line could end it for another parser: refuse it
+    const cr = buf.indexOf(CR, pos);
+    if (cr >= 0 && cr < line.end) {
+      push();
+      return {
+        startLine,
+        fields,
+        bodyStart: buf.length,
+        error: new SipParseError('bad_header', 'bare CR in a header line'),
+      };
+    }
     if (isWs(buf[pos] ?? 0)) {
       // line folding: a continuation of the previous field (RFC 3261 §7.3.1)
       if (!current) {
