@@ -259,14 +259,15 @@ test('INVITE accepted (RFC 6026): 2xx retransmissions reach the TU, the 2xx ACK 
     callId: ok.callId,
     cseq: 1,
   });
-  env.uac.sendStateless(
-    ack.prependHeader('via', txn.request.topVia.withParam('branch', 'z9hG4bKack2xx')),
-    env.b.destination,
-  );
+  env.uac.sendStateless(ack, env.b.destination);
+
   env.clock.advance(10);
   assert.equal(env.atUas.length, 2);
   assert.equal(env.atUas[1]?.request.method, 'ACK');
   assert.equal(env.atUas[1]?.txn, undefined);
+  const ackVia = env.atUas[1]?.request.topVia;
+  assert.ok(ackVia?.hasRfc3261Branch);
+  assert.notEqual(ackVia.branch, txn.request.topVia.branch, 'the 2xx ACK has its own branch');
   env.clock.advance(32_000);
   assert.equal(txn.state, 'terminated', 'Timer M');
   assert.equal(server.state, 'terminated', 'Timer L');

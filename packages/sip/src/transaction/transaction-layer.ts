@@ -189,9 +189,15 @@ export class TransactionLayer {
     });
   }
 
-  /** Sends outside any transaction: the ACK for a 2xx, stateless forwarding. */
+  /**
+   * Sends outside any transaction: the ACK for a 2xx (RFC 3261 §13.2.2.4),
+   * stateless forwarding. A request without a Via gets one with a fresh
+   * branch; transport errors are ignored (nothing waits for an answer).
+   */
   sendStateless(message: SipMessage, destination: Destination): void {
-    this.#transport.send(message, destination, () => undefined);
+    const prepared =
+      message.isRequest && !message.has('via') ? this.#withBranch(message, destination) : message;
+    this.#transport.send(prepared, destination, () => undefined);
   }
 
   /** Ends every transaction and clears every timer. Idempotent. */
