@@ -48,7 +48,7 @@ export type {
   RetryAfter,
 } from './headers/event-headers.ts';
 export { canonicalHeaderName, wireHeaderName } from './headers/header-names.ts';
-export { isHeaderName } from './headers/header-registry.ts';
+export { isHeaderName, isSingleHeader } from './headers/header-registry.ts';
 export type { HeaderTypes, HeaderName } from './headers/header-registry.ts';
 
 export { SipRequest, SipResponse, serializeMessage } from './message/sip-message.ts';
@@ -108,7 +108,5 @@ export { serverKey, clientKey, clientKeyOfResponse } from './transaction/transac
 export { Dialog, dialogIdOf, dialogKey, DIALOG_TRANSITIONS } from './dialog/dialog.ts';
 export type { DialogId, DialogState, DialogRequestInit } from './dialog/dialog.ts';
 
-export { MemoryNetwork, MemoryTransport } from './testing/memory-network.ts';
-export type { WireRecord, Receiver } from './testing/memory-network.ts';
 export { parseMultipart } from './message/multipart.ts';
 export type { BodyPart } from './message/multipart.ts';
