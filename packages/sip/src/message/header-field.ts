@@ -53,7 +53,7 @@ export function wireNameFor(canonical: string, received: string): string {
 /** A header field over bytes of a received message. */
 export class BufferHeaderField implements HeaderField {
   readonly name: string;
-  readonly wireName: string;
+  readonly #rawName: string;
   readonly #buf: Buffer;
   readonly #start: number;
   readonly #end: number;
@@ -62,11 +62,16 @@ export class BufferHeaderField implements HeaderField {
 
   constructor(rawName: string, buf: Buffer, start: number, end: number, folded: boolean) {
     this.name = canonicalHeaderName(rawName);
-    this.wireName = wireNameFor(this.name, rawName);
+    this.#rawName = rawName;
     this.#buf = buf;
     this.#start = start;
     this.#end = end;
     this.#folded = folded;
+  }
+
+  /** Worked out only when the message is written out. */
+  get wireName(): string {
+    return wireNameFor(this.name, this.#rawName);
   }
 
   get value(): string {

@@ -55,18 +55,35 @@ function isIpv6(s: string): boolean {
 
 /** Classifies a host (RFC 3261 §25.1 host); returns undefined when invalid. */
 export function hostKind(host: string): HostKind | undefined {
-  if (host.startsWith('[')) {
+  if (host.charCodeAt(0) === 0x5b) {
     return host.endsWith(']') && isIpv6(host.slice(1, -1)) ? 'ipv6' : undefined;
   }
-  if (IPV4.test(host)) return 'ipv4';
-  if (host.length === 0 || host.length > 255 || !all(host, isHostnameChar) || host.includes('%'))
-    return undefined;
-  // hostname labels start and end alphanumerically; the top label starts with a letter
-  const labels = host.endsWith('.') ? host.slice(0, -1).split('.') : host.split('.');
-  if (labels.some((l) => l.length === 0 || l.startsWith('-') || l.endsWith('-'))) return undefined;
-  const top = labels[labels.length - 1] ?? '';
-  if (isDigit(top.charCodeAt(0))) return undefined;
-  return 'domain';
+  const n = host.length;
+  if (n === 0 || n > 255) return undefined;
+  // one pass: labels of alphanumerics and inner hyphens, separated by single dots
+  let allDigitsAndDots = true;
+  let labelStart = 0;
+  let topStart = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? host.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (i === labelStart)
+        return i === n && i > 0 ? finishHost(host, allDigitsAndDots, topStart) : undefined;
+      if (host.charCodeAt(labelStart) === 0x2d || host.charCodeAt(i - 1) === 0x2d) return undefined;
+      if (i < n) topStart = i + 1;
+      labelStart = i + 1;
+      continue;
+    }
+    if (!isHostnameChar(c)) return undefined;
+    if (!isDigit(c)) allDigitsAndDots = false;
+  }
+  return finishHost(host, allDigitsAndDots, topStart);
+}
+
+function finishHost(host: string, numeric: boolean, topStart: number): HostKind | undefined {
+  if (numeric) return IPV4.test(host) ? 'ipv4' : undefined;
+  // the top label of a hostname starts with a letter
+  return isDigit(host.charCodeAt(topStart)) ? undefined : 'domain';
 }
 
 function parsePort(s: string, header: string): number {
