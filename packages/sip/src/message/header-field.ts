@@ -77,7 +77,7 @@ export class BufferHeaderField implements HeaderField {
   get value(): string {
     if (this.#value === undefined) {
       let v = this.#buf.toString('utf8', this.#start, this.#end);
-      if (this.#folded) v = v.replace(/[ \t]*\r?\n[ \t]+/g, ' ');
+      if (this.#folded) v = unfold(v);
       this.#value = trimWs(v);
     }
     return this.#value;
@@ -88,4 +88,32 @@ export class BufferHeaderField implements HeaderField {
 export function textField(name: string, value: string): HeaderField {
   const canonical = canonicalHeaderName(name);
   return { name: canonical, wireName: wireNameFor(canonical, name), value };
+}
+
+/**
+ * Replaces each line fold (optional WS, CRLF, WS) by one space, in one
+ * linear pass: a regular expression here backtracks on long runs of spaces.
+ */
+function unfold(v: string): string {
+  let out = '';
+  let i = 0;
+  while (i < v.length) {
+    const c = v.charCodeAt(i);
+    if (c === 0x0d || c === 0x0a) {
+      let end = out.length;
+      while (end > 0 && (out.charCodeAt(end - 1) === 0x20 || out.charCodeAt(end - 1) === 0x09))
+        end--;
+      out = `${out.slice(0, end)} `;
+      i++;
+      while (
+        i < v.length &&
+        (v.charCodeAt(i) === 0x0a || v.charCodeAt(i) === 0x20 || v.charCodeAt(i) === 0x09)
+      )
+        i++;
+      continue;
+    }
+    out += v[i] ?? '';
+    i++;
+  }
+  return out;
 }

@@ -177,3 +177,16 @@ test('stream framer: Content-Length framing, keep-alives, errors', () => {
   const [tooBig] = big.push(bytes);
   assert.ok(tooBig?.type === 'error' && tooBig.error.reason === 'too_large');
 });
+
+test('line folding becomes one space, however much whitespace surrounds it; bare CR is refused', () => {
+  const head = (extra: string) =>
+    Buffer.from(
+      `OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n${extra}\r\n\r\n`,
+    );
+  const folded = parseMessage(head(`X-A: a${' '.repeat(6000)}\r\n \t b\r\n\tc`));
+  assert.deepEqual(folded.raw('x-a'), ['a b c']);
+  assert.throws(
+    () => parseMessage(head('X-A: a\rInjected: b')),
+    (e) => e instanceof SipParseError && e.reason === 'bad_header',
+  );
+});

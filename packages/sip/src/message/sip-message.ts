@@ -104,10 +104,7 @@ abstract class SipMessageBase {
     const fresh = values.map((v) => textField(name, v));
     const index = this.fields.findIndex((f) => f.name === canonical);
     const kept = this.fields.filter((f) => f.name !== canonical);
-    const at =
-      index < 0
-        ? kept.length
-        : this.fields.slice(0, index).filter((f) => f.name !== canonical).length;
+    const at = index < 0 ? kept.length : index;
     return this.rebuild([...kept.slice(0, at), ...fresh, ...kept.slice(at)], this.body);
   }
 

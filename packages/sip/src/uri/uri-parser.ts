@@ -161,13 +161,23 @@ function parseSipUri(scheme: 'sip' | 'sips', rest: string, header: string): SipU
   return { kind: 'sip', scheme, user, password, host, hostKind: kind, port, params, headers };
 }
 
-const TEL_CHARS =
-  /^(\+[0-9\-.()]*[0-9][0-9\-.()]*|[0-9A-Fa-f*#\-.()]*[0-9A-Fa-f*#][0-9A-Fa-f*#\-.()]*)$/;
+/** global-number (`+` digits) or local-number (hex digits, `*`, `#`), with visual separators (RFC 3966 §3). */
+function isTelNumber(number: string): boolean {
+  const global = number.startsWith('+');
+  let digits = 0;
+  for (let i = global ? 1 : 0; i < number.length; i++) {
+    const c = number.charCodeAt(i);
+    if (c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29) continue;
+    if (global ? !isDigit(c) : !(isHexDigit(c) || c === 0x2a || c === 0x23)) return false;
+    digits++;
+  }
+  return digits > 0;
+}
 
 function parseTelUri(rest: string, header: string): TelUri {
   const semi = rest.indexOf(';');
   const number = semi < 0 ? rest : rest.slice(0, semi);
-  if (!TEL_CHARS.test(number)) badHeader(header, 'bad telephone number');
+  if (!isTelNumber(number)) badHeader(header, 'bad telephone number');
   return {
     kind: 'tel',
     scheme: 'tel',
