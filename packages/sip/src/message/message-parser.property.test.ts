@@ -122,6 +122,71 @@ test('serialize(parse(serialize(m))) is serialize(m) for generated messages', ()
   );
 });
 
+const COMPACT: Readonly<Record<string, string>> = {
+  via: 'v',
+  from: 'f',
+  to: 't',
+  'call-id': 'i',
+  contact: 'm',
+  'content-type': 'c',
+  'content-length': 'l',
+};
+
+/** Rewrites canonical bytes the many legal ways a peer may write them. */
+const variant = (bytes: Buffer) =>
+  fc
+    .array(
+      fc.record({
+        compact: fc.boolean(),
+        upper: fc.boolean(),
+        space: fc.nat(3),
+        lead: fc.nat(3),
+        fold: fc.boolean(),
+      }),
+      {
+        minLength: 64,
+        maxLength: 64,
+      },
+    )
+    .map((choices) => {
+      const text = bytes.toString('utf8');
+      const end = text.indexOf('\r\n\r\n');
+      const [start = '', ...lines] = text.slice(0, end).split('\r\n');
+      const out = lines.map((line, i) => {
+        const c = choices[i % choices.length]!;
+        const colon = line.indexOf(':');
+        let name = line.slice(0, colon);
+        let value = line.slice(colon + 2);
+        name = c.compact ? (COMPACT[name.toLowerCase()] ?? name) : name;
+        // unknown headers keep their spelling; known ones are respelled canonically
+        if (!name.startsWith('X-')) name = c.upper ? name.toUpperCase() : name.toLowerCase();
+        // fold at a lone space: a fold and the whitespace around it are one SP (RFC 3261 §7.3.1)
+        const sp = value.search(/(?<=[^ \t]) (?=[^ \t])/);
+        if (c.fold && sp > 0)
+          value = `${value.slice(0, sp)}\r\n${' '.repeat(c.lead + 1)}${value.slice(sp + 1)}`;
+        return `${name}${' '.repeat(c.space)}:${' '.repeat(c.lead)}${value}`;
+      });
+      return Buffer.concat([
+        Buffer.from([start, ...out].join('\r\n'), 'utf8'),
+        bytes.subarray(Buffer.byteLength(text.slice(0, end))),
+      ]);
+    });
+
+test('compact forms, name case, LWS and line folding all parse to the same canonical bytes', () => {
+  fc.assert(
+    fc.property(
+      message.chain((m) => fc.tuple(fc.constant(m.toBuffer()), variant(m.toBuffer()))),
+      ([canonical, rewritten]) => {
+        assert.equal(
+          parseMessage(rewritten).toBuffer().toString('latin1'),
+          canonical.toString('latin1'),
+        );
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
 /** Parses and touches every typed header; only SipParseError may escape. */
 function exercise(bytes: Buffer): void {
   try {
