@@ -249,11 +249,6 @@ function checkMessage(msg: SipMessage): void {
       throw new SipParseError('duplicate_header', `more than one ${name} header`, { header: name });
   }
   for (const name of EAGER) msg.header(name);
-  // a comma inside one single-valued line also counts as a repetition
-  for (const name of ['from', 'to', 'call-id', 'cseq', 'max-forwards', 'content-type'] as const) {
-    if (msg.header(name).length > 1)
-      throw new SipParseError('duplicate_header', `more than one ${name} value`, { header: name });
-  }
   // RFC 4475 §3.1.2.17–18: the CSeq method must match the request method
   if (msg.isRequest && msg.cseq.method !== msg.method)
     throw new SipParseError('cseq_mismatch', 'CSeq method differs from the request method', {

@@ -6,6 +6,7 @@ import { createRequest, createResponse } from '../message/message-builders.ts';
 import type { SipRequest, SipResponse } from '../message/sip-message.ts';
 import { MemoryNetwork } from '../testing/memory-network.ts';
 import { sipUri } from '../uri/uri-build.ts';
+import { createCancel } from './ack-and-cancel.ts';
 import type { ResponseOrigin } from './client-transaction.ts';
 import { TransactionLayer } from './transaction-layer.ts';
 import type { ServerTransaction } from './transaction-layer.ts';
@@ -383,4 +384,27 @@ test('close() ends every transaction and leaves no timer behind; it is idempoten
   assert.throws(() =>
     env.uac.sendRequest(request('OPTIONS', 3), env.b.destination, collector(env.clock).user),
   );
+});
+
+test('RFC 2543 non-INVITE requests match with their To tag; CANCEL finds an RFC 2543 INVITE', () => {
+  const env = setup();
+  const old = (method: string) =>
+    request(method).withRawHeader('via', ['SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK']);
+  env.uac.sendStateless(old('OPTIONS'), env.b.destination);
+  env.uac.sendStateless(old('OPTIONS'), env.b.destination);
+  env.uac.sendStateless(
+    old('OPTIONS').withHeader('to', [old('OPTIONS').to.withTag('t2')]),
+    env.b.destination,
+  );
+  env.clock.advance(10);
+  assert.deepEqual(
+    env.atUas.map((x) => x.request.to.tag),
+    [undefined, 't2'],
+    'a retransmission is absorbed, another To tag is another transaction',
+  );
+  env.uac.sendStateless(old('INVITE'), env.b.destination);
+  env.clock.advance(10);
+  const invite = env.atUas.at(-1)?.txn;
+  assert.equal(invite?.kind, 'invite-server');
+  assert.equal(env.uas.findCancelTarget(createCancel(old('INVITE'))), invite);
 });

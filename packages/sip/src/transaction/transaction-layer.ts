@@ -102,13 +102,15 @@ export class TransactionLayer {
     else this.#user.strayResponse?.(response, source);
   }
 
-  /** The server transaction a request belongs to, with the RFC 2543 To-tag check. */
+  /** The server transaction a request belongs to (§17.2.3). */
   #match(request: SipRequest, asMethod?: string): ServerTransaction | undefined {
-    const txn = this.#servers.get(serverKey(request, asMethod));
-    if (!txn || usesRfc3261Matching(request)) return txn;
-    // §17.2.3 (RFC 2543 rules): an ACK carries the To tag of our response
-    const expected = request.method === 'ACK' ? txn.finalResponse?.to.tag : txn.request.to.tag;
-    return request.to.tag === expected ? txn : undefined;
+    if (usesRfc3261Matching(request) || request.method !== 'ACK')
+      return this.#servers.get(serverKey(request, asMethod));
+    // RFC 2543 ACK: the INVITE had the same To tag (re-INVITE) or none, and
+    // the ACK must carry the To tag of our final response
+    const txn =
+      this.#servers.get(serverKey(request)) ?? this.#servers.get(serverKey(request, undefined, ''));
+    return txn !== undefined && txn.finalResponse?.to.tag === request.to.tag ? txn : undefined;
   }
 
   #receiveRequest(request: SipRequest, source: Destination): void {
