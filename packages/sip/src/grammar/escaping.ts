@@ -1,7 +1,7 @@
 /**
  * Percent-escaping of URI components (RFC 3261 §19.1.2, RFC 3986 §2.1).
  */
-import { isHexDigit } from './chars.ts';
+import { isHexDigit } from './char-classes.ts';
 
 /** True when every '%' in `s[start, end)` starts a valid escape. */
 export function escapesValid(s: string, start = 0, end = s.length): boolean {

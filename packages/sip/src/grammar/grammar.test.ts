@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { escapeComponent, escapesValid, normalizeEscapes, unescapeComponent } from './escaping.ts';
-import { Params, readParams } from './params.ts';
-import { Scanner, quote } from './scanner.ts';
+import { Params, readParams } from './generic-params.ts';
+import { Scanner, quote } from './value-scanner.ts';
 import { SipParseError } from './sip-parse-error.ts';
-import { splitList, trimWs } from './split.ts';
+import { splitList, trimWs } from './list-split.ts';
 
 test('quoted strings: escapes, control characters, termination', () => {
   const s = new Scanner('"a \\"b\\" \\\\ c" rest', 'h');

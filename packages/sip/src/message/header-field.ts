@@ -4,7 +4,7 @@
  */
 import { canonicalHeaderName, wireHeaderName } from '../headers/header-names.ts';
 import { isHeaderName } from '../headers/header-registry.ts';
-import { trimWs } from '../grammar/split.ts';
+import { trimWs } from '../grammar/list-split.ts';
 
 export interface HeaderField {
   /** Canonical name: lower case, compact forms expanded (`v` → `via`). */

@@ -7,7 +7,7 @@
  * Content-Type), which are checked here so a broken message is refused up
  * front with a 400-able SipParseError. Nothing else is ever thrown.
  */
-import { isTokenChar, isWs } from '../grammar/chars.ts';
+import { isTokenChar, isWs } from '../grammar/char-classes.ts';
 import { SipParseError } from '../grammar/sip-parse-error.ts';
 import type { PartialMessage } from '../grammar/sip-parse-error.ts';
 import type { HeaderName, ParseContext } from '../headers/header-registry.ts';

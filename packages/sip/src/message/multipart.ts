@@ -4,7 +4,7 @@
  * message body; nothing is copied.
  */
 import { SipParseError } from '../grammar/sip-parse-error.ts';
-import { trimWs } from '../grammar/split.ts';
+import { trimWs } from '../grammar/list-split.ts';
 import { parseMediaType } from '../headers/media-type.ts';
 import type { MediaType } from '../headers/media-type.ts';
 import { textField } from './header-field.ts';

@@ -10,7 +10,7 @@ import { headerCodec } from '../headers/header-registry.ts';
 import type { HeaderName, HeaderTypes, ParseContext } from '../headers/header-registry.ts';
 import type { NameAddr } from '../headers/name-addr.ts';
 import type { CSeq } from '../headers/scalar-headers.ts';
-import type { Via } from '../headers/via.ts';
+import type { Via } from '../headers/via-header.ts';
 import { DEFAULT_MAX_URI_LENGTH } from '../uri/uri-parser.ts';
 import { formatUri } from '../uri/uri-format.ts';
 import type { Uri } from '../uri/uri-types.ts';

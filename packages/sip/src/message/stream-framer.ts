@@ -6,7 +6,7 @@
  * and skipped; broken framing (no or bad Content-Length, oversize) is fatal
  * and the transport must close the connection.
  */
-import { isWs } from '../grammar/chars.ts';
+import { isWs } from '../grammar/char-classes.ts';
 import { SipParseError } from '../grammar/sip-parse-error.ts';
 import { parseMessage } from './message-parser.ts';
 import { resolveLimits } from './parse-limits.ts';

@@ -5,7 +5,7 @@
  * Request-URI, From tag, To tag, Call-ID, CSeq number and top Via; an ACK
  * matches by the To tag of the response it acknowledges.
  */
-import type { Via } from '../headers/via.ts';
+import type { Via } from '../headers/via-header.ts';
 import type { SipRequest, SipResponse } from '../message/sip-message.ts';
 import { formatUri } from '../uri/uri-format.ts';
 

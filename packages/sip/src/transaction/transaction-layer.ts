@@ -7,8 +7,8 @@
  */
 import { systemClock } from '@palisade/common';
 import type { Clock } from '@palisade/common';
-import { Params } from '../grammar/params.ts';
-import { Via } from '../headers/via.ts';
+import { Params } from '../grammar/generic-params.ts';
+import { Via } from '../headers/via-header.ts';
 import { newBranch } from '../message/ids.ts';
 import type { SipMessage, SipRequest, SipResponse } from '../message/sip-message.ts';
 import { createCancel } from './ack-and-cancel.ts';

@@ -12,10 +12,10 @@ import {
   isUriParamChar,
   isUricChar,
   isUserChar,
-} from '../grammar/chars.ts';
+} from '../grammar/char-classes.ts';
 import { escapesValid } from '../grammar/escaping.ts';
-import { Params } from '../grammar/params.ts';
-import type { Param } from '../grammar/params.ts';
+import { Params } from '../grammar/generic-params.ts';
+import type { Param } from '../grammar/generic-params.ts';
 import { SipParseError, badHeader } from '../grammar/sip-parse-error.ts';
 import type { HostKind, OtherUri, SipUri, TelUri, Uri } from './uri-types.ts';
 
