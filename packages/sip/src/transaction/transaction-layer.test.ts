@@ -408,3 +408,27 @@ test('RFC 2543 non-INVITE requests match with their To tag; CANCEL finds an RFC 
   assert.equal(invite?.kind, 'invite-server');
   assert.equal(env.uas.findCancelTarget(createCancel(old('INVITE'))), invite);
 });
+
+test('a transport error in Accepted is reported but INVITE retransmissions stay absorbed until Timer L', () => {
+  const env = setup();
+  const c = collector(env.clock);
+  let reported = 0;
+  env.onUas = (req, txn) => {
+    if (req.method !== 'INVITE' || txn?.kind !== 'invite-server') return;
+    txn.events.on('transportError', () => reported++);
+    txn.respond(createResponse(req, 200, { toTag: 'x' }));
+  };
+  // the 2xx cannot be delivered
+  env.net.refuse = (m) => !m.isRequest && m.status === 200;
+  const invite = env.uac.sendRequest(request('INVITE'), env.b.destination, c.user);
+  env.clock.advance(10);
+  const server = env.atUas[0]?.txn;
+  assert.equal(reported, 1);
+  assert.deepEqual(c.got, [], 'the UAC never saw the 2xx');
+  assert.equal(server?.state, 'accepted');
+  env.uac.sendStateless(invite.request, env.b.destination);
+  env.clock.advance(10);
+  assert.equal(env.atUas.length, 1, 'the retransmission did not reach the TU as a new INVITE');
+  env.clock.advance(32_000);
+  assert.equal(server?.state, 'terminated');
+});
