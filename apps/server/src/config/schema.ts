@@ -130,6 +130,12 @@ export const configSchema = {
       10,
       86_400,
     ),
+    digestAlgorithms: list(
+      oneOf(['SHA-256', 'MD5'], 'SHA-256', 'digest algorithm'),
+      ['SHA-256', 'MD5'],
+      'Digest algorithms offered to SIP clients (RFC 8760); SHA-256 is always offered first. Some clients (e.g. SIPp) read only the first challenge: list MD5 alone for them.',
+      2,
+    ),
     minExpires: integer(
       60,
       'Shortest registration accepted (shorter gets 423 Interval Too Brief).',
@@ -191,6 +197,9 @@ export function crossChecks(config: PalisadeConfig): { key: string; message: str
   }
   if (config.sip.domain !== '' && !hostname.test(config.sip.domain)) {
     problems.push({ key: 'sip.domain', message: 'must be a host name such as pbx.example.com' });
+  }
+  if (config.sip.digestAlgorithms.length === 0) {
+    problems.push({ key: 'sip.digestAlgorithms', message: 'must name SHA-256, MD5 or both' });
   }
   if (config.sip.minExpires > config.sip.maxExpires) {
     problems.push({ key: 'sip.minExpires', message: 'must not be above sip.maxExpires' });

@@ -16,7 +16,7 @@ import {
   digestUriMatches,
   optionsHandler,
 } from '@palisade/pbx';
-import { DigestAuthenticator } from '@palisade/security';
+import { DigestAuthenticator, type DigestAlgorithm } from '@palisade/security';
 import { TransactionLayer } from '@palisade/sip';
 import { SipNodeTransport } from '@palisade/sip-node';
 import type { BoundListener, ListenerSpec } from '@palisade/sip-node';
@@ -71,6 +71,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     authenticator: new DigestAuthenticator({
       secretKey: randomBytes(32),
       nonceLifetimeSeconds: config.sip.nonceLifetimeSeconds,
+      algorithms: config.sip.digestAlgorithms as readonly DigestAlgorithm[],
       uriMatches: digestUriMatches,
     }),
     securityEvents: init.events,
