@@ -144,11 +144,9 @@ test('a binding acknowledged before kill -9 is listed and answered for after the
     ),
   );
   assert.equal(refresh.status, 200);
-  assert.deepEqual(
-    [...refresh.raw('contact')].sort(),
-    ['<sip:4000@127.0.0.1:5999>;expires=600', '<sip:4000@127.0.0.1:6000>;expires=600']
-      .sort()
-      .map((c) => c),
-  );
+  const contacts = [...refresh.raw('contact')].sort();
+  assert.equal(contacts.length, 2);
+  assert.match(contacts[0] ?? '', /^<sip:4000@127\.0\.0\.1:5999>;expires=\d+$/);
+  assert.equal(contacts[1], '<sip:4000@127.0.0.1:6000>;expires=600');
   await second.stop('SIGTERM');
 });
