@@ -25,7 +25,6 @@ import type { Domain } from '../domain.ts';
 import type { HttpsListeners } from '../http/https-listeners.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
 import { hardenedTlsOptions } from '../tls/hardened-tls.ts';
-import { VERSION } from '../version.ts';
 
 export interface SipStack {
   readonly listeners: readonly BoundListener[];
@@ -62,7 +61,8 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   const log = logger.child({ component: 'sip' });
   const location = new LocationService({ repository: domain.store.registrations, logger: log });
   const loaded = await location.start();
-  const core = new SipServerCore({ logger: log, serverHeader: `Palisade/${VERSION}` });
+  // no Server header: a version banner only helps scanners (svmap)
+  const core = new SipServerCore({ logger: log });
   const registrar = new Registrar({
     devices: domain.store.devices,
     users: domain.store.users,
