@@ -34,3 +34,5 @@ export * from './mfa/factors/mfa-factor-service.ts';
 export * from './mfa/one-time-code-service.ts';
 export * from './mfa/mail-templates.ts';
 export { escapeControl } from './audit/escape-control.ts';
+export * from './authn/password/password-service.ts';
+export * from './authz/call-class-authorizer.ts';

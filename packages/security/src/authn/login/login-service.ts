@@ -55,7 +55,7 @@ export type LoginOutcome =
 
 export interface LoginOptions {
   /** Base URL for links in e-mails. */
-  readonly publicUrl: string;
+  readonly publicUrl: () => string;
   readonly productName: string;
   readonly knownNetworkMs: number;
   readonly ipv4PrefixBits: number;
@@ -264,7 +264,7 @@ export class LoginService {
   }
 
   #link(path: string, token: string): string {
-    return `${this.#d.options.publicUrl.replace(/\/$/, '')}${path}#token=${token}`;
+    return `${this.#d.options.publicUrl().replace(/\/$/, '')}${path}#token=${token}`;
   }
 
   async #sendUnlockLink(account: Account): Promise<void> {

@@ -6,8 +6,8 @@
  * hard cap (100): the account then stays locked until an admin or the user
  * (through an e-mailed single-use link) unlocks it.
  *
- * Per key: the first `freeFailures` failures cost nothing; each further one
- * doubles the wait before the next try (from `baseDelayMs` up to
+ * Per key: after `freeFailures` failures the next try must wait
+ * `baseDelayMs`, and each further failure doubles the wait (from `baseDelayMs` up to
  * `maxDelayMs`); `lockAfter` failures lock the key for `lockMs`. A success
  * clears the key and the account-wide count.
  */
@@ -134,8 +134,8 @@ export class LoginThrottle {
 
 export function delayAfter(failures: number, policy: ThrottlePolicy): number {
   const over = failures - policy.freeFailures;
-  if (over <= 0) return 0;
-  return Math.min(policy.baseDelayMs * 2 ** Math.min(over - 1, 30), policy.maxDelayMs);
+  if (over < 0) return 0;
+  return Math.min(policy.baseDelayMs * 2 ** Math.min(over, 30), policy.maxDelayMs);
 }
 
 function refusal(waitMs: number): PalisadeError {

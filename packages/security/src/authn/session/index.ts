@@ -1,4 +1,5 @@
 export {
+  csrfTokenFor,
   generateSessionToken,
   hashSessionToken,
   isSessionTokenShape,

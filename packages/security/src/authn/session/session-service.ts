@@ -15,7 +15,18 @@ import type {
   WebSessionRepository,
 } from '../../ports/web-session-repository.ts';
 import { timeoutsFor, type SessionPolicy } from './session-policy.ts';
-import { generateSessionToken, hashSessionToken, isSessionTokenShape } from './session-token.ts';
+import {
+  csrfTokenFor,
+  generateSessionToken,
+  hashSessionToken,
+  isSessionTokenShape,
+  type GeneratedSessionToken,
+} from './session-token.ts';
+
+function csrfOf(token: GeneratedSessionToken): GeneratedSessionToken {
+  const csrf = csrfTokenFor(token.token);
+  return { token: csrf, hash: hashSessionToken(csrf) };
+}
 
 export interface IssuedSession {
   readonly session: WebSession;
@@ -49,7 +60,7 @@ export class SessionService {
   }): Promise<IssuedSession> {
     const now = this.#clock.now();
     const token = generateSessionToken();
-    const csrf = generateSessionToken();
+    const csrf = csrfOf(token);
     const t = timeoutsFor(this.policy, input.kind);
     const pending = input.stage !== 'active';
     const session = await this.#repo.create({
@@ -109,7 +120,7 @@ export class SessionService {
   ): Promise<IssuedSession | null> {
     const now = this.#clock.now();
     const token = generateSessionToken();
-    const csrf = generateSessionToken();
+    const csrf = csrfOf(token);
     const t = timeoutsFor(this.policy, s.kind);
     const active = stage === 'active';
     const updated = await this.#repo.update(s.id, {
@@ -131,20 +142,13 @@ export class SessionService {
     patch: { mustEnrolMfa?: boolean } = {},
   ): Promise<IssuedSession | null> {
     const token = generateSessionToken();
-    const csrf = generateSessionToken();
+    const csrf = csrfOf(token);
     const updated = await this.#repo.update(s.id, {
       tokenHash: token.hash,
       csrfHash: csrf.hash,
       ...patch,
     });
     return updated ? { session: updated, token: token.token, csrfToken: csrf.token } : null;
-  }
-
-  /** A new CSRF token for a page load (the stored hash changes; the old token stops working). */
-  async newCsrfToken(s: WebSession): Promise<string> {
-    const csrf = generateSessionToken();
-    await this.#repo.update(s.id, { csrfHash: csrf.hash });
-    return csrf.token;
   }
 
   checkCsrf(s: WebSession, presented: string | undefined): boolean {

@@ -3,7 +3,7 @@
  * hex(SHA-256(token)) only; a fast hash is right for 128 random bits (nothing
  * to guess) and makes the hash the lookup key. CSRF tokens are made the same way.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 export const SESSION_TOKEN_BYTES = 16;
 const SHAPE = /^[A-Za-z0-9_-]{22}$/;
@@ -24,4 +24,18 @@ export function isSessionTokenShape(value: string): boolean {
 
 export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * The CSRF token of a session, derived from the session token (HMAC), so the
+ * server can hand it out again to a page of the same session without storing
+ * it; a cross-site page cannot read it, and it changes whenever the session
+ * token rotates.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHmac('sha256', sessionToken)
+    .update('palisade-csrf-v1')
+    .digest()
+    .subarray(0, SESSION_TOKEN_BYTES)
+    .toString('base64url');
 }
