@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { PalisadeError } from '@palisade/common';
 import type { MailMessage, MailSender } from '@palisade/security';
 
 export interface SmtpSettings {
@@ -44,12 +45,19 @@ export class SmtpMailSender implements MailSender {
   }
 
   async send(m: MailMessage): Promise<void> {
-    await this.#transport.sendMail({
-      from: this.#from,
-      to: m.to,
-      subject: m.subject,
-      text: m.text,
-    });
+    try {
+      await this.#transport.sendMail({
+        from: this.#from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+      });
+    } catch (err) {
+      // The driver's message may name hosts and certificates: keep it as the cause only.
+      throw new PalisadeError('unavailable', 'the e-mail could not be sent; try again later', {
+        cause: err,
+      });
+    }
   }
 
   close(): void {

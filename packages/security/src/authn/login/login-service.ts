@@ -160,7 +160,15 @@ export class LoginService {
           },
         );
       }
-      if (locked.lockedAccount && account) await this.#sendUnlockLink(account);
+      // Any lock mails the owner an unlock link, in the background: the answer
+      // must neither wait for nor reveal a mail to a known account.
+      if ((locked.lockedKey || locked.lockedAccount) && account)
+        void this.#sendUnlockLink(account).catch(() =>
+          this.#record('auth.unlock-mail', 'failure', input, {
+            tenantId,
+            userId: account.id,
+          }).catch(() => undefined),
+        );
       throw new PalisadeError('unauthenticated', WRONG);
     }
     await this.#d.throttle.succeed(key, input.remoteAddress);
