@@ -36,3 +36,9 @@ export * from './mfa/mail-templates.ts';
 export { escapeControl } from './audit/escape-control.ts';
 export * from './authn/password/password-service.ts';
 export * from './authz/call-class-authorizer.ts';
+export * from './mfa/passkey/passkey-service.ts';
+export {
+  ChallengeStore,
+  CHALLENGE_BYTES,
+  type ChallengePurpose,
+} from './mfa/passkey/challenge-store.ts';

@@ -14,6 +14,7 @@ import {
   LoginThrottle,
   MfaFactorService,
   OneTimeCodeService,
+  PasskeyService,
   PasswordService,
   SessionService,
   SprayingDetector,
@@ -28,6 +29,7 @@ import type { PalisadeConfig } from '../config/schema.ts';
 import { PbxAccountDirectory } from './account-directory-adapter.ts';
 import { TenantIdentitySettings } from './identity-settings-store.ts';
 import { PublicUrl } from './public-url.ts';
+import { SimpleWebAuthnVerifier } from './simplewebauthn-verifier.ts';
 import { SmtpMailSender } from './smtp-mail-sender.ts';
 import { WebhookSmsSender } from './webhook-sms-sender.ts';
 
@@ -103,7 +105,13 @@ export function buildIdentity(input: {
     clock,
     { ...DEFAULT_SPRAYING_OPTIONS, distinctAccounts: c.sprayingAccounts },
   );
+  const passkeys = new PasskeyService(
+    new SimpleWebAuthnVerifier(() => publicUrl.origin()),
+    store.mfaFactors,
+    clock,
+  );
   const login = new LoginService({
+    passkeys,
     directory,
     sessions,
     throttle,
@@ -140,6 +148,7 @@ export function buildIdentity(input: {
     login,
     sessions,
     factors,
+    passkeys,
     passwords,
     directory,
     settings,

@@ -7,10 +7,18 @@ import { Type } from 'typebox';
 import { PalisadeError } from '@palisade/common';
 import { factorView } from '@palisade/security';
 import { route, type RouteSpec } from '../http/route-kit.ts';
-import { clearedSessionCookie, sessionCookie } from '../http/session-cookie.ts';
+import { clearedSessionCookie } from '../http/session-cookie.ts';
 import type { ApiServices } from './api-services.ts';
-import { Code, Ended, Method, Password, SessionView } from './auth-schemas.ts';
-import { sessionView } from './auth-responses.ts';
+import {
+  Code,
+  Ended,
+  Method,
+  Password,
+  SessionView,
+  WebAuthnOptions,
+  WebAuthnResponse,
+} from './auth-schemas.ts';
+import { rotateSession, sessionView } from './auth-responses.ts';
 import { requireFresh, sessionOf } from './fresh-auth.ts';
 import { IdParams } from './schemas.ts';
 
@@ -200,13 +208,8 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
           },
           remote(ctx),
         );
-        const rotated = await id.sessions.rotate(session);
-        if (!rotated) throw new PalisadeError('unauthenticated', 'the session ended');
-        void ctx.reply.header(
-          'set-cookie',
-          sessionCookie(rotated.token, session.kind, (session.expiresAt - Date.now()) / 1000),
-        );
-        return { csrfToken: rotated.csrfToken };
+        const csrfToken = await rotateSession(id.sessions, session, ctx.reply);
+        return { csrfToken };
       },
     }),
     route({
@@ -282,13 +285,57 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
         const factor = await id.factors.confirmTotp(ctx.principal.id, ctx.params.id, ctx.body.code);
         await audit(ctx, 'auth.mfa-enrol', { method: 'totp', stage: 'confirm' });
         // A privilege change: the session may do more now, so it gets a new token.
-        const rotated = await id.sessions.rotate(session, { mustEnrolMfa: false });
-        if (!rotated) throw new PalisadeError('unauthenticated', 'the session ended');
-        void ctx.reply.header(
-          'set-cookie',
-          sessionCookie(rotated.token, session.kind, (session.expiresAt - Date.now()) / 1000),
+        const csrfToken = await rotateSession(id.sessions, session, ctx.reply, {
+          mustEnrolMfa: false,
+        });
+        return { factor: pickFactor(factor), csrfToken };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/passkey/options',
+      tag: 'auth',
+      summary:
+        'WebAuthn creation options (single-use challenge) to register a passkey (needs re-authentication)',
+      permission: 'self',
+      duringMfaEnrolment: true,
+      body: Type.Object({}, { additionalProperties: false }),
+      response: { 200: WebAuthnOptions },
+      handler: async (ctx) => {
+        const session = requireFresh(id, ctx.principal);
+        const account = await id.directory.findById(ctx.principal.id);
+        if (!account) throw new PalisadeError('unauthenticated', 'authentication required');
+        return id.passkeys.registrationOptions(account, session.id);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/passkey',
+      tag: 'auth',
+      summary: 'Register a passkey from the browser response; the session rotates',
+      permission: 'self',
+      duringMfaEnrolment: true,
+      body: Type.Object(
+        {
+          response: WebAuthnResponse,
+          label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: Type.Object({ factor: FactorBody, csrfToken: Type.String() }) },
+      handler: async (ctx) => {
+        const session = requireFresh(id, ctx.principal);
+        const factor = await id.passkeys.register(
+          { tenantId: ctx.principal.tenantId, userId: ctx.principal.id },
+          session.id,
+          ctx.body.response,
+          ctx.body.label ?? 'passkey',
         );
-        return { factor: pickFactor(factor), csrfToken: rotated.csrfToken };
+        await audit(ctx, 'auth.mfa-enrol', { method: 'passkey', factor: factor.id });
+        const csrfToken = await rotateSession(id.sessions, session, ctx.reply, {
+          mustEnrolMfa: false,
+        });
+        return ctx.reply.status(201).send({ factor: pickFactor(factor), csrfToken });
       },
     }),
     route({

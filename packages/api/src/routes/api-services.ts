@@ -13,6 +13,7 @@ import type {
   AuditTrail,
   LoginService,
   MfaFactorService,
+  PasskeyService,
   PasswordService,
   SessionService,
 } from '@palisade/security';
@@ -23,6 +24,7 @@ export interface IdentityServices {
   readonly login: LoginService;
   readonly sessions: SessionService;
   readonly factors: MfaFactorService;
+  readonly passkeys: PasskeyService;
   readonly passwords: PasswordService;
   readonly directory: AccountDirectory;
   readonly origins: OriginPolicy;

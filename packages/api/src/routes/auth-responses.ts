@@ -1,6 +1,7 @@
 /** Turning login outcomes into responses: the cookie for an active session, the login token for a pending one. */
 import type { FastifyReply } from 'fastify';
-import type { IssuedSession, LoginOutcome, WebSession } from '@palisade/security';
+import { PalisadeError } from '@palisade/common';
+import type { IssuedSession, LoginOutcome, SessionService, WebSession } from '@palisade/security';
 import { sessionCookie } from '../http/session-cookie.ts';
 
 export function sessionView(s: WebSession, currentId?: string) {
@@ -38,4 +39,20 @@ export function sendOutcome(reply: FastifyReply, outcome: LoginOutcome, now: num
     loginToken: outcome.issued.token,
     methods: [...outcome.methods],
   });
+}
+
+/** A privilege change: the same session gets a new token (cookie) and CSRF token. */
+export async function rotateSession(
+  sessions: SessionService,
+  session: WebSession,
+  reply: FastifyReply,
+  patch: { mustEnrolMfa?: boolean } = {},
+): Promise<string> {
+  const rotated = await sessions.rotate(session, patch);
+  if (!rotated) throw new PalisadeError('unauthenticated', 'the session ended');
+  void reply.header(
+    'set-cookie',
+    sessionCookie(rotated.token, session.kind, (session.expiresAt - Date.now()) / 1000),
+  );
+  return rotated.csrfToken;
 }

@@ -13,6 +13,8 @@ import {
   LoginRequest,
   LoginResponse,
   LoginStepRequest,
+  PasskeyLoginRequest,
+  WebAuthnOptions,
   ResetComplete,
   ResetRequest,
   SendCodeRequest,
@@ -68,6 +70,33 @@ export function authRoutes(s: ApiServices): RouteSpec[] {
       response: { 200: LoginResponse },
       handler: async ({ body, reply, remoteAddress, remotePort }) => {
         const issued = await id.login.secondFactor(body.loginToken, body.method, body.code, {
+          remoteAddress,
+          remotePort,
+        });
+        return sendActive(reply, issued, now());
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/v1/auth/login/passkey/options',
+      tag: 'auth',
+      summary:
+        'WebAuthn request options (single-use challenge) for a login waiting for its second factor',
+      permission: 'public',
+      body: ContinueRequest,
+      response: { 200: WebAuthnOptions },
+      handler: ({ body }) => id.login.passkeyOptions(body.loginToken),
+    }),
+    route({
+      method: 'POST',
+      url: '/api/v1/auth/login/passkey',
+      tag: 'auth',
+      summary: 'Complete a login with a passkey assertion',
+      permission: 'public',
+      body: PasskeyLoginRequest,
+      response: { 200: LoginResponse },
+      handler: async ({ body, reply, remoteAddress, remotePort }) => {
+        const issued = await id.login.passkeyLogin(body.loginToken, body.response, {
           remoteAddress,
           remotePort,
         });

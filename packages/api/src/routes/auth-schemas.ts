@@ -81,3 +81,25 @@ export const ResetComplete = Type.Object(
 );
 export const Empty = Type.Object({}, { additionalProperties: false });
 export const Ended = Type.Object({ ended: Type.Integer() }, { additionalProperties: false });
+
+/** A WebAuthn response as the browser's PublicKeyCredential.toJSON() gives it. */
+export const WebAuthnResponse = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 1024 }),
+    rawId: Type.String({ minLength: 1, maxLength: 1024 }),
+    type: Type.Literal('public-key'),
+    response: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()),
+    clientExtensionResults: Type.Optional(
+      Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()),
+    ),
+    authenticatorAttachment: Type.Optional(
+      Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const WebAuthnOptions = Type.Record(Type.String(), Type.Unknown());
+export const PasskeyLoginRequest = Type.Object(
+  { loginToken: LoginToken, response: WebAuthnResponse },
+  { additionalProperties: false },
+);

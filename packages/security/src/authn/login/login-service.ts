@@ -17,6 +17,7 @@ import type { SessionKind, WebSession } from '../../ports/web-session-repository
 import { codeMail, locationMail, unlockMail } from '../../mfa/mail-templates.ts';
 import type { MfaFactorService } from '../../mfa/factors/mfa-factor-service.ts';
 import type { OneTimeCodeService } from '../../mfa/one-time-code-service.ts';
+import type { PasskeyService } from '../../mfa/passkey/passkey-service.ts';
 import { hashPassword, verifyPassword } from '../password/password-hasher.ts';
 import { PASSWORD_POLICY_PRESETS } from '../password-policy/password-policy.ts';
 import type { IssuedSession, SessionService } from '../session/session-service.ts';
@@ -72,6 +73,7 @@ export interface LoginDeps {
   readonly spraying: SprayingDetector;
   readonly factors: MfaFactorService;
   readonly codes: OneTimeCodeService;
+  readonly passkeys: PasskeyService | null;
   readonly knownNetworks: KnownNetworkRepository;
   readonly mailer: MailSender | null;
   readonly sms: SmsSender | null;
@@ -222,7 +224,7 @@ export class LoginService {
     const factors = await this.#d.factors.list(account.id);
     const m: MfaMethod[] = [];
     if (factors.some((f) => f.kind === 'totp' && f.confirmed)) m.push('totp');
-    if (factors.some((f) => f.kind === 'passkey')) m.push('passkey');
+    if (this.#d.passkeys && factors.some((f) => f.kind === 'passkey')) m.push('passkey');
     if (m.length > 0 && factors.some((f) => f.kind === 'recovery' && f.lastUsedAt === null))
       m.push('recovery');
     return m;
@@ -394,6 +396,36 @@ export class LoginService {
   ): Promise<IssuedSession> {
     const { s, account } = await this.#pending(loginToken, 'mfa');
     await this.checkFactor(account, s, method, code, r);
+    return this.completeMfa(s, account, r);
+  }
+
+  /** WebAuthn request options for a login waiting for its second factor. */
+  async passkeyOptions(loginToken: string): Promise<Record<string, unknown>> {
+    const { s, account } = await this.#pending(loginToken, 'mfa');
+    if (!this.#d.passkeys) throw new PalisadeError('conflict', 'passkeys are not enabled');
+    return this.#d.passkeys.loginOptions(account.id, s.id);
+  }
+
+  /** Completes a waiting login with a passkey assertion (throttled like codes). */
+  async passkeyLogin(loginToken: string, response: unknown, r: Remote): Promise<IssuedSession> {
+    const { s, account } = await this.#pending(loginToken, 'mfa');
+    if (!this.#d.passkeys) throw new PalisadeError('conflict', 'passkeys are not enabled');
+    const key = `mfa/${account.id}`;
+    const policy = this.#d.options.mfaThrottle;
+    await this.#d.throttle.check(key, r.remoteAddress, policy);
+    const result = await this.#d.passkeys.verifyLogin(account.id, s.id, response);
+    const who = { tenantId: account.tenantId, userId: account.id };
+    if (result !== 'ok') {
+      await this.#d.throttle.fail(key, r.remoteAddress, policy);
+      await this.#record('auth.mfa', 'failure', r, who, { method: 'passkey', reason: result });
+      if (result === 'counter-regression')
+        await this.#record('auth.passkey-counter-regression', 'denied', r, who, {
+          method: 'passkey',
+        });
+      throw new PalisadeError('unauthenticated', 'the passkey was not accepted');
+    }
+    await this.#d.throttle.succeed(key, r.remoteAddress);
+    await this.#record('auth.mfa', 'success', r, who, { method: 'passkey' });
     return this.completeMfa(s, account, r);
   }
 
