@@ -99,6 +99,27 @@ test('a console session carries the admin groups’ areas; a user-app session of
     headers: { cookie: consoleSession.cookie, 'x-csrf-token': consoleSession.csrf },
   });
   assert.equal(patch.status, 403, patch.text);
+  // An admin ends another user's session.
+  await makeUser(p, 'endme');
+  const victim = await c.call('POST', '/api/v1/auth/login', {
+    body: { username: 'endme', password: PASSWORD },
+  });
+  const victimCookie = cookieOf(victim);
+  const list = await c.call('GET', '/api/v1/sessions', {
+    headers: { cookie: consoleSession.cookie },
+  });
+  const target = list
+    .json<{ id: string; userId: string }[]>()
+    .find((x) => x.id === victim.json<{ session: { id: string } }>().session.id);
+  assert.ok(target);
+  const ended = await c.call('DELETE', `/api/v1/sessions/${target.id}`, {
+    headers: { cookie: consoleSession.cookie, 'x-csrf-token': consoleSession.csrf },
+  });
+  assert.deepEqual(ended.json(), { ended: 1 });
+  assert.equal(
+    (await c.call('GET', '/api/v1/auth/session', { headers: { cookie: victimCookie } })).status,
+    401,
+  );
 });
 
 test('canCall answers call classes from ACL groups; a disabled user calls nothing', async () => {

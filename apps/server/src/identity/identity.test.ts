@@ -156,3 +156,22 @@ test('e-mail and SMS codes: wrong guesses end a code; sending is rate-limited pe
   clock.advance(61 * MINUTE);
   await codes.issueCode('email-code', who, 'a12');
 });
+
+test('MFA mandatory per ACL group: members get an enrolment-only session, others do not', async () => {
+  const id = await user('member');
+  await user('outsider');
+  const group = await domain.store.groups.create({
+    tenantId: domain.defaultTenant.id,
+    name: 'Finance',
+    permissions: ['chat'],
+  });
+  await domain.store.groups.addMember(group.id, id);
+  await domain.identity.settings.set(domain.defaultTenant.id, { mfaGroupIds: [group.id] });
+  const member = await login('member');
+  assert.equal(member.status === 'active' && member.issued.session.mustEnrolMfa, true);
+  const outsider = await login('outsider');
+  assert.equal(outsider.status === 'active' && outsider.issued.session.mustEnrolMfa, false);
+  await domain.identity.settings.set(domain.defaultTenant.id, { mfaGroupIds: [], mfaForAll: true });
+  const all = await login('outsider', '10.0.0.2');
+  assert.equal(all.status === 'active' && all.issued.session.mustEnrolMfa, true);
+});
