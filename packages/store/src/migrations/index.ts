@@ -4,4 +4,8 @@ import { registrationsMigration } from './0003-registrations.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
-export const migrations: readonly Migration[] = [initialMigration, identityMigration, registrationsMigration];
+export const migrations: readonly Migration[] = [
+  initialMigration,
+  identityMigration,
+  registrationsMigration,
+];
