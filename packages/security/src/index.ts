@@ -24,3 +24,6 @@ export * from './authn/api-token-service.ts';
 
 // audit/: the audit trail (database + syslog)
 export * from './audit/audit-trail.ts';
+
+// sso/: OpenID Connect and LDAP / Active Directory sign-in, linked identities, directory sync
+export * from './sso/index.ts';
