@@ -17,6 +17,10 @@ import { SqlDeviceRepository } from './repositories/device-repository.ts';
 import { SqlGroupRepository } from './repositories/group-repository.ts';
 import type { RepositoryContext } from './repositories/repository-context.ts';
 import { SqlSetupTokenRepository } from './repositories/setup-token-repository.ts';
+import { SqlLinkedIdentityRepository } from './repositories/linked-identity-repository.ts';
+import { SqlSsoPolicyRepository } from './repositories/sso-policy-repository.ts';
+import { SqlSsoProviderRepository } from './repositories/sso-provider-repository.ts';
+import { SqlSsoSyncRunRepository } from './repositories/sso-sync-run-repository.ts';
 import { SqlTenantRepository } from './repositories/tenant-repository.ts';
 import { SqlTenantSettingsRepository } from './repositories/tenant-settings-repository.ts';
 import { SqlUserRepository } from './repositories/user-repository.ts';
@@ -52,6 +56,10 @@ function repositories(ctx: RepositoryContext): Repositories {
     apiTokens: new SqlApiTokenRepository(ctx),
     setupTokens: new SqlSetupTokenRepository(ctx),
     auditLog: new SqlAuditLogRepository(ctx),
+    ssoProviders: new SqlSsoProviderRepository(ctx),
+    linkedIdentities: new SqlLinkedIdentityRepository(ctx),
+    ssoPolicies: new SqlSsoPolicyRepository(ctx),
+    ssoSyncRuns: new SqlSsoSyncRunRepository(ctx),
   };
 }
 
@@ -65,6 +73,10 @@ export class SqlStore implements Store {
   readonly apiTokens: Repositories['apiTokens'];
   readonly setupTokens: Repositories['setupTokens'];
   readonly auditLog: Repositories['auditLog'];
+  readonly ssoProviders: Repositories['ssoProviders'];
+  readonly linkedIdentities: Repositories['linkedIdentities'];
+  readonly ssoPolicies: Repositories['ssoPolicies'];
+  readonly ssoSyncRuns: Repositories['ssoSyncRuns'];
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -84,6 +96,10 @@ export class SqlStore implements Store {
     this.apiTokens = repos.apiTokens;
     this.setupTokens = repos.setupTokens;
     this.auditLog = repos.auditLog;
+    this.ssoProviders = repos.ssoProviders;
+    this.linkedIdentities = repos.linkedIdentities;
+    this.ssoPolicies = repos.ssoPolicies;
+    this.ssoSyncRuns = repos.ssoSyncRuns;
   }
 
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
