@@ -32,3 +32,4 @@ export {
 export { planLdapSync, mappedGroups, type LdapSyncPlan } from './ldap/ldap-sync-plan.ts';
 export type { LdapSyncReport } from './ldap/ldap-sync-report.ts';
 export { LdapSsoService, type LdapSsoDeps } from './ldap/ldap-sso-service.ts';
+export { normalisePhone, normaliseEmail } from './sso-profile.ts';

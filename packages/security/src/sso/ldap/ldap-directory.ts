@@ -4,6 +4,7 @@
  * the service account; a user is authenticated by a simple bind with their
  * own DN and password, never by comparing attributes.
  */
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { type Logger, PalisadeError } from '@palisade/common';
 import { Client, InvalidCredentialsError, type Entry } from 'ldapts';
@@ -11,6 +12,7 @@ import type { LdapProviderConfig } from '../sso-provider.ts';
 import type { LdapPerson } from './ldap-entry.ts';
 import { assertAttributeName, ldapEquals } from './ldap-filter-escape.ts';
 import { UAC_ACCOUNT_DISABLED } from './ldap-presets.ts';
+import { normaliseEmail, normalisePhone } from '../sso-profile.ts';
 
 const MAX_PASSWORD = 1024;
 const PAGE_SIZE = 500;
@@ -21,17 +23,21 @@ export function tlsOptionsFor(
   config: LdapProviderConfig,
   logger: Logger | null,
 ): ConnectionOptions {
-  const host = new URL(config.url).hostname;
+  const host = new URL(config.url).hostname.replace(/^\[|\]$/g, '');
+  // SNI carries host names only (RFC 6066 §3); the certificate is still checked against an IP.
+  // `host` also names what the certificate must match after StartTLS, where
+  // the socket already exists and Node would otherwise check for "localhost".
+  const sni = isIP(host) ? { host } : { host, servername: host };
   if (config.allowAnyCertificate) {
     logger?.warn(
       'LDAP: "accept any certificate" is ON: the directory server is NOT authenticated and the bind password can be stolen by anyone on the path',
       { url: config.url },
     );
-    return { rejectUnauthorized: false, servername: host, minVersion: 'TLSv1.2' };
+    return { rejectUnauthorized: false, ...sni, minVersion: 'TLSv1.2' };
   }
   return {
     rejectUnauthorized: true,
-    servername: host,
+    ...sni,
     minVersion: 'TLSv1.2',
     ...(config.caPem ? { ca: config.caPem } : {}),
   };
@@ -133,9 +139,9 @@ export class LdapDirectory {
       dn: entry.dn,
       uniqueId: first(entry, a.uniqueId) ?? entry.dn.toLowerCase(),
       username,
-      email: first(entry, a.email),
+      email: normaliseEmail(first(entry, a.email)),
       displayName: first(entry, a.displayName) ?? username,
-      phone: first(entry, a.phone),
+      phone: normalisePhone(first(entry, a.phone)),
       groups: await this.#groupsOf(client, entry),
       disabled: Number.isFinite(uac) && (uac & UAC_ACCOUNT_DISABLED) !== 0,
     };
