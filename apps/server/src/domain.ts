@@ -17,6 +17,9 @@ import { ApiTokenService, AuditTrail, hashPassword } from '@palisade/security';
 import { openStore, type Store } from '@palisade/store';
 import type { PalisadeConfig } from './config/schema.ts';
 import type { Tenant } from '@palisade/pbx';
+import type { SsoApiServices } from '@palisade/api';
+import { buildSso } from './sso/build-sso.ts';
+import { loadSsoKey } from './sso/sso-key.ts';
 
 export interface Domain {
   readonly store: Store;
@@ -28,6 +31,7 @@ export interface Domain {
   readonly tokens: ApiTokenService;
   readonly setup: SetupService;
   readonly defaultTenant: Tenant;
+  readonly sso: SsoApiServices;
   close(): Promise<void>;
 }
 
@@ -91,6 +95,11 @@ export async function openDomain(
         checkPassword: firstRunPasswordProblems,
       }),
       defaultTenant,
+      sso: buildSso(store, audit, clock, logger, {
+        key: loadSsoKey(dataDir, config.sso.keyFile),
+        publicUrl: config.http.publicUrl ?? `https://${hostname()}:${config.http.port}`,
+        firstExtension: config.sso.firstExtension,
+      }),
       close: () => store.close(),
     };
   } catch (err) {

@@ -17,6 +17,8 @@ import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
+import { ssoAdminRoutes } from './sso/sso-admin-routes.ts';
+import { ssoLoginRoutes } from './sso/sso-login-routes.ts';
 
 export function apiRoutes(services: ApiServices): RouteSpec[] {
   return [
@@ -27,6 +29,8 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...setupRoutes(services),
+    ...ssoAdminRoutes(services),
+    ...ssoLoginRoutes(services),
   ];
 }
 

@@ -134,6 +134,24 @@ export const configSchema = {
     rtpPortMin: port(20_000, 'Lowest RTP port.'),
     rtpPortMax: port(29_999, 'Highest RTP port.'),
   },
+  sso: {
+    keyFile: optionalString(
+      'File with the 32-byte key that seals SSO secrets (OIDC client secrets, LDAP service passwords) and sign-in cookies. Default: <data>/secrets/sso.key, created at first start (mode 0600). Back it up with the data directory.',
+      { maxLength: 1024 },
+    ),
+    firstExtension: integer(
+      2000,
+      'First extension given to accounts that single sign-on or a directory sync creates.',
+      1,
+      99_999_999,
+    ),
+    syncCheckMinutes: integer(
+      5,
+      'How often the server looks for LDAP / AD providers whose scheduled sync is due.',
+      1,
+      1440,
+    ),
+  },
   log: {
     level: oneOf(['debug', 'info', 'warn', 'error'], 'info', 'Level of the JSON log on stdout.'),
   },

@@ -53,8 +53,12 @@ export interface RouteSpec<
   readonly url: string;
   readonly summary: string;
   readonly tag: string;
-  /** `public` only for routes that authenticate by other means (a setup token in the body). */
-  readonly permission: Permission | 'public';
+  /**
+   * `public` only for routes that authenticate by other means (a setup token
+   * in the body, an identity provider); `self` for a signed-in user acting on
+   * their own account (API tokens get 403).
+   */
+  readonly permission: Permission | 'public' | 'self';
   readonly body?: Body;
   readonly params?: Params;
   readonly query?: Query;
@@ -108,7 +112,16 @@ export function registerRoutes(
       onRequest: async (request) => {
         const principal = spec.permission === 'public' ? ANONYMOUS : await authenticate(request);
         if (!principal) throw new PalisadeError('unauthenticated', 'authentication required');
-        if (spec.permission !== 'public' && !permits(principal.permissions, spec.permission)) {
+        if (spec.permission === 'self') {
+          if (!principal.actor.startsWith('user:'))
+            throw new PalisadeError(
+              'forbidden',
+              'this needs a signed-in user (self), not an API token',
+            );
+        } else if (
+          spec.permission !== 'public' &&
+          !permits(principal.permissions, spec.permission)
+        ) {
           throw new PalisadeError('forbidden', `this needs the permission ${spec.permission}`);
         }
         (request as FastifyRequest & { principal?: Principal }).principal = principal;

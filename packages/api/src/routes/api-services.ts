@@ -7,6 +7,7 @@ import type {
   UserService,
 } from '@palisade/pbx';
 import type { ApiTokenService, AuditLogRepository, AuditTrail } from '@palisade/security';
+import type { SsoApiServices } from '../sso/sso-api-services.ts';
 
 export interface ApiServices {
   readonly tenants: TenantService;
@@ -19,4 +20,6 @@ export interface ApiServices {
   readonly setup: SetupService;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;
+  /** Single sign-on (OIDC, LDAP / AD). */
+  readonly sso: SsoApiServices;
 }

@@ -33,3 +33,12 @@ export { planLdapSync, mappedGroups, type LdapSyncPlan } from './ldap/ldap-sync-
 export type { LdapSyncReport } from './ldap/ldap-sync-report.ts';
 export { LdapSsoService, type LdapSsoDeps } from './ldap/ldap-sso-service.ts';
 export { normalisePhone, normaliseEmail } from './sso-profile.ts';
+export {
+  SsoProviderAdmin,
+  providerView,
+  redirectUriFor,
+  type ProviderView,
+  type ProviderInput,
+  type OidcSettings,
+  type SsoProviderAdminDeps,
+} from './sso-provider-admin.ts';

@@ -71,6 +71,19 @@ interface CachedConfig {
   readonly config: oidc.Configuration;
 }
 
+/** Codes and messages along an error's cause chain (fetch hides the socket error two levels down). */
+function causeText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
+    const o = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof o.code === 'string') parts.push(o.code);
+    if (typeof o.message === 'string') parts.push(o.message);
+    e = o.cause;
+  }
+  return parts.join(' ');
+}
+
 function usernameFrom(claims: oidc.IDToken, subject: string): string {
   const raw = [claims['preferred_username'], claims['email']].find((v) => typeof v === 'string');
   const cleaned = (typeof raw === 'string' ? raw : `sso-${subject}`)
@@ -138,6 +151,54 @@ export class OidcLoginService {
     oidc.enableNonRepudiationChecks(config);
     this.#configs.set(p.id, { updatedAt: p.updatedAt, fetchedAt: now, config });
     return config;
+  }
+
+  /**
+   * "Test connection": fetches the IdP's discovery document and keys now and
+   * says in plain words what went wrong.
+   */
+  async check(
+    providerId: string,
+  ): Promise<{ ok: boolean; checks: { step: string; ok: boolean; message: string }[] }> {
+    const p = await this.#d.providers.findById(providerId);
+    if (!p || p.kind !== 'oidc') throw new PalisadeError('not_found', 'no such sign-in provider');
+    this.#configs.delete(p.id);
+    try {
+      const config = await this.#configuration(p);
+      const meta = config.serverMetadata();
+      const checks = [
+        {
+          step: 'discovery',
+          ok: true,
+          message: `the issuer ${meta.issuer} answered with its configuration`,
+        },
+        {
+          step: 'pkce',
+          ok: meta.code_challenge_methods_supported?.includes('S256') !== false,
+          message:
+            meta.code_challenge_methods_supported?.includes('S256') === false
+              ? 'the provider does not support PKCE S256'
+              : 'PKCE S256 is supported',
+        },
+      ];
+      return { ok: checks.every((c) => c.ok), checks };
+    } catch (err) {
+      const reason = ssoFailureReason(err);
+      const cause = causeText(err);
+      const message =
+        reason === 'issuer-mismatch'
+          ? 'the provider says it is a different issuer: check the issuer URL (for Microsoft 365, the tenant ID)'
+          : /ENOTFOUND|EAI_AGAIN/.test(cause)
+            ? 'the issuer host name could not be resolved (DNS)'
+            : /ECONNREFUSED/.test(cause)
+              ? 'the issuer refused the connection'
+              : /certificate|CERT|self.signed/i.test(cause)
+                ? 'the issuer TLS certificate is not trusted'
+                : err instanceof PalisadeError && err.code === 'config_invalid'
+                  ? err.message
+                  : 'the issuer did not answer with an OpenID configuration';
+      return { ok: false, checks: [{ step: 'discovery', ok: false, message }] };
+    }
   }
 
   /** Begins a login (or, with `linkUserId`, a link to the logged-in account). */
