@@ -2,18 +2,19 @@
  * The composition root: builds every part from the validated configuration,
  * starts them in order, and stops them in reverse order.
  *
- *   start: data dir → storage (migrate) → certificates → HTTPS → first-run link
- *   stop:  stop accepting → drain requests → close storage → flush logs
+ *   start: data dir → storage (migrate) → certificates → HTTPS → first-run link → directory sync schedule
+ *   stop:  directory sync schedule → stop accepting → drain requests → close storage → flush logs
  */
 import { hostname } from 'node:os';
 import Fastify from 'fastify';
-import type { Logger, SecurityEventSink } from '@palisade/common';
+import { systemClock, type Logger, type SecurityEventSink } from '@palisade/common';
 import { registerApi } from '@palisade/api';
 import type { PalisadeConfig } from './config/schema.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { openDomain, type Domain } from './domain.ts';
 import { HttpsListeners } from './http/https-listeners.ts';
 import { registerSetupPage } from './http/setup-page.ts';
+import { LdapSyncScheduler } from './sso/ldap-sync-scheduler.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
 import { VERSION } from './version.ts';
 
@@ -110,6 +111,17 @@ export async function startPalisade({
       );
     }
 
+    const syncs = new LdapSyncScheduler({
+      tenants: () => domain.store.tenants.list({ limit: 1000 }),
+      providers: domain.store.ssoProviders,
+      runs: domain.store.ssoSyncRuns,
+      ldap: domain.sso.ldap,
+      clock: systemClock,
+      logger,
+      checkEveryMs: config.sso.syncCheckMinutes * 60_000,
+    });
+    syncs.start();
+
     let stopping: Promise<void> | null = null;
     const certs = certificates;
     return {
@@ -121,6 +133,7 @@ export async function startPalisade({
         (stopping ??= (async () => {
           ready = false;
           logger.info('palisade stopping');
+          await syncs.stop();
           await https.close();
           await app.close();
           certs.close();

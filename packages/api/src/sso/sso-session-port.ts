@@ -24,7 +24,7 @@ export interface SsoSessionRequest {
 
 export interface SsoSessionPort {
   /** Starts the session and sends the response (cookie and redirect, or JSON). */
-  completeSsoLogin(request: SsoSessionRequest): Promise<FastifyReply>;
+  completeSsoLogin(request: SsoSessionRequest): Promise<unknown>;
 }
 
 export const unwiredSsoSessionPort: SsoSessionPort = {
