@@ -45,7 +45,7 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
         tenantId: d.defaultTenant.id,
         name: 'admin',
         scopes: ALL_PERMISSIONS.filter((x) => x.endsWith(':change')),
-        createdBy: 'cli',
+        by: { id: 'cli' },
         granterPermissions: null,
       })
     ).token;

@@ -5,7 +5,10 @@
  * generated from this file (`palisade config reference`).
  */
 import { isIP } from 'node:net';
+import { SYSLOG_FACILITIES, defaultSyslogConfig, type SyslogFacility } from '@palisade/syslog';
+import { syslogTarget } from './syslog-targets.ts';
 import {
+  boolean,
   integer,
   list,
   oneOf,
@@ -154,6 +157,32 @@ export const configSchema = {
   },
   log: {
     level: oneOf(['debug', 'info', 'warn', 'error'], 'info', 'Level of the JSON log on stdout.'),
+  },
+  syslog: {
+    enabled: boolean(true, 'Send security and access events to syslog (RFC 5424).'),
+    targets: list(
+      syslogTarget(),
+      defaultSyslogConfig.targets,
+      'Where to send them; TCP and TLS targets keep a disk queue while the collector is down.',
+      16,
+    ),
+    facility: oneOf(
+      Object.keys(SYSLOG_FACILITIES) as SyslogFacility[],
+      defaultSyslogConfig.facility,
+      'Syslog facility of the events.',
+    ),
+    queueMaxBytes: integer(
+      defaultSyslogConfig.queue.maxBytes,
+      'Disk queue per TCP/TLS target; beyond it the oldest events are dropped and counted.',
+      65_536,
+      1_073_741_824,
+    ),
+    resendWindow: integer(
+      defaultSyslogConfig.queue.resendWindow,
+      'Events resent (marked resent) after a reconnect, since TCP cannot confirm what the collector got.',
+      0,
+      1_000_000,
+    ),
   },
 } as const;
 
