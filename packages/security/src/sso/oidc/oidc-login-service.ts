@@ -362,7 +362,10 @@ export class OidcLoginService {
       issuer: claims.iss,
       subject: claims.sub,
       email,
-      emailVerified: claims['email_verified'] === true,
+      // Entra ID sends no email_verified; its optional claim xms_edov says the
+      // address is in a domain the tenant has verified (Microsoft's answer to
+      // e-mail based account takeover).
+      emailVerified: claims['email_verified'] === true || claims['xms_edov'] === true,
       profile: {
         username: usernameFrom(claims, claims.sub),
         displayName: stringClaim(claims, 'name', 200) ?? email ?? claims.sub.slice(0, 200),

@@ -39,7 +39,9 @@ export function oidcPresetDefaults(
         issuer: `https://login.microsoftonline.com/${tenant}/v2.0`,
         scopes: ['openid', 'email', 'profile'],
         idTokenAlg: 'RS256',
-        mfaAcrValues: ['possessionorinherence'],
+        // v2.0 ID tokens carry no amr and no standard acr: the tenant lists
+        // the values its Conditional Access setup really emits, if any.
+        mfaAcrValues: [],
       };
     }
     case 'generic':
