@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SsoSessionPort, SsoSessionRequest } from '@palisade/api';
-import { ALL_PERMISSIONS } from '@palisade/security';
+import { ALL_PERMISSIONS, LDAP_PRESETS } from '@palisade/security';
 import { chromium } from 'playwright-core';
 import { debianPeer } from '../../support/debian.ts';
 import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
@@ -272,16 +272,7 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
           bindDn: SVC_DN,
           baseDn: `ou=ad,${SUFFIX}`,
           userFilter: '(objectClass=palisadeAdUser)',
-          attributes: {
-            username: 'sAMAccountName',
-            alternateLogin: 'userPrincipalName',
-            email: 'mail',
-            displayName: 'displayName',
-            phone: 'telephoneNumber',
-            memberOf: 'memberOf',
-            uniqueId: 'entryUUID',
-            accountControl: 'userAccountControl',
-          },
+          attributes: { ...LDAP_PRESETS['active-directory'].attributes, uniqueId: 'entryUUID' },
           groupSearch: null,
           groupMappings: [],
           timeoutMs: 5000,

@@ -68,22 +68,19 @@ export class SqlLinkedIdentityRepository implements LinkedIdentityRepository {
     return row ? toIdentity(row) : null;
   }
 
-  async listOfUser(userId: string): Promise<LinkedIdentity[]> {
-    const rows = await this.#ctx.db
-      .selectFrom('sso_identities')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .orderBy('linked_at')
-      .orderBy('id')
-      .execute();
-    return rows.map(toIdentity);
+  listOfUser(userId: string): Promise<LinkedIdentity[]> {
+    return this.#listBy('user_id', userId);
   }
 
-  async listOfProvider(providerId: string): Promise<LinkedIdentity[]> {
+  listOfProvider(providerId: string): Promise<LinkedIdentity[]> {
+    return this.#listBy('provider_id', providerId);
+  }
+
+  async #listBy(column: 'user_id' | 'provider_id', value: string): Promise<LinkedIdentity[]> {
     const rows = await this.#ctx.db
       .selectFrom('sso_identities')
       .selectAll()
-      .where('provider_id', '=', providerId)
+      .where(column, '=', value)
       .orderBy('linked_at')
       .orderBy('id')
       .execute();
