@@ -8,6 +8,7 @@ import { isPalisadeError, systemClock } from '@palisade/common';
 import {
   LDAP_PRESETS,
   LdapSsoService,
+  MemoryLoginLimiter,
   ldapEquals,
   providerSecretContext,
   ssoFailureReason,
@@ -87,10 +88,8 @@ describe('LDAP / AD against OpenLDAP slapd', { skip, timeout: 180_000 }, () => {
     }
   }
 
-  before(async () => {
-    f = await ssoFixture('ldap');
-    slapd = await startSlapd(slapdBin.path!, f.dir);
-    service = new LdapSsoService({
+  function makeService(limiter: MemoryLoginLimiter): LdapSsoService {
+    return new LdapSsoService({
       providers: f.store.ssoProviders,
       identities: f.store.linkedIdentities,
       accounts: f.accounts,
@@ -99,7 +98,14 @@ describe('LDAP / AD against OpenLDAP slapd', { skip, timeout: 180_000 }, () => {
       clock: systemClock,
       secretBox: f.secretBox,
       logger: f.logger,
+      limiter,
     });
+  }
+
+  before(async () => {
+    f = await ssoFixture('ldap');
+    slapd = await startSlapd(slapdBin.path!, f.dir);
+    service = makeService(new MemoryLoginLimiter(systemClock));
     ad = await provider('Corp AD', adConfig());
     openldap = await provider('Corp OpenLDAP', {
       ...adConfig(),
@@ -241,6 +247,42 @@ describe('LDAP / AD against OpenLDAP slapd', { skip, timeout: 180_000 }, () => {
       .map((e) => e.detail['reason']);
     assert.ok(reasons.filter((r) => r === 'bad-credentials').length >= 3);
     assert.ok(!JSON.stringify(failures.entries).includes('Alice-pw-1'));
+  });
+
+  test('password guessing is throttled per (name, address) before the directory is asked', async () => {
+    const tight = makeService(
+      new MemoryLoginLimiter(systemClock, {
+        windowMs: 60_000,
+        maxPerKey: 3,
+        maxPerAddress: 10,
+        maxEntries: 100,
+      }),
+    );
+    // Import off: a right password ends in "not linked" (so nothing is created here).
+    const noImport = await provider('No import', adConfig({ jitCreate: false }));
+    const attempt = (password: string, remoteAddress = '198.51.100.7') =>
+      tight
+        .login({
+          providerId: noImport.id,
+          username: 'bob',
+          password,
+          remote: { remoteAddress, remotePort: 1 },
+        })
+        .then(
+          () => 'ok',
+          (e: unknown) => ssoFailureReason(e),
+        );
+    for (let i = 0; i < 3; i++) assert.equal(await attempt(`guess-${i}`), 'bad-credentials');
+    // Even the right password is held now: the guesser learns nothing more.
+    assert.equal(await attempt('Bob-pw-1'), 'throttled');
+    // Another source is not locked out by it.
+    assert.equal(await attempt('Bob-pw-1', '198.51.100.8'), 'not-linked');
+    const denied = (await f.store.auditLog.query({ actionPrefix: 'sso.login' })).entries.filter(
+      (e) => e.outcome === 'denied',
+    );
+    assert.ok(
+      denied.some((e) => e.detail['reason'] === 'throttled' && e.remoteAddress === '198.51.100.7'),
+    );
   });
 
   test('a user disabled in the directory (userAccountControl bit 2) cannot sign in', async () => {

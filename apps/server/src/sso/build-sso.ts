@@ -5,6 +5,7 @@ import { SsoAccountDirectory, type DirectoryDeps } from '@palisade/pbx';
 import {
   LdapSsoService,
   LinkedIdentityService,
+  MemoryLoginLimiter,
   OidcLoginService,
   SecretBox,
   SsoIdentityResolver,
@@ -58,6 +59,7 @@ export function buildSso(
       clock,
       secretBox,
       logger: log,
+      limiter: new MemoryLoginLimiter(clock),
     }),
     identities: new LinkedIdentityService(store.linkedIdentities, audit),
     policies: store.ssoPolicies,

@@ -42,3 +42,9 @@ export {
   type OidcSettings,
   type SsoProviderAdminDeps,
 } from './sso-provider-admin.ts';
+export {
+  MemoryLoginLimiter,
+  DEFAULT_LIMITER_POLICY,
+  type LoginLimiter,
+  type LimiterPolicy,
+} from './ldap/ldap-login-limiter.ts';

@@ -41,4 +41,5 @@ export type SsoFailureReason =
   | 'already-linked'
   | 'account-disabled'
   | 'bad-credentials'
+  | 'throttled'
   | 'directory-error';

@@ -20,10 +20,14 @@ const PUBLIC_MESSAGE: Readonly<Record<SsoFailureReason, string>> = {
   'already-linked': 'this identity is already linked to an account',
   'account-disabled': 'this account is disabled',
   'bad-credentials': 'wrong user name or password',
+  throttled: 'too many failed sign-ins; try again later',
   'directory-error': 'the directory could not be searched; try again later',
 };
 
-const CODE: Partial<Record<SsoFailureReason, 'unavailable' | 'forbidden' | 'conflict'>> = {
+const CODE: Partial<
+  Record<SsoFailureReason, 'unavailable' | 'forbidden' | 'conflict' | 'rate_limited'>
+> = {
+  throttled: 'rate_limited',
   'provider-unreachable': 'unavailable',
   'directory-error': 'unavailable',
   'provider-disabled': 'forbidden',

@@ -3,7 +3,7 @@
  * Identities are linked under issuer `ldap:<providerId>` with the entry's
  * stable id as subject, so a renamed or moved entry keeps its account.
  */
-import { type Clock, type Logger, PalisadeError } from '@palisade/common';
+import { type Clock, isPalisadeError, type Logger, PalisadeError } from '@palisade/common';
 import type { AuditTrail } from '../../audit/audit-trail.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { LinkedIdentityRepository } from '../ports/linked-identity-repository.ts';
@@ -22,6 +22,7 @@ import {
 } from '../sso-provider.ts';
 import { testLdapConnection, type ConnectionReport } from './ldap-connection-test.ts';
 import type { LdapPerson } from './ldap-entry.ts';
+import type { LoginLimiter } from './ldap-login-limiter.ts';
 import { LdapDirectory } from './ldap-directory.ts';
 import { mappedGroups, planLdapSync, type LinkedAccount } from './ldap-sync-plan.ts';
 import type { LdapSyncReport } from './ldap-sync-report.ts';
@@ -35,6 +36,8 @@ export interface LdapSsoDeps {
   readonly clock: Clock;
   readonly secretBox: SecretBox;
   readonly logger: Logger;
+  /** Password-guessing limits for the sign-in. */
+  readonly limiter: LoginLimiter;
 }
 
 type LdapProvider = SsoProvider & { kind: 'ldap' };
@@ -106,13 +109,18 @@ export class LdapSsoService {
       const p = await this.#provider(input.providerId, input.tenantId);
       tenantId = p.tenantId;
       if (!p.enabled) throw ssoFailure('provider-disabled');
+      const key = `${p.id}|${input.username.toLowerCase()}`;
+      const address = input.remote?.remoteAddress ?? '';
+      this.#d.limiter.check(key, address);
       let result;
       try {
         result = await this.#directory(p).authenticate(input.username, input.password);
       } catch (err) {
         throw ssoFailure('directory-error', err);
       }
+      if (!result.ok && result.reason === 'bad-credentials') this.#d.limiter.failure(key, address);
       if (!result.ok) throw ssoFailure(result.reason);
+      this.#d.limiter.success(key, address);
       const person = result.person;
       const issuer = ldapIssuer(p.id);
       const linked = await this.#d.identities.find(p.tenantId, issuer, person.uniqueId);
@@ -160,14 +168,15 @@ export class LdapSsoService {
       return authenticated;
     } catch (err) {
       const reason = ssoFailureReason(err);
-      if (reason)
+      const throttled = isPalisadeError(err, 'rate_limited');
+      if (reason || throttled)
         await recordSso(this.#d.audit, {
           action: 'sso.login',
-          outcome: 'failure',
+          outcome: throttled ? 'denied' : 'failure',
           tenantId,
           userId,
           providerId: input.providerId,
-          reason,
+          reason: reason ?? 'throttled',
           remote: input.remote,
           detail: { method: 'ldap' },
         });
