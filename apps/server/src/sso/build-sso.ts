@@ -9,6 +9,7 @@ import {
   OidcLoginService,
   SecretBox,
   SsoIdentityResolver,
+  SsoLocalLoginGate,
   SsoProviderAdmin,
   type AuditTrail,
 } from '@palisade/security';
@@ -61,7 +62,8 @@ export function buildSso(
       logger: log,
       limiter: new MemoryLoginLimiter(clock),
     }),
-    identities: new LinkedIdentityService(store.linkedIdentities, audit),
+    identities: new LinkedIdentityService(store.linkedIdentities, store.ssoPolicies, audit),
+    localLogin: new SsoLocalLoginGate(store.ssoPolicies),
     policies: store.ssoPolicies,
     runs: store.ssoSyncRuns,
     session: options.session ?? unwiredSsoSessionPort,

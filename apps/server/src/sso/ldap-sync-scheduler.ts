@@ -14,7 +14,7 @@ export interface LdapSyncSchedulerDeps {
   readonly tenants: () => Promise<readonly { id: string }[]>;
   readonly providers: SsoProviderRepository;
   readonly runs: SsoSyncRunRepository;
-  readonly ldap: LdapSsoService;
+  readonly ldap: Pick<LdapSsoService, 'sync'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly checkEveryMs: number;

@@ -3,6 +3,7 @@ import type {
   LinkedIdentityService,
   OidcLoginService,
   SsoPolicyRepository,
+  SsoLocalLoginGate,
   SsoProviderAdmin,
   SsoSyncRunRepository,
 } from '@palisade/security';
@@ -14,6 +15,8 @@ export interface SsoApiServices {
   readonly oidc: OidcLoginService;
   readonly ldap: LdapSsoService;
   readonly identities: LinkedIdentityService;
+  /** For the password login: may this account use its local password ("SSO only", break-glass)? */
+  readonly localLogin: SsoLocalLoginGate;
   readonly policies: SsoPolicyRepository;
   readonly runs: SsoSyncRunRepository;
   readonly session: SsoSessionPort;

@@ -4,6 +4,7 @@ export * from './sso-authentication.ts';
 export { ssoFailure, ssoFailureReason } from './sso-failure.ts';
 export * from './sso-mfa-decision.ts';
 export * from './sso-local-login-policy.ts';
+export { SsoLocalLoginGate } from './sso-local-login-gate.ts';
 export { recordSso, type SsoRemote, type SsoAuditAction } from './sso-audit.ts';
 export {
   SsoIdentityResolver,

@@ -5,14 +5,21 @@ import type {
   LinkedIdentity,
   LinkedIdentityRepository,
 } from './ports/linked-identity-repository.ts';
+import type { SsoPolicyRepository } from './ports/sso-policy-repository.ts';
 import { recordSso, type SsoRemote } from './sso-audit.ts';
 
 export class LinkedIdentityService {
   readonly #identities: LinkedIdentityRepository;
   readonly #audit: AuditTrail;
+  readonly #policies: SsoPolicyRepository;
 
-  constructor(identities: LinkedIdentityRepository, audit: AuditTrail) {
+  constructor(
+    identities: LinkedIdentityRepository,
+    policies: SsoPolicyRepository,
+    audit: AuditTrail,
+  ) {
     this.#identities = identities;
+    this.#policies = policies;
     this.#audit = audit;
   }
 
@@ -30,6 +37,12 @@ export class LinkedIdentityService {
     const identity = await this.#identities.findById(input.identityId);
     if (!identity || identity.userId !== input.userId)
       throw new PalisadeError('not_found', 'no such linked identity');
+    // An "SSO only" account without any identity could never sign in again.
+    if (
+      (await this.#identities.listOfUser(identity.userId)).length <= 1 &&
+      (await this.#policies.isSsoOnly(identity.userId))
+    )
+      throw new PalisadeError('conflict', 'this is the only sign-in of an "SSO only" account');
     await this.#identities.unlink(identity.id);
     await recordSso(this.#audit, {
       action: 'sso.unlink',
