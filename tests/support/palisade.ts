@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { nullLogger, type SecurityEvent } from '@palisade/common';
 import { loadConfig, startPalisade, type PalisadeServer } from '@palisade/server';
 import { httpsClient, type HttpClient } from './https-client.ts';
+import { freeSipPort, freeTcpPort } from './ports.ts';
 
 export interface TestPalisade {
   readonly server: PalisadeServer;
@@ -18,6 +19,8 @@ export interface TestPalisade {
 
 export async function startTestPalisade(env: Record<string, string> = {}): Promise<TestPalisade> {
   const dataDir = mkdtempSync(join(tmpdir(), 'palisade-e2e-'));
+  const sipPort = String(await freeSipPort());
+  const tlsPort = String(await freeTcpPort());
   const { config } = loadConfig({
     cwd: dataDir,
     env: {
@@ -25,6 +28,10 @@ export async function startTestPalisade(env: Record<string, string> = {}): Promi
       PALISADE_HTTP_BIND: '127.0.0.1',
       PALISADE_HTTP_PORT: '0',
       PALISADE_SIP_DOMAIN: 'pbx.test',
+      PALISADE_SIP_BIND: '127.0.0.1',
+      PALISADE_SIP_UDP_PORT: sipPort,
+      PALISADE_SIP_TCP_PORT: sipPort,
+      PALISADE_SIP_TLS_PORT: tlsPort,
       ...env,
     },
   });

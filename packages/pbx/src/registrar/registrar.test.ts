@@ -370,6 +370,18 @@ describe('Registrar', () => {
   });
 });
 
+describe('digestUriMatches', () => {
+  it('matches equal URIs and a port added to a port-less Request-URI, nothing else', () => {
+    assert.ok(digestUriMatches('sip:pbx.test', 'sip:pbx.test'));
+    assert.ok(digestUriMatches('sip:PBX.test', 'sip:pbx.test'));
+    assert.ok(digestUriMatches('sip:127.0.0.1:5060', 'sip:127.0.0.1'));
+    assert.ok(!digestUriMatches('sip:127.0.0.1:5060', 'sip:127.0.0.1:5070'));
+    assert.ok(!digestUriMatches('sip:other.test', 'sip:pbx.test'));
+    assert.ok(!digestUriMatches('sips:pbx.test', 'sip:pbx.test'));
+    assert.ok(!digestUriMatches('not a uri', 'sip:pbx.test'));
+  });
+});
+
 describe('SipServerCore', () => {
   it('answers OPTIONS with Allow, Accept and Supported, a known method 405 and an unknown one 501', async () => {
     const h = harness();

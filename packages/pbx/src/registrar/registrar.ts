@@ -79,11 +79,27 @@ interface ContactChange {
   readonly expires: number;
 }
 
-/** A digest-uri matches the Request-URI when equal as text or as SIP URIs (RFC 3261 §19.1.4). */
+/**
+ * A digest-uri matches the Request-URI (RFC 7616 §3.4.6) when equal as text
+ * or as SIP URIs (RFC 3261 §19.1.4). Deliberate leniency: a digest-uri that
+ * only adds a port to a port-less Request-URI also matches, because common
+ * clients (SIPp) put the address they sent to there. Replaying a response
+ * for another URI is still impossible: the nonce count is checked.
+ */
 export function digestUriMatches(digestUri: string, requestUri: string): boolean {
   if (digestUri === requestUri) return true;
   try {
-    return uriEquals(parseUri(digestUri, 'authorization'), parseUri(requestUri, 'request-uri'));
+    const a = parseUri(digestUri, 'authorization');
+    const b = parseUri(requestUri, 'request-uri');
+    if (uriEquals(a, b)) return true;
+    return (
+      a.kind === 'sip' &&
+      b.kind === 'sip' &&
+      a.scheme === b.scheme &&
+      b.port === undefined &&
+      a.user === b.user &&
+      a.host.toLowerCase() === b.host.toLowerCase()
+    );
   } catch {
     return false;
   }
