@@ -102,6 +102,13 @@ test('the reference lists every setting with its environment variable', () => {
 
 test('docs/configuration.md is the current generated reference', async () => {
   const { readFileSync } = await import('node:fs');
-  const onDisk = readFileSync(new URL('../../../../docs/configuration.md', import.meta.url), 'utf8');
-  assert.equal(onDisk.trimEnd(), renderConfigReference().trimEnd(), 'run: node apps/server/src/bin/palisade.ts config reference > docs/configuration.md');
+  const onDisk = readFileSync(
+    new URL('../../../../docs/configuration.md', import.meta.url),
+    'utf8',
+  );
+  assert.equal(
+    onDisk.trimEnd(),
+    renderConfigReference().trimEnd(),
+    'run: node apps/server/src/bin/palisade.ts config reference > docs/configuration.md',
+  );
 });

@@ -10,7 +10,7 @@
  */
 import { isPalisadeError, nullLogger, systemClock } from '@palisade/common';
 import type { Clock, Logger, SecurityEventSink } from '@palisade/common';
-import type { CodecSpec, MediaEngine } from '@palisade/media';
+import type { CodecSpec, MediaEngine, SessionStats } from '@palisade/media';
 import { createResponse, dialogIdOf, dialogKey } from '@palisade/sip';
 import type { Destination, ServerTransaction, SipRequest, TransactionLayer } from '@palisade/sip';
 import type { DigestAuthenticator } from '@palisade/security';
@@ -41,6 +41,8 @@ export interface B2buaOptions {
   /** RFC 4028 session interval we ask for (default 1800 s) and our Min-SE (default 90 s). */
   readonly sessionExpires?: number;
   readonly minSessionExpires?: number;
+  /** Accept a digest-uri naming this server instead of the Request-URI (SIPp); default false. */
+  readonly acceptServerDigestUri?: boolean;
 }
 
 /** Methods the B2BUA takes from the server core. */
@@ -95,6 +97,21 @@ export class B2bua implements CallRegistry {
   /** The transaction layer our requests go out through. */
   attach(layer: TransactionLayer): void {
     this.#layer = layer;
+  }
+
+  /** Media counters summed over every answered call that has ended (leg a = callers, b = callees). */
+  readonly mediaTotals = {
+    calls: 0,
+    packetsFromCallers: 0,
+    packetsFromCallees: 0,
+    droppedWrongSource: 0,
+  };
+
+  mediaStats(stats: SessionStats): void {
+    this.mediaTotals.calls++;
+    this.mediaTotals.packetsFromCallers += stats.a.packetsIn;
+    this.mediaTotals.packetsFromCallees += stats.b.packetsIn;
+    this.mediaTotals.droppedWrongSource += stats.a.droppedWrongSource + stats.b.droppedWrongSource;
   }
 
   /** Calls in progress. */
@@ -162,7 +179,10 @@ export class B2bua implements CallRegistry {
       return respond(id ? 481 : request.method === 'OPTIONS' ? 200 : 481);
     if (request.to.tag !== undefined) return respond(481);
     if ((request.first('max-forwards') ?? 70) <= 0) return respond(483);
-    const check = await this.#auth.check(request);
+    const check = await this.#auth.check(
+      request,
+      this.#o.acceptServerDigestUri ? this.#o.sentBy(source).host : undefined,
+    );
     if (!check.ok) {
       if (check.reason !== 'missing' && check.reason !== 'stale')
         this.#o.securityEvents?.emit({

@@ -23,7 +23,7 @@ import { randomInt } from 'node:crypto';
 import { PalisadeError, isPalisadeError } from '@palisade/common';
 import type { Clock, Logger } from '@palisade/common';
 import { DEFAULT_CODECS } from '@palisade/media';
-import type { CodecSpec, LegId, MediaEngine, MediaSession } from '@palisade/media';
+import type { CodecSpec, LegId, MediaEngine, MediaSession, SessionStats } from '@palisade/media';
 import {
   Dialog,
   NameAddr,
@@ -87,6 +87,8 @@ export interface CallRegistry {
   unbind(leg: DialogLeg): void;
   /** The call is over. */
   ended(call: Call): void;
+  /** The media counters of a call whose media session is about to be deleted. */
+  mediaStats(stats: SessionStats): void;
 }
 
 export interface CallDeps {
@@ -776,7 +778,12 @@ export class Call {
     }
     const media = this.#media;
     this.#media = undefined;
-    if (media) await media.delete().catch(() => undefined);
+    if (media) {
+      const stats =
+        this.#answeredAt === null ? undefined : await media.stats().catch(() => undefined);
+      if (stats) this.#deps.registry.mediaStats(stats);
+      await media.delete().catch(() => undefined);
+    }
     const cdr = this.#cdr;
     try {
       if (cdr)

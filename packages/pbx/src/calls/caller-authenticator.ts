@@ -7,7 +7,7 @@
  * challenges for known and unknown users), HA1 looked up by the tenant's
  * SIP domain and the device's SIP username.
  */
-import { formatDigestChallenge, formatUri } from '@palisade/sip';
+import { formatDigestChallenge, formatUri, parseUri } from '@palisade/sip';
 import type { ExtraHeaders, SipRequest } from '@palisade/sip';
 import { digestAlgorithmOf } from '@palisade/security';
 import type { DigestAuthenticator, DigestFailureReason } from '@palisade/security';
@@ -58,7 +58,13 @@ export class CallerAuthenticator {
       .map((c) => ['Proxy-Authenticate', formatDigestChallenge({ ...c, qop: [c.qop] })] as const);
   }
 
-  async check(request: SipRequest): Promise<CallerCheck> {
+  /**
+   * `serverHost`: when given, a digest-uri naming this server (`sip:host[:port]`,
+   * no user) is accepted in place of the Request-URI. RFC 7616 §3.4.6 wants
+   * the Request-URI; load generators (SIPp) send the server's address. The
+   * nonce-count check still refuses any replay. Off unless configured.
+   */
+  async check(request: SipRequest, serverHost?: string): Promise<CallerCheck> {
     const realm = CallerAuthenticator.realmOf(request);
     const credentials = request
       .header('proxy-authorization')
@@ -81,7 +87,7 @@ export class CallerAuthenticator {
       device && algorithm ? (algorithm === 'MD5' ? device.ha1Md5 : device.ha1Sha256) : null;
     const result = this.#digest.verify({
       method: request.method,
-      uri: formatUri(request.uri),
+      uri: namesServer(credentials.uri, serverHost) ? credentials.uri : formatUri(request.uri),
       realm,
       params,
       ha1,
@@ -104,5 +110,19 @@ export class CallerAuthenticator {
         username: credentials.username,
       };
     return { ok: true, caller: { tenant, user, device } };
+  }
+}
+
+function namesServer(digestUri: string, serverHost: string | undefined): boolean {
+  if (serverHost === undefined) return false;
+  try {
+    const uri = parseUri(digestUri, 'proxy-authorization');
+    return (
+      uri.kind === 'sip' &&
+      uri.user === undefined &&
+      uri.host.toLowerCase() === serverHost.toLowerCase()
+    );
+  } catch {
+    return false;
   }
 }
