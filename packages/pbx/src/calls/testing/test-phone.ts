@@ -125,7 +125,12 @@ export class TestPhone {
   }
 
   /** Places a call to `number`, answering one 407 with credentials. */
-  call(number: string, sdp = this.sdp, password = this.#password): PlacedCall {
+  call(
+    number: string,
+    sdp = this.sdp,
+    password = this.#password,
+    extra: [string, string][] = [],
+  ): PlacedCall {
     const from = new NameAddr(
       undefined,
       sipUri({ user: this.extension, host: this.#domain }),
@@ -150,6 +155,7 @@ export class TestPhone {
         headers: [
           ['Allow', 'INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS'],
           ['Supported', 'timer'],
+          ...extra,
           ...headers,
         ],
         body: Buffer.from(sdp),
