@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock, type Logger, type SecurityEventSink } from '@palisade/common';
 import {
+  CdrService,
   DeviceService,
   GroupService,
   RegistrationService,
@@ -29,6 +30,7 @@ export interface Domain {
   readonly tokens: ApiTokenService;
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
+  readonly cdrs: CdrService;
   readonly defaultTenant: Tenant;
   close(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function openDomain(
         checkPassword: firstRunPasswordProblems,
       }),
       registrations: new RegistrationService(store.registrations, clock),
+      cdrs: new CdrService(store.cdrs),
       defaultTenant,
       close: () => store.close(),
     };

@@ -14,6 +14,7 @@ import { auditRoutes } from './routes/audit-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
+import { cdrRoutes } from './routes/cdr-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -26,6 +27,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...deviceRoutes(services),
     ...groupRoutes(services),
     ...registrationRoutes(services),
+    ...cdrRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...setupRoutes(services),

@@ -18,3 +18,4 @@ export { CALL_CLASS_PERMISSION, classifyNumber, mayCall } from './dial-plan.ts';
 export { RegistrarLocation } from './registrar-location.ts';
 export { FORK_TRANSITIONS } from './fork.ts';
 export { ATTEMPT_TRANSITIONS, bestFailure } from './ring-attempt.ts';
+export { CdrService, CDR_CSV_COLUMNS, cdrsToCsv, csvCell } from './cdr-service.ts';
