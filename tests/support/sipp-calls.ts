@@ -10,35 +10,34 @@ import { join } from 'node:path';
 import type { RunningPeer } from './process.ts';
 import { startPeer } from './process.ts';
 import { freeSipPort } from './ports.ts';
-import { SIP_DOMAIN, type SipPalisade, type TestDevice } from './sip-palisade.ts';
+import { SIP_DOMAIN, type TestDevice } from './sip-palisade.ts';
 
 const FIXTURES = new URL('../fixtures/sipp/', import.meta.url).pathname;
+
+export interface CallRun {
+  readonly calls: number;
+  readonly rate: number;
+  readonly holdMs: number;
+  readonly maxMs?: number;
+  /** Another UAC scenario of tests/fixtures/sipp/calls/. */
+  readonly scenario?: string;
+  /** Where the scenario's <log> actions go (-trace_logs). */
+  readonly logFile?: string;
+}
 
 export interface SippCallRig {
   readonly work: string;
   readonly uas: RunningPeer;
   /** Places `calls` calls (caller i → callee i, round robin); resolves with SIPp's exit code and output. */
-  placeCalls(opts: {
-    calls: number;
-    rate: number;
-    holdMs: number;
-    maxMs?: number;
-    statsFile?: string;
-  }): Promise<{ code: number | null; output: string; peer: RunningPeer }>;
+  placeCalls(opts: CallRun): Promise<{ code: number | null; output: string; peer: RunningPeer }>;
   /** Starts a UAC run without waiting for it. */
-  startCalls(opts: {
-    calls: number;
-    rate: number;
-    holdMs: number;
-    maxMs?: number;
-    traceFile?: string;
-  }): RunningPeer;
+  startCalls(opts: CallRun): RunningPeer;
   stop(): Promise<void>;
 }
 
 export async function startSippCallRig(
   sippPath: string,
-  p: SipPalisade,
+  p: { readonly udpPort: number },
   callers: readonly TestDevice[],
   callees: readonly TestDevice[],
 ): Promise<SippCallRig> {
@@ -127,16 +126,10 @@ export async function startSippCallRig(
       }),
     ].join('\n') + '\n',
   );
-  const startCalls = (opts: {
-    calls: number;
-    rate: number;
-    holdMs: number;
-    maxMs?: number;
-    traceFile?: string;
-  }): RunningPeer => {
+  const startCalls = (opts: CallRun): RunningPeer => {
     const args = [
       '-sf',
-      join(FIXTURES, 'calls', 'uac_call_rtp.xml'),
+      join(FIXTURES, 'calls', opts.scenario ?? 'uac_call_rtp.xml'),
       '-inf',
       callsCsv,
       '-t',
@@ -167,7 +160,7 @@ export async function startSippCallRig(
       '-trace_err',
       '-error_file',
       join(work, 'uac-err.log'),
-      ...(opts.traceFile ? ['-trace_stat', '-stf', opts.traceFile, '-fd', '1'] : []),
+      ...(opts.logFile ? ['-trace_logs', '-log_file', opts.logFile] : []),
       `127.0.0.1:${p.udpPort}`,
     ];
     return startPeer(sippPath, args, {
