@@ -132,6 +132,13 @@ export class B2bua implements CallRegistry {
     if (this.#dialogs.get(key)?.leg === leg) this.#dialogs.delete(key);
   }
 
+  lookup(callId: string, tagA: string, tagB: string): { call: Call; leg: DialogLeg } | undefined {
+    return (
+      this.#dialogs.get(dialogKey({ callId, localTag: tagA, remoteTag: tagB })) ??
+      this.#dialogs.get(dialogKey({ callId, localTag: tagB, remoteTag: tagA }))
+    );
+  }
+
   ended(call: Call): void {
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
   }

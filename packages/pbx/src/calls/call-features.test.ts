@@ -190,3 +190,87 @@ describe('B2BUA: in-call', () => {
     assert.equal(bench.directory.cdrs.only.hangupCause, 'media_timeout');
   });
 });
+
+describe('B2BUA: transfer', () => {
+  test('blind transfer: REFER puts the target in the transferor’s place; NOTIFY reports 100 then 200', async () => {
+    const bench = new CallBench();
+    const alice = bench.phone('1001');
+    const bob = bench.phone('1002');
+    const carol = bench.phone('1003');
+    const call = alice.call('1002');
+    await bench.run(300);
+    const refer = bob.send(bob.activeDialog!, 'REFER', undefined, [
+      ['Refer-To', '<sip:1003@acme.test>'],
+    ]);
+    await bench.run(400);
+    assert.equal((await refer).status, 202);
+    assert.equal(carol.count('INVITE'), 1);
+    const sipfrags = bob.received
+      .filter((r) => r.method === 'NOTIFY')
+      .map((r) => r.body.toString().trim());
+    assert.deepEqual(sipfrags, ['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
+    assert.equal(bob.count('BYE'), 1);
+    assert.equal(alice.count('BYE'), 0, 'the transferee stays in its call');
+    assert.equal(alice.count('INVITE'), 0, 'and needs no re-INVITE: its relay ports stay');
+    const bye = alice.send(call.dialog!, 'BYE');
+    await bench.run(50);
+    assert.equal((await bye).status, 200);
+    assert.equal(carol.count('BYE'), 1);
+    assert.equal(bench.directory.cdrs.only.disposition, 'answered');
+  });
+
+  test('a blind transfer to a busy target reports 486 and the call goes on', async () => {
+    const bench = new CallBench();
+    const alice = bench.phone('1001');
+    const bob = bench.phone('1002');
+    bench.phone('1003').behaviour = 'busy';
+    alice.call('1002');
+    await bench.run(300);
+    const refer = bob.send(bob.activeDialog!, 'REFER', undefined, [
+      ['Refer-To', '<sip:1003@acme.test>'],
+    ]);
+    await bench.run(200);
+    assert.equal((await refer).status, 202);
+    assert.equal(bob.last('NOTIFY')?.body.toString().trim(), 'SIP/2.0 486 Busy Here');
+    assert.equal(bob.count('BYE'), 0);
+    assert.equal(bench.b2bua.activeCalls, 1);
+  });
+
+  test('attended transfer: REFER with Replaces joins the transferee and the target; the transferor leaves both calls', async () => {
+    const bench = new CallBench();
+    const alice = bench.phone('1001');
+    const bob = bench.phone('1002');
+    const carol = bench.phone('1003');
+    const first = alice.call('1002');
+    await bench.run(300);
+    const consult = bob.call('1003');
+    await bench.run(300);
+    const toBob = first.dialog!;
+    const c = consult.dialog!;
+    const replaces = encodeURIComponent(
+      `${c.id.callId};to-tag=${c.id.remoteTag};from-tag=${c.id.localTag}`,
+    );
+    const bobInFirst = [...bob.dialogs.values()].find(
+      (d) => d.id.callId !== c.id.callId && d.state === 'confirmed',
+    )!;
+    const refer = bob.send(bobInFirst, 'REFER', undefined, [
+      ['Refer-To', `<sip:1003@acme.test?Replaces=${replaces}>`],
+    ]);
+    await bench.run(300);
+    assert.equal((await refer).status, 202);
+    assert.equal(bob.last('NOTIFY')?.body.toString().trim(), 'SIP/2.0 200 OK');
+    assert.equal(bob.count('BYE'), 2, 'both of the transferor’s legs end');
+    assert.equal(
+      carol.count('INVITE'),
+      2,
+      'the target got a re-INVITE towards the surviving call’s relay',
+    );
+    assert.equal(bench.b2bua.activeCalls, 1);
+    const bye = alice.send(toBob, 'BYE');
+    await bench.run(50);
+    assert.equal((await bye).status, 200);
+    assert.equal(carol.count('BYE'), 1);
+    const causes = [...bench.directory.cdrs.rows.values()].map((r) => r.hangupCause).sort();
+    assert.deepEqual(causes, ['normal', 'transferred']);
+  });
+});

@@ -32,6 +32,7 @@ import {
   createResponse,
   newCallId,
   newTag,
+  reasonPhrase,
   sipUri,
   unescapeComponent,
 } from '@palisade/sip';
@@ -87,6 +88,8 @@ export interface CallRegistry {
   unbind(leg: DialogLeg): void;
   /** The call is over. */
   ended(call: Call): void;
+  /** The call and leg of one of our dialogs (RFC 3891 Replaces), trying both tag orders. */
+  lookup(callId: string, tagA: string, tagB: string): { call: Call; leg: DialogLeg } | undefined;
   /** The media counters of a call whose media session is about to be deleted. */
   mediaStats(stats: SessionStats): void;
 }
@@ -148,6 +151,7 @@ export class Call {
   /** The SDP each phone sent us last (by media leg), for re-offers on transfer. */
   readonly #remoteSdp = new Map<LegId, string>();
   #negotiating = false;
+  #transferor: DialogLeg | undefined;
   #timer: SessionTimer | undefined;
   #ending: Promise<void> | undefined;
 
@@ -388,7 +392,11 @@ export class Call {
   }
 
   /** The INVITE of a branch: our own Call-ID, tag, Contact; the caller shown by extension. */
-  #bInvite(target: CallTarget, offer: string): SipRequest {
+  #bInvite(
+    target: CallTarget,
+    offer: string,
+    number = dialledNumber(this.#invite) ?? 'unknown',
+  ): SipRequest {
     const domain = this.caller.tenant.sipDomain;
     const { user } = this.caller;
     const maxForwards = Math.max(0, (this.#invite.first('max-forwards') ?? 70) - 1);
@@ -398,10 +406,7 @@ export class Call {
       from: new NameAddr(user.displayName, sipUri({ user: user.extension, host: domain })).withTag(
         newTag(),
       ),
-      to: new NameAddr(
-        undefined,
-        sipUri({ user: dialledNumber(this.#invite) ?? 'unknown', host: domain }),
-      ),
+      to: new NameAddr(undefined, sipUri({ user: number, host: domain })),
       callId: newCallId(),
       cseq: randomInt(1, 2 ** 20),
       maxForwards,
@@ -612,7 +617,17 @@ export class Call {
           this.#machine.transition('confirmed');
         return;
       case 'BYE':
+        if (leg === this.#transferor) {
+          // the transferor may hang up once its REFER is accepted (RFC 5589 §6.1): only its leg ends
+          this.#dropLeg(leg);
+          leg.dialog.terminate();
+          return respond(200);
+        }
         await this.hangUp(leg.mediaLeg === 'a' ? 'caller' : 'callee', 'normal', leg);
+        return respond(200);
+      case 'REFER':
+        return this.#refer(leg, request, respond);
+      case 'NOTIFY':
         return respond(200);
       case 'INVITE':
       case 'UPDATE':
@@ -708,6 +723,177 @@ export class Call {
         : {}),
     });
     respond(response.status);
+  }
+
+  // ── transfer (RFC 3515 REFER, RFC 3891 Replaces, RFC 5589) ───────────
+
+  /**
+   * REFER from leg X of this call (X talks to Y): blind transfer rings the
+   * Refer-To extension and puts it in X's place; with Replaces (attended
+   * transfer) the named dialog of another call (X's call with T) gives T,
+   * which is moved into X's place by a re-INVITE. X learns the outcome by
+   * NOTIFY with a message/sipfrag body and is then hung up.
+   */
+  async #refer(
+    x: DialogLeg,
+    request: SipRequest,
+    respond: (status: number, init?: { headers?: ExtraHeaders }) => void,
+  ): Promise<void> {
+    const y = this.#legs.get(x.mediaLeg === 'a' ? 'b' : 'a');
+    const referTo = request.first('refer-to');
+    if (!referTo || referTo.uri.kind !== 'sip') return respond(400);
+    if (this.state !== 'confirmed' || !y || !this.#media || this.#negotiating || this.#transferor)
+      return respond(491);
+    const replaces = referTo.uri.headers.find(([n]) => n.toLowerCase() === 'replaces')?.[1];
+    const number = referTo.uri.user === undefined ? undefined : unescapeComponent(referTo.uri.user);
+    respond(202);
+    this.#transferor = x;
+    this.#negotiating = true;
+    const notify = (status: number, final: boolean): Promise<unknown> =>
+      x.dialog.state === 'terminated'
+        ? Promise.resolve()
+        : x
+            .request('NOTIFY', {
+              body: `SIP/2.0 ${status} ${reasonPhrase(status)}\r\n`,
+              contentType: 'message/sipfrag;version=2.0',
+              headers: [
+                ['Event', 'refer'],
+                [
+                  'Subscription-State',
+                  final ? 'terminated;reason=noresource' : 'active;expires=60',
+                ],
+              ],
+            })
+            .catch(() => undefined);
+    void notify(100, false);
+    let status: number;
+    try {
+      status = replaces
+        ? await this.#attendedTransfer(x, y, unescapeComponent(replaces))
+        : await this.#blindTransfer(x, y, number);
+    } catch (err) {
+      status = isPalisadeError(err) ? err.sipStatus : 500;
+    } finally {
+      this.#negotiating = false;
+    }
+    await notify(status, true);
+    this.#transferor = undefined;
+    if (status < 300) {
+      this.#dropLeg(x);
+      if (x.dialog.state !== 'terminated') void x.bye();
+    } else if (x.dialog.state === 'terminated') {
+      // the transferor left and the transfer failed: the call is over
+      await this.hangUp('system', 'transfer_failed');
+    }
+  }
+
+  /** Stops routing a leg's dialog here; the call goes on with the rest. */
+  #dropLeg(leg: DialogLeg): void {
+    leg.close();
+    if (this.#legs.get(leg.mediaLeg) === leg) this.#legs.delete(leg.mediaLeg);
+    this.#deps.registry.unbind(leg);
+  }
+
+  /** Takes a leg into this call in `slot` (after a transfer). */
+  #adopt(leg: DialogLeg, slot: LegId): void {
+    leg.mediaLeg = slot;
+    this.#legs.set(slot, leg);
+    this.#deps.registry.bind(leg, this);
+  }
+
+  async #blindTransfer(x: DialogLeg, y: DialogLeg, number: string | undefined): Promise<number> {
+    const media = this.#media;
+    if (!media || number === undefined) return 404;
+    const settings = await this.#settings();
+    if (classifyNumber(number, settings) !== 'internal') return 403;
+    const user = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, number);
+    if (!user || user.state !== 'active') return 404;
+    const targets = await this.#deps.location.contactsOf(user.tenantId, user.id);
+    if (targets.length === 0) return 480;
+    const ySdp = this.#remoteSdp.get(y.mediaLeg);
+    if (ySdp === undefined) return 500;
+    const offer = await media.offer(y.mediaLeg, ySdp, this.#offerOptions(y.destination));
+    const attempt = new RingAttempt({
+      signalling: this.#deps.signalling,
+      clock: this.#deps.clock,
+      targets,
+      seconds: settings.noAnswerSeconds,
+      invite: (t) => this.#bInvite(t, offer, number),
+      hooks: { provisional: () => undefined },
+    });
+    const outcome = await attempt.outcome;
+    switch (outcome.kind) {
+      case 'answered': {
+        const body = sdpOf(outcome.response);
+        const slot = x.mediaLeg;
+        if (body === undefined || this.state !== 'confirmed') {
+          outcome.fork.hangUp(outcome.dialog);
+          return 488;
+        }
+        await media.answer(slot, body, { signallingAddress: outcome.fork.target.destination.host });
+        this.#dropLeg(x);
+        this.#remoteSdp.set(slot, body);
+        this.#adopt(
+          new DialogLeg(this.#deps.signalling, this.#deps.clock, {
+            mediaLeg: slot,
+            dialog: outcome.dialog,
+            destination: outcome.fork.target.destination,
+            peerMessage: outcome.response,
+            lastSdp: offer,
+          }),
+          slot,
+        );
+        return 200;
+      }
+      case 'busy':
+        return 486;
+      case 'no_answer':
+        return 480;
+      case 'cancelled':
+        return 487;
+      case 'failed':
+        return outcome.status;
+    }
+  }
+
+  async #attendedTransfer(x: DialogLeg, y: DialogLeg, replaces: string): Promise<number> {
+    const media = this.#media;
+    const [callId, ...params] = replaces.split(';');
+    const param = (name: string): string | undefined =>
+      params.map((p) => p.trim().split('=')).find(([k]) => k?.toLowerCase() === name)?.[1];
+    const toTag = param('to-tag');
+    const fromTag = param('from-tag');
+    if (!media || !callId || !toTag || !fromTag) return 400;
+    const found = this.#deps.registry.lookup(callId, toTag, fromTag);
+    if (!found || found.call === this) return 481;
+    const t = found.call.#otherLeg(found.leg);
+    const ySdp = this.#remoteSdp.get(y.mediaLeg);
+    if (!t || ySdp === undefined) return 481;
+    // T moves to this call's relay: a re-INVITE with the relay's offer (RFC 3891 §3 effect, done by the B2BUA)
+    const offer = await media.offer(y.mediaLeg, ySdp, this.#offerOptions(y.destination));
+    const { response, origin } = await t.request('INVITE', { body: offer });
+    const body = sdpOf(response);
+    if (origin !== 'network' || response.status >= 300 || body === undefined)
+      return response.status >= 300 ? response.status : 488;
+    const slot = x.mediaLeg;
+    await media.answer(slot, body, { signallingAddress: t.destination.host });
+    found.call.#release(t);
+    this.#dropLeg(x);
+    this.#remoteSdp.set(slot, body);
+    t.lastSdp = offer;
+    this.#adopt(t, slot);
+    void found.call.hangUp(found.leg.mediaLeg === 'a' ? 'caller' : 'callee', 'transferred');
+    return 200;
+  }
+
+  #otherLeg(leg: DialogLeg): DialogLeg | undefined {
+    return this.#legs.get(leg.mediaLeg === 'a' ? 'b' : 'a');
+  }
+
+  /** Gives up a leg another call takes over (attended transfer): no BYE for it from here. */
+  #release(leg: DialogLeg): void {
+    if (this.#legs.get(leg.mediaLeg) === leg) this.#legs.delete(leg.mediaLeg);
+    this.#deps.registry.unbind(leg);
   }
 
   // ── session timer (RFC 4028) ──────────────────────────────────────────

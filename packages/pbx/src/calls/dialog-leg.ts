@@ -33,7 +33,8 @@ export interface DialogLegInit {
 }
 
 export class DialogLeg {
-  readonly mediaLeg: LegId;
+  /** The media engine leg this phone is on; a transfer may move a phone into another call's slot. */
+  mediaLeg: LegId;
   readonly dialog: Dialog;
   readonly destination: Destination;
   readonly allowsUpdate: boolean;
