@@ -236,3 +236,34 @@ describe('SipNodeTransport over WebSocket', () => {
     assert.equal(res400.statusCode, 400);
   });
 });
+
+describe('SipNodeTransport over IPv6', () => {
+  const { transport, seen } = echoTransport();
+  after(() => transport.close());
+
+  it('listens on ::1 over UDP and TCP and stamps an IPv6 received', async () => {
+    const bound = await transport.listen([
+      { transport: 'UDP', host: '::1', port: 0 },
+      { transport: 'TCP', host: '::1', port: 0 },
+    ]);
+    const udpPort = bound[0]!.port;
+    const client = createSocket('udp6');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer')), 2000);
+      client.on('message', (m) => {
+        clearTimeout(timer);
+        resolve(m.toString());
+      });
+      client.send(REGISTER('SIP/2.0/UDP [::1]:5099;branch=z9hG4bK6a;rport'), udpPort, '::1');
+    });
+    client.close();
+    assert.match(answer, /^SIP\/2.0 200 OK/);
+    assert.equal(seen.at(-1)?.message.topVia.received, '::1');
+    const tcp = connect({ host: '::1', port: bound[1]!.port });
+    await once(tcp, 'connect');
+    tcp.write(REGISTER('SIP/2.0/TCP [::1]:5099;branch=z9hG4bK6b'));
+    const [data] = (await once(tcp, 'data')) as [Buffer];
+    assert.match(data.toString(), /^SIP\/2.0 200 OK/);
+    tcp.destroy();
+  });
+});

@@ -72,7 +72,7 @@ before(async () => {
       tenantId: server.domain.defaultTenant.id,
       name: 'cdr',
       scopes: ['cdr:view'],
-      createdBy: 'cli',
+      by: { id: 'cli' },
       granterPermissions: null,
     })
   ).token;

@@ -17,7 +17,7 @@ before(async () => {
       tenantId: d.defaultTenant.id,
       name: 'cdr viewer',
       scopes: ['cdr:view'],
-      createdBy: 'cli',
+      by: { id: 'cli' },
       granterPermissions: null,
     })
   ).token;

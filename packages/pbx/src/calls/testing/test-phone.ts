@@ -22,14 +22,8 @@ import {
   newTag,
   sipUri,
 } from '@palisade/sip';
-import type {
-  Destination,
-  MemoryNetwork,
-  MemoryTransport,
-  ServerTransaction,
-  SipRequest,
-  SipResponse,
-} from '@palisade/sip';
+import type { Destination, ServerTransaction, SipRequest, SipResponse } from '@palisade/sip';
+import type { MemoryNetwork, MemoryTransport } from '@palisade/sip/testing';
 import type { CallTarget } from '../call-ports.ts';
 
 export type Behaviour = 'answer' | 'busy' | 'ring' | 'silent';
