@@ -1,8 +1,13 @@
 /**
  * The location port of call control over the registrar's location service:
- * a user's devices (from storage) and their live bindings (from memory),
- * each reached over the flow its REGISTER came in on (NAT-aware: the
- * source address and port, not the Contact's host).
+ * a user's devices (from storage) and their live bindings (from memory).
+ * Where an INVITE goes (NAT-aware):
+ *   - TCP, TLS, WS(S): the connection the REGISTER came over (its source);
+ *   - UDP from the Contact's own host: the Contact's port (the phone said
+ *     where it listens; a registration made by another process of the
+ *     same host, as load generators do, still reaches the right socket);
+ *   - UDP from another address than the Contact's (a NAT rewrote it): the
+ *     source address and port, where the NAT binding answers.
  */
 import { parseUri } from '@palisade/sip';
 import type { TransportName } from '@palisade/sip';
@@ -35,6 +40,9 @@ export class RegistrarLocation implements LocationLookup {
         } catch {
           continue;
         }
+        const contactHost = uri.kind === 'sip' ? uri.host.replace(/^\[|\]$/g, '') : undefined;
+        const sameHost =
+          transport === 'UDP' && uri.kind === 'sip' && contactHost === b.sourceAddress;
         out.push({
           userId,
           deviceId: device.id,
@@ -42,7 +50,7 @@ export class RegistrarLocation implements LocationLookup {
           destination: {
             transport,
             host: b.sourceAddress,
-            port: b.sourcePort,
+            port: sameHost && uri.kind === 'sip' ? (uri.port ?? 5060) : b.sourcePort,
             reliable: transport !== 'UDP',
           },
         });
