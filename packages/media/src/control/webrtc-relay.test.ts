@@ -11,7 +11,7 @@ import type { Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
-import { nullLogger } from '@palisade/common';
+import { isPalisadeError, nullLogger } from '@palisade/common';
 import type { LogFields } from '@palisade/common';
 import { BuiltinMediaEngine } from './builtin-engine.ts';
 import type { SessionEnded } from './media-engine.ts';
@@ -283,4 +283,87 @@ test('a certificate that does not match the SDP fingerprint ends the call; nothi
     warnings.some((w) => /does not match the SDP fingerprint/.test(String(w.fields?.['reason']))),
   );
   await assert.rejects(session.stats());
+});
+
+/** An audio offer as Chromium writes it (trimmed), with the codecs given. */
+function chromeOffer(formats: string, rtpmaps: string[]): string {
+  return [
+    'v=0',
+    'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0',
+    'a=extmap-allow-mixed',
+    'a=msid-semantic: WMS stream',
+    `m=audio 9 UDP/TLS/RTP/SAVPF ${formats}`,
+    'c=IN IP4 0.0.0.0',
+    'a=rtcp:9 IN IP4 0.0.0.0',
+    'a=ice-ufrag:Chr0',
+    'a=ice-pwd:chromiumchromiumchromium',
+    'a=ice-options:trickle',
+    'a=fingerprint:sha-256 11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00',
+    'a=setup:actpass',
+    'a=mid:0',
+    'a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level',
+    'a=sendrecv',
+    'a=msid:stream track',
+    'a=rtcp-mux',
+    'a=rtcp-rsize',
+    ...rtpmaps,
+    'a=ssrc:1001 cname:abc',
+    '',
+  ].join('\r\n');
+}
+
+function phoneSdp(port: number, formats: string, rtpmaps: string[]): string {
+  return [
+    'v=0',
+    'o=- 7 1 IN IP4 127.0.0.1',
+    's=-',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    `m=audio ${String(port)} RTP/AVP ${formats}`,
+    ...rtpmaps,
+    '',
+  ].join('\r\n');
+}
+
+const OPUS = ['a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10;useinbandfec=1'];
+const G711 = ['a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000'];
+
+test('codecs: Opus passes through when both ends have it, G.711 otherwise, nothing common is 488', async () => {
+  const opus = await engine.createSession('webrtc-opus');
+  const toPhone = await opus.offer(
+    'a',
+    chromeOffer('111 0 8 13', [...OPUS, ...G711, 'a=rtpmap:13 CN/8000']),
+    {
+      transport: 'RTP/AVP',
+    },
+  );
+  assert.match(toPhone, /m=audio \d+ RTP\/AVP 111 0 8\r\n/);
+  assert.match(toPhone, /a=fmtp:111 minptime=10;useinbandfec=1/);
+  assert.doesNotMatch(toPhone, /a=(extmap|msid|ssrc|rtcp-rsize|ice-options|group)/);
+  const toBrowser = await opus.answer('b', phoneSdp(40002, '111', OPUS));
+  assert.match(toBrowser, /m=audio \d+ UDP\/TLS\/RTP\/SAVPF 111\r\n/);
+  await opus.delete();
+
+  const g711 = await engine.createSession('webrtc-g711');
+  await g711.offer('a', chromeOffer('111 0', [...OPUS, G711[0]!]), { transport: 'RTP/AVP' });
+  const pcmu = await g711.answer('b', phoneSdp(40004, '0', G711.slice(0, 1)));
+  assert.match(pcmu, /m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0\r\n/);
+  await g711.delete();
+
+  const none = await engine.createSession('webrtc-none');
+  const free = engine.freePortPairs;
+  await assert.rejects(
+    none.offer('a', chromeOffer('18', ['a=rtpmap:18 G729/8000']), { transport: 'RTP/AVP' }),
+    (e: unknown) => isPalisadeError(e, 'unsupported_media') && e.sipStatus === 488,
+  );
+  await none.offer('a', chromeOffer('111', OPUS), { transport: 'RTP/AVP' });
+  await assert.rejects(
+    none.answer('b', phoneSdp(40006, '8', G711.slice(1))),
+    (e: unknown) => isPalisadeError(e, 'unsupported_media') && e.sipStatus === 488,
+  );
+  await none.delete();
+  assert.equal(engine.freePortPairs, free);
 });
