@@ -31,7 +31,14 @@ import {
   toWebrtcMedia,
   toWebrtcSession,
 } from '../sdp/webrtc-sdp.ts';
-import { answerSetup, newIceCredentials, readRemoteWebrtc, webrtcSide } from './webrtc-plan.ts';
+import {
+  answerSetup,
+  newIceCredentials,
+  offerSetup,
+  readRemoteWebrtc,
+  webrtcSide,
+} from './webrtc-plan.ts';
+import type { DtlsRole } from '../webrtc/dtls-leg.ts';
 import type { IceCredentials, RemoteWebrtc } from './webrtc-plan.ts';
 import { otherLeg } from './media-engine.ts';
 import type {
@@ -56,6 +63,8 @@ interface Stream {
   readonly ours: { a?: OurKey; b?: OurKey };
   /** Our ICE-lite credentials towards each WebRTC leg, kept across re-offers (no ICE restart). */
   readonly ice: { a?: IceCredentials; b?: IceCredentials };
+  /** Our DTLS role towards each WebRTC leg once negotiated; re-offers keep it. */
+  readonly dtls: { a?: DtlsRole; b?: DtlsRole };
 }
 
 interface PendingMedia {
@@ -245,7 +254,7 @@ export class BuiltinMediaSession implements MediaSession {
         options.signallingAddress,
         plan.accepted?.key,
         toOfferer?.key,
-        remote && stream.ice[from] ? webrtcSide(stream.ice[from], remote) : undefined,
+        this.#webrtcSide(stream, from, remote),
       );
       media.push({
         active: true,
@@ -273,7 +282,9 @@ export class BuiltinMediaSession implements MediaSession {
     return serializeSdp(
       this.#legSdp(out, to, (i) => {
         const p = media[i];
-        return p?.outMid === undefined ? undefined : { mid: p.outMid, setup: 'actpass' };
+        return p?.outMid === undefined
+          ? undefined
+          : { mid: p.outMid, setup: offerSetup(this.#streams.get(i)?.dtls[to]) };
       }),
     );
   }
@@ -314,7 +325,6 @@ export class BuiltinMediaSession implements MediaSession {
       // In passthrough the answerer's key goes to the offerer as it is; we decrypt nothing.
       const passthrough = p.passthrough !== undefined && plan.attribute !== undefined;
       const remote = webrtcIn[i];
-      const ice = stream.ice[from];
       await this.#configure(
         i,
         from,
@@ -323,7 +333,7 @@ export class BuiltinMediaSession implements MediaSession {
         options.signallingAddress,
         passthrough ? undefined : plan.key,
         ours?.key,
-        remote && ice ? webrtcSide(ice, remote) : undefined,
+        this.#webrtcSide(stream, from, remote),
       );
       const toOfferer = stream.ours[offerer];
       rewrites.push({
@@ -341,7 +351,8 @@ export class BuiltinMediaSession implements MediaSession {
     return serializeSdp(
       this.#legSdp(out, offerer, (i) => {
         const w = pending.media[i]?.offererWebrtc;
-        return w ? { mid: w.mid ?? String(i), setup: answerSetup(w.setup) } : undefined;
+        const role = this.#streams.get(i)?.dtls[offerer] ?? 'server';
+        return w ? { mid: w.mid ?? String(i), setup: answerSetup(role) } : undefined;
       }),
     );
   }
@@ -409,6 +420,19 @@ export class BuiltinMediaSession implements MediaSession {
     });
   }
 
+  /** The worker config for a WebRTC leg; records the DTLS role it settles. */
+  #webrtcSide(
+    stream: Stream,
+    leg: LegId,
+    remote: RemoteWebrtc | undefined,
+  ): WebrtcSideConfig | undefined {
+    const ice = stream.ice[leg];
+    if (!remote || !ice) return undefined;
+    const config = webrtcSide(ice, remote, stream.dtls[leg]);
+    stream.dtls[leg] = config.dtlsRole;
+    return config;
+  }
+
   async #stream(index: number): Promise<Stream> {
     const known = this.#streams.get(index);
     if (known) return known;
@@ -416,7 +440,7 @@ export class BuiltinMediaSession implements MediaSession {
       const ports: [number, number] = [this.#ctx.ports.allocate(), this.#ctx.ports.allocate()];
       try {
         await this.#ctx.channel.request('openStream', { sessionId: this.id, stream: index, ports });
-        const stream: Stream = { ports, ours: {}, ice: {} };
+        const stream: Stream = { ports, ours: {}, ice: {}, dtls: {} };
         this.#streams.set(index, stream);
         return stream;
       } catch (err) {

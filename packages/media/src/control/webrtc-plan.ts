@@ -63,22 +63,38 @@ export function readRemoteWebrtc(
   return { ufrag: ice.ufrag, fingerprint: fp, setup, mid: mediaId(m) };
 }
 
-/** Our DTLS role given the peer's a=setup: it is active (client) unless it said passive. */
-export function ourDtlsRole(remote: SetupRole): DtlsRole {
-  return remote === 'passive' ? 'client' : 'server';
+/**
+ * Our DTLS role given the peer's a=setup: client when it says passive,
+ * server when it says active; to actpass we keep the role an earlier
+ * exchange set (a re-offer must not flip the DTLS association, RFC 8842
+ * §5.3), and are the server the first time.
+ */
+export function ourDtlsRole(remote: SetupRole, current?: DtlsRole): DtlsRole {
+  if (remote === 'passive') return 'client';
+  if (remote === 'active') return 'server';
+  return current ?? 'server';
 }
 
-/** Our a=setup in an answer to a WebRTC offer. */
-export function answerSetup(remote: SetupRole): SetupRole {
-  return remote === 'passive' ? 'active' : 'passive';
+/** Our a=setup in an answer, for the role we take. */
+export function answerSetup(role: DtlsRole): SetupRole {
+  return role === 'server' ? 'passive' : 'active';
 }
 
-export function webrtcSide(local: IceCredentials, remote: RemoteWebrtc): WebrtcSideConfig {
+/** Our a=setup in an offer: actpass the first time, then the role we already have. */
+export function offerSetup(current?: DtlsRole): SetupRole {
+  return current === undefined ? 'actpass' : answerSetup(current);
+}
+
+export function webrtcSide(
+  local: IceCredentials,
+  remote: RemoteWebrtc,
+  current?: DtlsRole,
+): WebrtcSideConfig {
   return {
     localUfrag: local.ufrag,
     localPwd: local.pwd,
     remoteUfrag: remote.ufrag,
-    dtlsRole: ourDtlsRole(remote.setup),
+    dtlsRole: ourDtlsRole(remote.setup, current),
     remoteFingerprint: remote.fingerprint,
   };
 }

@@ -237,7 +237,20 @@ test('we offer WebRTC to the browser (actpass) from a plain phone; the browser a
   const toPhone = await session.answer('b', b.pc.localDescription?.sdp ?? '');
   assert.match(toPhone, /m=audio \d+ RTP\/AVP 0/);
   assert.doesNotMatch(toPhone, /a=(fingerprint|ice-ufrag|candidate|setup)/);
-  await talk(b, p, parseSdp(toBrowser).media[0]!.port === 0 ? 0 : parseSdp(toPhone).media[0]!.port);
+  const relayForPhone = parseSdp(toPhone).media[0]!.port;
+  await talk(b, p, relayForPhone);
+
+  // A re-INVITE from the phone: same ICE credentials, and setup keeps the
+  // established DTLS role (we are the server: passive), so keys survive.
+  const again = await session.offer('a', p.sdp(), { transport: 'UDP/TLS/RTP/SAVPF' });
+  assert.match(again, /a=setup:passive/);
+  const ufrag = (sdp: string): string => /a=ice-ufrag:(\S+)/.exec(sdp)![1]!;
+  assert.equal(ufrag(again), ufrag(toBrowser));
+  await b.pc.setRemoteDescription({ type: 'offer', sdp: withPhoneSsrc(again) });
+  await b.pc.setLocalDescription(await b.pc.createAnswer());
+  await session.answer('b', b.pc.localDescription?.sdp ?? '');
+  await talk(b, p, relayForPhone, b.received.length + 10);
+  assert.equal((await session.stats()).b.droppedSrtp, 0);
   await session.delete();
 });
 

@@ -110,7 +110,11 @@ export class RelaySide {
 
   #configureWebrtc(next: WebrtcSideConfig | undefined): void {
     const now = this.#webrtc?.config;
-    if (now && next && sameWebrtc(now, next)) return;
+    if (now && next && sameDtls(now, next)) {
+      // Same DTLS association: new ICE credentials (a restart) keep the keys and the peer.
+      this.#webrtc?.updateIce(next);
+      return;
+    }
     // New credentials or fingerprint (or no longer WebRTC): start over, unkeyed.
     this.#webrtc?.close();
     this.#webrtc = undefined;
@@ -238,11 +242,8 @@ export class RelaySide {
   }
 }
 
-function sameWebrtc(a: WebrtcSideConfig, b: WebrtcSideConfig): boolean {
+function sameDtls(a: WebrtcSideConfig, b: WebrtcSideConfig): boolean {
   return (
-    a.localUfrag === b.localUfrag &&
-    a.localPwd === b.localPwd &&
-    a.remoteUfrag === b.remoteUfrag &&
     a.dtlsRole === b.dtlsRole &&
     a.remoteFingerprint.hashFunction === b.remoteFingerprint.hashFunction &&
     a.remoteFingerprint.value === b.remoteFingerprint.value

@@ -35,7 +35,7 @@ export interface DtlsIdentity {
 }
 
 export class WebrtcEndpoint {
-  readonly config: WebrtcSideConfig;
+  #config: WebrtcSideConfig;
   readonly #identity: DtlsIdentity;
   readonly #hooks: WebrtcEndpointHooks;
   #peer: WebrtcPeer | undefined;
@@ -44,9 +44,18 @@ export class WebrtcEndpoint {
   #keyed = false;
 
   constructor(config: WebrtcSideConfig, identity: DtlsIdentity, hooks: WebrtcEndpointHooks) {
-    this.config = config;
+    this.#config = config;
     this.#identity = identity;
     this.#hooks = hooks;
+  }
+
+  get config(): WebrtcSideConfig {
+    return this.#config;
+  }
+
+  /** New ICE credentials for the same DTLS association (the fingerprint and role are unchanged). */
+  updateIce(config: WebrtcSideConfig): void {
+    this.#config = config;
   }
 
   /** The ICE-verified peer, once SRTP is keyed: the only destination for media. */
@@ -75,7 +84,7 @@ export class WebrtcEndpoint {
     const peer = this.#peer;
     const fromPeer = peer !== undefined && from.port === peer.port && from.address === peer.address;
     if (isBindingIndication(msg)) return fromPeer ? 'handled' : 'dropped';
-    const check = answerCheck(msg, from, this.config);
+    const check = answerCheck(msg, from, this.#config);
     if (!check.ok) return 'dropped';
     const here = { address: from.address, port: from.port };
     if (!peer || (check.nominated && !fromPeer && !this.#nominated)) {
@@ -89,10 +98,10 @@ export class WebrtcEndpoint {
 
   #startDtls(): void {
     this.#dtls = new DtlsLeg({
-      role: this.config.dtlsRole,
+      role: this.#config.dtlsRole,
       certPem: this.#identity.certPem,
       keyPem: this.#identity.keyPem,
-      remoteFingerprint: this.config.remoteFingerprint,
+      remoteFingerprint: this.#config.remoteFingerprint,
       send: (packet) => {
         if (this.#peer) this.#hooks.send(packet, this.#peer);
       },
