@@ -12,7 +12,7 @@ import { PalisadeError } from '@palisade/common';
 import { parseSdp } from '../sdp/sdp-parser.ts';
 import { serializeSdp } from '../sdp/sdp-serializer.ts';
 import { NoCommonCodecError } from '../sdp/sdp-error.ts';
-import { cryptoAttributes, rtcpAttribute, rtcpMux } from '../sdp/sdp-attributes.ts';
+import { cryptoAttributes, mediaId, rtcpAttribute, rtcpMux } from '../sdp/sdp-attributes.ts';
 import type { CryptoAttribute } from '../sdp/sdp-attributes.ts';
 import { DEFAULT_CODECS, intersectCodecs, isAuxiliary, mediaCodecs } from '../sdp/codecs.ts';
 import type { Codec } from '../sdp/codecs.ts';
@@ -88,6 +88,8 @@ interface PendingMedia {
 interface PendingOffer {
   readonly from: LegId;
   readonly media: readonly PendingMedia[];
+  /** The offerer's a=mid per m= line: a WebRTC offerer needs them back, rejected lines too. */
+  readonly mids: readonly (string | undefined)[];
 }
 
 export interface SessionContext {
@@ -201,7 +203,9 @@ export class BuiltinMediaSession implements MediaSession {
 
   async #offer(from: LegId, text: string, options: OfferOptions): Promise<string> {
     const to = otherLeg(from);
-    const sdp = restrictOffer(parseSdp(text), options.codecs ?? DEFAULT_CODECS);
+    const parsed = parseSdp(text);
+    const mids = parsed.media.map((m) => mediaId(m));
+    const sdp = restrictOffer(parsed, options.codecs ?? DEFAULT_CODECS);
     const media: PendingMedia[] = [];
     const rewrites: (RelayMediaRewrite | undefined)[] = [];
     // Validate everything before touching sockets: a refused offer changes nothing.
@@ -277,7 +281,7 @@ export class BuiltinMediaSession implements MediaSession {
       });
     }
     this.#transition('offered');
-    this.#pending = { from, media };
+    this.#pending = { from, media, mids };
     const out = rewriteForRelay(sdp, { address: this.#ctx.advertiseAddress, media: rewrites });
     return serializeSdp(
       this.#legSdp(out, to, (i) => {
@@ -349,11 +353,16 @@ export class BuiltinMediaSession implements MediaSession {
     this.#pending = undefined;
     const out = rewriteForRelay(sdp, { address: this.#ctx.advertiseAddress, media: rewrites });
     return serializeSdp(
-      this.#legSdp(out, offerer, (i) => {
-        const w = pending.media[i]?.offererWebrtc;
-        const role = this.#streams.get(i)?.dtls[offerer] ?? 'server';
-        return w ? { mid: w.mid ?? String(i), setup: answerSetup(role) } : undefined;
-      }),
+      this.#legSdp(
+        out,
+        offerer,
+        (i) => {
+          const w = pending.media[i]?.offererWebrtc;
+          const role = this.#streams.get(i)?.dtls[offerer] ?? 'server';
+          return w ? { mid: w.mid ?? String(i), setup: answerSetup(role) } : undefined;
+        },
+        pending.media.some((p) => p.offererWebrtc) ? pending.mids : [],
+      ),
     );
   }
 
@@ -366,13 +375,27 @@ export class BuiltinMediaSession implements MediaSession {
     sdp: SessionDescription,
     leg: LegId,
     webrtc: (index: number) => { mid: string; setup: SetupRole } | undefined,
+    offererMids: readonly (string | undefined)[] = [],
   ): SessionDescription {
     const mids: string[] = [];
     const media = sdp.media.map((m, i) => {
       const w = webrtc(i);
       const ice = this.#streams.get(i)?.ice[leg];
       const fingerprint = this.#ctx.fingerprint;
-      if (!w || !ice || !fingerprint || m.port === 0) return stripWebrtcMedia(m);
+      if (!w || !ice || !fingerprint || m.port === 0) {
+        const stripped = stripWebrtcMedia(m);
+        if (m.port !== 0) return stripped;
+        // A browser wants every m= line of its offer back, rejected ones too, with
+        // its mid and profile; a phone gets a rejected WebRTC line as RTP/AVP.
+        const mid = offererMids[i];
+        if (mid === undefined)
+          return isWebrtcProto(m.proto) ? { ...stripped, proto: 'RTP/AVP' } : stripped;
+        return {
+          ...stripped,
+          proto: 'UDP/TLS/RTP/SAVPF',
+          attributes: [...stripped.attributes, { name: 'mid', value: mid }],
+        };
+      }
       mids.push(w.mid);
       return toWebrtcMedia(m, {
         ...ice,

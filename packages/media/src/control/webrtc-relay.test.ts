@@ -360,6 +360,29 @@ test('codecs: Opus passes through when both ends have it, G.711 otherwise, nothi
   assert.match(toBrowser, /m=audio \d+ UDP\/TLS\/RTP\/SAVPF 111\r\n/);
   await opus.delete();
 
+  // Audio and video offered: video is refused (port 0) but keeps its mid for the browser.
+  const av = await engine.createSession('webrtc-video');
+  const video = [
+    'm=video 9 UDP/TLS/RTP/SAVPF 96',
+    'c=IN IP4 0.0.0.0',
+    'a=mid:1',
+    'a=rtcp-mux',
+    'a=rtpmap:96 VP8/90000',
+  ];
+  const avOffer = chromeOffer('0', G711.slice(0, 1)).replace(
+    'a=group:BUNDLE 0',
+    'a=group:BUNDLE 0 1',
+  );
+  const avToPhone = await av.offer('a', avOffer + video.join('\r\n') + '\r\n', {
+    transport: 'RTP/AVP',
+  });
+  assert.match(avToPhone, /m=video 0 RTP\/AVP /);
+  const phoneAnswer = phoneSdp(40008, '0', G711.slice(0, 1)) + 'm=video 0 RTP/AVP 96\r\n';
+  const avToBrowser = await av.answer('b', phoneAnswer);
+  assert.match(avToBrowser, /a=group:BUNDLE 0\r\n/);
+  assert.match(avToBrowser, /m=video 0 UDP\/TLS\/RTP\/SAVPF [^\r]*\r\n(?:[^m][^\r]*\r\n)*a=mid:1/);
+  await av.delete();
+
   const g711 = await engine.createSession('webrtc-g711');
   await g711.offer('a', chromeOffer('111 0', [...OPUS, G711[0]!]), { transport: 'RTP/AVP' });
   const pcmu = await g711.answer('b', phoneSdp(40004, '0', G711.slice(0, 1)));

@@ -64,7 +64,8 @@ export class DtlsLeg {
   readonly #options: DtlsLegOptions;
   readonly #socket: DtlsSocket;
   readonly #timer: NodeJS.Timeout;
-  #deliver: (data: Buffer) => void = () => undefined;
+  /** werift installs its receiver as `onData` on the transport we give it. */
+  readonly #transport: { onData: (data: Buffer) => void };
   #done = false;
 
   constructor(options: DtlsLegOptions) {
@@ -73,9 +74,7 @@ export class DtlsLeg {
       type: 'udp',
       address: { port: 0, address: '', family: 'IPv4' },
       closed: false,
-      onData: (data: Buffer): void => {
-        this.#deliver(data);
-      },
+      onData: (_: Buffer): void => undefined,
       send: (data: Buffer): Promise<void> => {
         if (!this.#done) options.send(data);
         return Promise.resolve();
@@ -94,8 +93,7 @@ export class DtlsLeg {
       options.role === 'server'
         ? new DtlsServer({ ...common, certificateRequest: true })
         : new DtlsClient(common);
-    // werift replaces transport.onData with its own receiver.
-    this.#deliver = (data) => transport.onData(data);
+    this.#transport = transport;
     this.#socket.onConnect.once(() => this.#connected());
     this.#socket.onError.once((e: unknown) =>
       this.#fail(`DTLS handshake failed: ${e instanceof Error ? e.message : 'error'}`),
@@ -112,7 +110,7 @@ export class DtlsLeg {
   /** A DTLS record from the (ICE-verified) peer. */
   receive(packet: Buffer): void {
     if (this.#done) return;
-    this.#deliver(packet);
+    this.#transport.onData(packet);
   }
 
   close(): void {

@@ -87,10 +87,10 @@ export class WebrtcEndpoint {
     const check = answerCheck(msg, from, this.#config);
     if (!check.ok) return 'dropped';
     const here = { address: from.address, port: from.port };
-    if (!peer || (check.nominated && !fromPeer && !this.#nominated)) {
-      this.#peer = here;
-    }
-    if (check.nominated && (fromPeer || this.#peer === here)) this.#nominated = true;
+    // The first nomination may move the peer; later ones change nothing.
+    const nominate = check.nominated && !this.#nominated;
+    if (!peer || (nominate && !fromPeer)) this.#peer = here;
+    if (nominate) this.#nominated = true;
     this.#hooks.send(check.response, here);
     if (!this.#dtls) this.#startDtls();
     return 'handled';
