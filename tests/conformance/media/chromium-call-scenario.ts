@@ -48,7 +48,7 @@ function ulaw(sample: number): number {
 /** The browser side, as the page's own script (Node has no DOM types to check it against). */
 const PAGE = `<!doctype html><title>call</title><body><script>
 let pc;
-async function startCall() {
+async function prepare() {
   pc = new RTCPeerConnection();
   const media = await navigator.mediaDevices.getUserMedia({ audio: true });
   for (const t of media.getTracks()) pc.addTrack(t, media);
@@ -59,12 +59,24 @@ async function startCall() {
     document.body.appendChild(audio);
     audio.play();
   };
-  await pc.setLocalDescription(await pc.createOffer());
+}
+async function gathered() {
   await new Promise((resolve) => {
     if (pc.iceGatheringState === 'complete') resolve();
     pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
   });
   return pc.localDescription.sdp;
+}
+async function startCall() {
+  await prepare();
+  await pc.setLocalDescription(await pc.createOffer());
+  return gathered();
+}
+async function answerCall(sdp) {
+  await prepare();
+  await pc.setRemoteDescription({ type: 'offer', sdp });
+  await pc.setLocalDescription(await pc.createAnswer());
+  return gathered();
 }
 async function acceptAnswer(sdp) {
   await pc.setRemoteDescription({ type: 'answer', sdp });
@@ -123,51 +135,109 @@ const browser = await chromium.launch({
   headless: true,
   timeout: 30_000,
 });
-let tone: NodeJS.Timeout | undefined;
-try {
+type Reading = { energy: number; packets: number; state: string };
+const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** One call; `browserOffers` picks who makes the offer (and so who says actpass). */
+async function call(browserOffers: boolean): Promise<Record<string, unknown>> {
+  phoneHeard = 0;
+  phoneLoud = 0;
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${String(httpPort)}/`);
-  const offer = String(await page.evaluate('startCall()'));
-  const session = await engine.createSession('chromium-call');
-  const toPhone = await session.offer('a', offer, { transport: 'RTP/AVP' });
-  const toBrowser = await session.answer('b', phoneSdp);
-  const relayForPhone = parseSdp(toPhone).media[0]?.port ?? 0;
-  await page.evaluate(`acceptAnswer(${JSON.stringify(toBrowser)})`);
-
-  let seq = 0;
-  let phase = 0;
-  tone = setInterval(() => {
-    const p = Buffer.alloc(12 + 160);
-    p[0] = 0x80;
-    p.writeUInt16BE(++seq & 0xffff, 2);
-    p.writeUInt32BE(seq * 160, 4);
-    p.writeUInt32BE(0x5eed0001, 8);
-    for (let i = 0; i < 160; i++)
-      p[12 + i] = ulaw(8000 * Math.sin((2 * Math.PI * 440 * phase++) / 8000));
-    phone.send(p, relayForPhone, '127.0.0.1');
-  }, 20);
-
-  type Reading = { energy: number; packets: number; state: string };
-  const energy = (): Promise<Reading> => page.evaluate<Reading>('readEnergy()');
-  const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-  let first = await energy();
-  for (let i = 0; i < 100 && first.energy === 0; i++) {
-    await wait(200);
-    first = await energy();
+  const session = await engine.createSession(browserOffers ? 'chromium-offers' : 'relay-offers');
+  let tone: NodeJS.Timeout | undefined;
+  try {
+    await page.goto(`http://127.0.0.1:${String(httpPort)}/`);
+    let toPhone: string;
+    let browserSdp: string;
+    let relaySdp: string;
+    if (browserOffers) {
+      browserSdp = String(await page.evaluate('startCall()'));
+      toPhone = await session.offer('a', browserSdp, { transport: 'RTP/AVP' });
+      relaySdp = await session.answer('b', phoneSdp);
+      await page.evaluate(`acceptAnswer(${JSON.stringify(relaySdp)})`);
+    } else {
+      relaySdp = await session.offer('a', phoneSdp, { transport: 'UDP/TLS/RTP/SAVPF' });
+      browserSdp = String(await page.evaluate(`answerCall(${JSON.stringify(relaySdp)})`));
+      toPhone = await session.answer('b', browserSdp);
+    }
+    const relayForPhone = parseSdp(toPhone).media[0]?.port ?? 0;
+    let seq = 0;
+    let phase = 0;
+    tone = setInterval(() => {
+      const p = Buffer.alloc(12 + 160);
+      p[0] = 0x80;
+      p.writeUInt16BE(++seq & 0xffff, 2);
+      p.writeUInt32BE(seq * 160, 4);
+      p.writeUInt32BE(0x5eed0001, 8);
+      for (let i = 0; i < 160; i++)
+        p[12 + i] = ulaw(8000 * Math.sin((2 * Math.PI * 440 * phase++) / 8000));
+      phone.send(p, relayForPhone, '127.0.0.1');
+    }, 20);
+    const energy = (): Promise<Reading> => page.evaluate<Reading>('readEnergy()');
+    let first = await energy();
+    for (let i = 0; i < 100 && first.energy === 0; i++) {
+      await wait(200);
+      first = await energy();
+    }
+    await wait(2000);
+    const second = await energy();
+    return {
+      first,
+      second,
+      phoneHeard,
+      phoneLoud,
+      stats: await session.stats(),
+      browserSetup: /a=setup:(\w+)/.exec(browserSdp)?.[1],
+      relaySetup: /a=setup:(\w+)/.exec(relaySdp)?.[1],
+    };
+  } finally {
+    if (tone) clearInterval(tone);
+    await session.delete();
+    await page.close();
   }
-  await wait(2000);
-  const second = await energy();
-  const stats = await session.stats();
-  console.log(
-    `RESULT ${JSON.stringify({ first, second, phoneHeard, phoneLoud, stats, offerHadCandidate: /a=candidate/.test(offer) })}`,
-  );
-  await session.delete();
+}
+
+/**
+ * Chromium's offer with someone else's fingerprint: the relay must refuse
+ * its certificate, end the session and relay nothing.
+ */
+async function mismatch(): Promise<Record<string, unknown>> {
+  phoneHeard = 0;
+  const page = await browser.newPage();
+  const session = await engine.createSession('chromium-mismatch');
+  const ended = new Promise<string>((resolve) => {
+    engine.onSessionEnded((e) => {
+      if (e.callId === 'chromium-mismatch') resolve(e.reason);
+    });
+  });
+  try {
+    await page.goto(`http://127.0.0.1:${String(httpPort)}/`);
+    const offer = String(await page.evaluate('startCall()'));
+    const forged = offer.replace(
+      /a=fingerprint:sha-256 [0-9A-Fa-f:]+/g,
+      `a=fingerprint:sha-256 ${Array.from({ length: 32 }, () => 'A5').join(':')}`,
+    );
+    await session.offer('a', forged, { transport: 'RTP/AVP' });
+    await page.evaluate(`acceptAnswer(${JSON.stringify(await session.answer('b', phoneSdp))})`);
+    const reason = await Promise.race([ended, wait(20_000).then(() => 'still running')]);
+    await wait(500);
+    return { reason, phoneHeard, browser: await page.evaluate<Reading>('readEnergy()') };
+  } finally {
+    await session.delete();
+    await page.close();
+  }
+}
+
+try {
+  const browserOffers = await call(true);
+  const relayOffers = await call(false);
+  const forged = await mismatch();
+  console.log(`RESULT ${JSON.stringify({ browserOffers, relayOffers, forged })}`);
 } catch (err) {
   console.log(
     `RESULT ${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}`,
   );
 } finally {
-  if (tone) clearInterval(tone);
   await browser.close();
   await engine.close();
   phone.close();

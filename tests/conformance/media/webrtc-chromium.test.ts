@@ -4,6 +4,9 @@
  * Chromium's own certificate and fingerprint, PCMU both ways. Chromium plays
  * the phone's tone in an <audio> element and its inbound-rtp
  * totalAudioEnergy must grow; the phone must hear Chromium's fake microphone.
+ * Once with Chromium offering (actpass; we answer passive), once with the
+ * relay offering; then Chromium's offer with a forged a=fingerprint must end
+ * the call with nothing relayed.
  *
  * Chromium gathers no loopback candidates unless its network namespace has
  * only `lo`, so the scenario (relay, phone and Chromium) runs in a fresh
@@ -39,7 +42,7 @@ after(async () => {
   if (created) ip('netns', 'del', namespace);
 });
 
-test('Chromium ↔ relay ↔ plain RTP phone: audio both ways over DTLS-SRTP', async (t) => {
+test('Chromium ↔ relay ↔ plain RTP phone: audio both ways over DTLS-SRTP, either side offering; a forged fingerprint ends the call', async (t) => {
   const skip = skipReason();
   if (skip) return t.skip(skip);
   created = ip('netns', 'add', namespace);
@@ -51,21 +54,44 @@ test('Chromium ↔ relay ↔ plain RTP phone: audio both ways over DTLS-SRTP', a
   const [, json] = await peer.waitFor(/RESULT (\{.*\})/, 80_000);
   const r = JSON.parse(json ?? '{}') as {
     error?: string;
-    first: { energy: number; packets: number; state: string };
-    second: { energy: number; packets: number; state: string };
-    phoneHeard: number;
-    phoneLoud: number;
-    stats: { a: Record<string, number>; b: Record<string, number> };
+    browserOffers: CallResult;
+    relayOffers: CallResult;
+    forged: { reason: string; phoneHeard: number; browser: { packets: number } };
   };
   assert.equal(r.error, undefined, r.error);
-  assert.equal(r.second.state, 'connected');
-  // The phone's tone plays in Chromium: energy grows between two readings.
-  assert.ok(r.first.energy > 0, 'no audio energy in Chromium');
-  assert.ok(r.second.energy > r.first.energy, 'audio energy in Chromium did not grow');
-  assert.ok(r.second.packets > r.first.packets);
-  // Chromium's fake microphone reaches the phone, decrypted.
-  assert.ok(r.phoneHeard >= 50, `phone heard ${String(r.phoneHeard)} packets`);
-  assert.ok(r.phoneLoud > 0, 'phone heard only silence');
-  assert.equal(r.stats.a['droppedSrtp'], 0);
-  assert.equal(r.stats.a['droppedWrongSource'], 0);
+  for (const [name, c] of [
+    ['browser offers', r.browserOffers],
+    ['relay offers', r.relayOffers],
+  ] as const) {
+    const what = `${name}: `;
+    assert.equal(c.second.state, 'connected', what);
+    // The phone's tone plays in Chromium: energy grows between two readings.
+    assert.ok(c.first.energy > 0, `${what}no audio energy in Chromium`);
+    assert.ok(c.second.energy > c.first.energy, `${what}audio energy in Chromium did not grow`);
+    assert.ok(c.second.packets > c.first.packets, what);
+    // Chromium's fake microphone reaches the phone, decrypted.
+    assert.ok(c.phoneHeard >= 50, `${what}phone heard ${String(c.phoneHeard)} packets`);
+    assert.ok(c.phoneLoud > 0, `${what}phone heard only silence`);
+    assert.equal(c.stats.a['droppedSrtp'], 0, what);
+    assert.equal(c.stats.a['droppedWrongSource'], 0, what);
+  }
+  // RFC 5763 roles: Chromium offers actpass and we answer passive; we offer actpass.
+  assert.equal(r.browserOffers.browserSetup, 'actpass');
+  assert.equal(r.browserOffers.relaySetup, 'passive');
+  assert.equal(r.relayOffers.relaySetup, 'actpass');
+  assert.equal(r.relayOffers.browserSetup, 'active');
+  // Chromium's certificate against a forged a=fingerprint: refused, call ended, nothing relayed.
+  assert.equal(r.forged.reason, 'media_failed');
+  assert.equal(r.forged.phoneHeard, 0);
+  assert.equal(r.forged.browser.packets, 0);
 });
+
+interface CallResult {
+  first: { energy: number; packets: number; state: string };
+  second: { energy: number; packets: number; state: string };
+  phoneHeard: number;
+  phoneLoud: number;
+  stats: { a: Record<string, number>; b: Record<string, number> };
+  browserSetup?: string;
+  relaySetup?: string;
+}
