@@ -403,3 +403,31 @@ test('codecs: Opus passes through when both ends have it, G.711 otherwise, nothi
   await none.delete();
   assert.equal(engine.freePortPairs, free);
 });
+
+test('an engine started with webrtc: false refuses WebRTC offers with 488 and offers none', async () => {
+  const plain = await BuiltinMediaEngine.start({
+    bindAddress: '127.0.0.1',
+    portMin: 39000,
+    portMax: 39099,
+    workers: 1,
+    webrtc: false,
+  });
+  try {
+    const session = await plain.createSession('no-webrtc');
+    const is488 = (e: unknown): boolean =>
+      isPalisadeError(e, 'unsupported_media') && e.sipStatus === 488;
+    await assert.rejects(
+      session.offer('a', chromeOffer('0', G711.slice(0, 1)), { transport: 'RTP/AVP' }),
+      is488,
+    );
+    await assert.rejects(
+      session.offer('a', phoneSdp(40010, '0', G711.slice(0, 1)), {
+        transport: 'UDP/TLS/RTP/SAVPF',
+      }),
+      is488,
+    );
+    assert.equal(plain.freePortPairs, 50);
+  } finally {
+    await plain.close();
+  }
+});
