@@ -22,7 +22,12 @@ const [ours, theirs, other] = await Promise.all([
 type Outcome = { keys: DtlsKeys; peer: DtlsSocket } | { failure: string };
 
 /** Runs a handshake: our leg in `role`, werift as the other side with `cert` + `keyPem`. */
-function handshake(role: DtlsRole, cert: DtlsCertificate, keyPem: string): Promise<Outcome> {
+function handshake(
+  role: DtlsRole,
+  cert: DtlsCertificate,
+  keyPem: string,
+  profiles: readonly number[] = [1],
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const transport = {
       type: 'udp',
@@ -40,7 +45,7 @@ function handshake(role: DtlsRole, cert: DtlsCertificate, keyPem: string): Promi
       cert: cert.certPem,
       key: keyPem,
       signatureHash: { hash: HashAlgorithm.sha256_4, signature: SignatureAlgorithm.ecdsa_3 },
-      srtpProfiles: [1] as never,
+      srtpProfiles: [...profiles] as never,
       extendedMasterSecret: true,
     };
     const peer: DtlsSocket =
@@ -60,6 +65,17 @@ function handshake(role: DtlsRole, cert: DtlsCertificate, keyPem: string): Promi
     if (peer instanceof DtlsClient) void peer.connect().catch(() => undefined);
   });
 }
+
+test('AEAD_AES_128_GCM is chosen when the peer offers it too; keys are 16 + 12 bytes', async () => {
+  const r = await handshake('server', theirs, theirs.keyPem, [1, 7]);
+  assert.ok('keys' in r, 'failure' in r ? r.failure : '');
+  assert.equal(r.keys.suite, 'AEAD_AES_128_GCM');
+  assert.equal(r.keys.local.masterKey.length, 16);
+  assert.equal(r.keys.local.masterSalt.length, 12);
+  const k = r.peer.extractSessionKeys(16, 12);
+  assert.deepEqual(r.keys.remote.masterSalt, Buffer.from(k.localSalt));
+  r.peer.close();
+});
 
 for (const role of ['server', 'client'] as const) {
   test(`as DTLS ${role}: an honest peer's keys match ours (RFC 5764 exporter)`, async () => {

@@ -21,11 +21,13 @@ import { fingerprintMatches } from './dtls-certificate.ts';
 
 export type DtlsRole = 'server' | 'client';
 
-/** use_srtp protection profiles (RFC 5764 §4.1.2, RFC 7714 §14.2), our preference first. */
+/** use_srtp protection profiles (RFC 5764 §4.1.2, RFC 7714 §14.2). */
 const PROFILES: Readonly<Record<number, SrtpSuiteName>> = {
   0x0007: 'AEAD_AES_128_GCM',
   0x0001: 'AES_CM_128_HMAC_SHA1_80',
 };
+/** Our preference: GCM first (cheaper per packet here, and authenticated encryption). */
+const PREFERENCE: readonly number[] = [0x0007, 0x0001];
 const KEY_SALT: Readonly<Record<SrtpSuiteName, readonly [number, number]>> = {
   AEAD_AES_128_GCM: [16, 12],
   AES_CM_128_HMAC_SHA1_80: [16, 14],
@@ -86,7 +88,7 @@ export class DtlsLeg {
       cert: options.certPem,
       key: options.keyPem,
       signatureHash: { hash: HashAlgorithm.sha256_4, signature: SignatureAlgorithm.ecdsa_3 },
-      srtpProfiles: Object.keys(PROFILES).map(Number) as never,
+      srtpProfiles: [...PREFERENCE] as never,
       extendedMasterSecret: true,
     };
     this.#socket =
