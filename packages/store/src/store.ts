@@ -14,9 +14,19 @@ import type { MigrationReport } from './migrations/migrator.ts';
 import { SqlApiTokenRepository } from './repositories/api-token-repository.ts';
 import { SqlAuditLogRepository } from './repositories/audit-log-repository.ts';
 import { SqlDeviceRepository } from './repositories/device-repository.ts';
+import { SqlKnownNetworkRepository } from './repositories/known-network-repository.ts';
+import { SqlLoginThrottleRepository } from './repositories/login-throttle-repository.ts';
+import { SqlMfaFactorRepository } from './repositories/mfa-factor-repository.ts';
+import { SqlOneTimeCodeRepository } from './repositories/one-time-code-repository.ts';
+import { SqlWebSessionRepository } from './repositories/web-session-repository.ts';
 import { SqlGroupRepository } from './repositories/group-repository.ts';
+import { SqlRegistrationRepository } from './repositories/registration-repository.ts';
 import type { RepositoryContext } from './repositories/repository-context.ts';
 import { SqlSetupTokenRepository } from './repositories/setup-token-repository.ts';
+import { SqlLinkedIdentityRepository } from './repositories/linked-identity-repository.ts';
+import { SqlSsoPolicyRepository } from './repositories/sso-policy-repository.ts';
+import { SqlSsoProviderRepository } from './repositories/sso-provider-repository.ts';
+import { SqlSsoSyncRunRepository } from './repositories/sso-sync-run-repository.ts';
 import { SqlTenantRepository } from './repositories/tenant-repository.ts';
 import { SqlTenantSettingsRepository } from './repositories/tenant-settings-repository.ts';
 import { SqlUserRepository } from './repositories/user-repository.ts';
@@ -49,9 +59,19 @@ function repositories(ctx: RepositoryContext): Repositories {
     devices: new SqlDeviceRepository(ctx),
     groups: new SqlGroupRepository(ctx),
     tenantSettings: new SqlTenantSettingsRepository(ctx),
+    registrations: new SqlRegistrationRepository(ctx),
     apiTokens: new SqlApiTokenRepository(ctx),
     setupTokens: new SqlSetupTokenRepository(ctx),
     auditLog: new SqlAuditLogRepository(ctx),
+    webSessions: new SqlWebSessionRepository(ctx),
+    loginThrottle: new SqlLoginThrottleRepository(ctx),
+    mfaFactors: new SqlMfaFactorRepository(ctx),
+    oneTimeCodes: new SqlOneTimeCodeRepository(ctx),
+    knownNetworks: new SqlKnownNetworkRepository(ctx),
+    ssoProviders: new SqlSsoProviderRepository(ctx),
+    linkedIdentities: new SqlLinkedIdentityRepository(ctx),
+    ssoPolicies: new SqlSsoPolicyRepository(ctx),
+    ssoSyncRuns: new SqlSsoSyncRunRepository(ctx),
   };
 }
 
@@ -62,9 +82,19 @@ export class SqlStore implements Store {
   readonly devices: Repositories['devices'];
   readonly groups: Repositories['groups'];
   readonly tenantSettings: Repositories['tenantSettings'];
+  readonly registrations: Repositories['registrations'];
   readonly apiTokens: Repositories['apiTokens'];
   readonly setupTokens: Repositories['setupTokens'];
   readonly auditLog: Repositories['auditLog'];
+  readonly webSessions: Repositories['webSessions'];
+  readonly loginThrottle: Repositories['loginThrottle'];
+  readonly mfaFactors: Repositories['mfaFactors'];
+  readonly oneTimeCodes: Repositories['oneTimeCodes'];
+  readonly knownNetworks: Repositories['knownNetworks'];
+  readonly ssoProviders: Repositories['ssoProviders'];
+  readonly linkedIdentities: Repositories['linkedIdentities'];
+  readonly ssoPolicies: Repositories['ssoPolicies'];
+  readonly ssoSyncRuns: Repositories['ssoSyncRuns'];
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -81,9 +111,19 @@ export class SqlStore implements Store {
     this.devices = repos.devices;
     this.groups = repos.groups;
     this.tenantSettings = repos.tenantSettings;
+    this.registrations = repos.registrations;
     this.apiTokens = repos.apiTokens;
     this.setupTokens = repos.setupTokens;
     this.auditLog = repos.auditLog;
+    this.webSessions = repos.webSessions;
+    this.loginThrottle = repos.loginThrottle;
+    this.mfaFactors = repos.mfaFactors;
+    this.oneTimeCodes = repos.oneTimeCodes;
+    this.knownNetworks = repos.knownNetworks;
+    this.ssoProviders = repos.ssoProviders;
+    this.linkedIdentities = repos.linkedIdentities;
+    this.ssoPolicies = repos.ssoPolicies;
+    this.ssoSyncRuns = repos.ssoSyncRuns;
   }
 
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
