@@ -22,6 +22,7 @@ import { accountSecurityRoutes } from './routes/account-security-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
+import { userPasswordRoutes } from './routes/user-password-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
@@ -41,6 +42,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...authRoutes(services),
     ...accountSecurityRoutes(services),
     ...sessionAdminRoutes(services),
+    ...userPasswordRoutes(services),
   ];
 }
 
