@@ -39,6 +39,9 @@ export async function startTestPalisade(
       PALISADE_HTTP_PORT: '0',
       PALISADE_SIP_DOMAIN: 'pbx.test',
       PALISADE_SYSLOG_ENABLED: opts.realEvents ? 'true' : 'false',
+      // API-only unless a test asks for the web app (tests/support/web-browser.ts), so
+      // results do not depend on whether apps/web/dist happens to be built.
+      PALISADE_HTTP_WEB_ROOT: join(dataDir, 'no-web-app'),
       ...env,
     },
   });

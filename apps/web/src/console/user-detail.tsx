@@ -24,8 +24,8 @@ export function UserDetail(props: { user: User; onChanged: () => void; onClose: 
       await api('PATCH', `/api/v1/users/${u.id}`, {
         displayName: text('displayName'),
         extension: text('extension'),
-        email: text('email') || null,
-        mobile: text('mobile') || null,
+        ...(text('email') ? { email: text('email') } : {}),
+        ...(text('mobile') ? { mobile: text('mobile') } : {}),
       });
       props.onChanged();
     });

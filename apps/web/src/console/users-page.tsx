@@ -26,8 +26,8 @@ export function UsersPage() {
         username: text('username'),
         extension: text('extension'),
         displayName: text('displayName'),
-        email: text('email') || null,
-        mobile: text('mobile') || null,
+        ...(text('email') ? { email: text('email') } : {}),
+        ...(text('mobile') ? { mobile: text('mobile') } : {}),
       });
       form.reset();
       setCreating(false);

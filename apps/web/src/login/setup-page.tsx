@@ -31,7 +31,8 @@ export function SetupPage() {
           username: formText(f, 'username').trim(),
           displayName: formText(f, 'displayName').trim(),
           extension: formText(f, 'extension').trim(),
-          email: email === '' ? null : email,
+          // An empty field is left out (the server's schema coercion turns null into '').
+          ...(email === '' ? {} : { email }),
           password,
         }),
       )

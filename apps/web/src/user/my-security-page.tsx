@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, setCsrfToken } from '../api/api-client.ts';
 import type { Factor, SessionView } from '../api/types.ts';
+import { Link, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import {
   Alert,
@@ -330,6 +331,7 @@ function Sessions() {
 
 export function MySecurityPage() {
   const { me } = useSession();
+  const enrolling = useLocation().params.get('enrol') === '1';
   const [fresh, setFresh] = useState(false);
   const [round, setRound] = useState(0);
   return (
@@ -337,6 +339,10 @@ export function MySecurityPage() {
       <h1>My security</h1>
       {me?.mfaEnrolmentRequired ? (
         <Alert kind="info">Your organisation requires a second factor: add one below.</Alert>
+      ) : enrolling && me?.session.kind === 'console' ? (
+        <Alert kind="success">
+          Second factor set up. <Link to="/console">Continue to the console</Link>
+        </Alert>
       ) : null}
       {!fresh ? (
         <Reauth hasFactor onDone={() => setFresh(true)} />
@@ -353,7 +359,7 @@ export function MySecurityPage() {
           setRound(round + 1);
         }}
       />
-      <Sessions />
+      {me?.mfaEnrolmentRequired ? null : <Sessions />}
     </section>
   );
 }
