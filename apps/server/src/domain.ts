@@ -13,7 +13,13 @@ import {
   UserService,
   type DirectoryDeps,
 } from '@palisade/pbx';
-import { ApiTokenService, AuditTrail, hashPassword } from '@palisade/security';
+import {
+  ApiTokenService,
+  AuditTrail,
+  checkPassword,
+  hashPassword,
+  PASSWORD_POLICY_PRESETS,
+} from '@palisade/security';
 import { openStore, type Store } from '@palisade/store';
 import type { PalisadeConfig } from './config/schema.ts';
 import { buildIdentity, type Identity } from './identity/build-identity.ts';
@@ -35,22 +41,22 @@ export interface Domain {
 }
 
 /**
- * The super-admin's password at first start: NIST SP 800-63B-4 length (15),
- * not one of the account's own words. The full tenant policy (blocklist,
- * presets) applies once the identity module is wired.
+ * The super-admin's password at first start: the `standards` policy with a
+ * second factor enforced (admins always need one), so NIST's 12-character
+ * minimum with MFA, the common-password blocklist and the account's own words.
  */
-function firstRunPasswordProblems(password: string, context: readonly string[]): string[] {
-  const problems: string[] = [];
-  if ([...password].length < 15) problems.push('use at least 15 characters');
-  if ([...password].length > 256) problems.push('use at most 256 characters');
-  const lower = password.toLowerCase();
-  if (
-    context.some((w) => w.length >= 3 && lower.includes(w.toLowerCase())) ||
-    lower.includes('palisade')
-  ) {
-    problems.push('do not use your name, login, extension or the product name');
-  }
-  return problems;
+async function firstRunPasswordProblems(
+  password: string,
+  context: readonly string[],
+): Promise<string[]> {
+  const [username, displayName, extension] = context;
+  const problems = await checkPassword(password, PASSWORD_POLICY_PRESETS.standards, {
+    ...(username !== undefined ? { username } : {}),
+    ...(displayName !== undefined ? { displayName } : {}),
+    ...(extension !== undefined ? { extension } : {}),
+    mfaEnforced: true,
+  });
+  return problems.map((p) => p.message);
 }
 
 export function defaultSipDomain(config: PalisadeConfig): string {

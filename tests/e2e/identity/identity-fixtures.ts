@@ -6,6 +6,9 @@ import type { TestPalisade } from '../../support/palisade.ts';
 
 export const PASSWORD = 'correct horse battery staple 42';
 
+/** Extensions are unique per tenant: each test server is fresh, so a counter is enough. */
+let nextExtension = 200;
+
 export async function makeUser(
   p: TestPalisade,
   username: string,
@@ -15,7 +18,7 @@ export async function makeUser(
   const user = await d.users.create(CLI_ACTOR, {
     tenantId: d.defaultTenant.id,
     username,
-    extension: opts.extension ?? String(200 + Math.floor(Math.random() * 700)),
+    extension: opts.extension ?? String(nextExtension++),
     displayName: `${username} tester`,
     email: opts.email ?? null,
   });

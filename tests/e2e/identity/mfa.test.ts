@@ -5,10 +5,13 @@
  * change, location confirmation, unlock and reset links.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { CLI_ACTOR } from '@palisade/pbx';
+import { createSelfSignedCertificate } from '@palisade/server';
 import { decodeBase32, totpCode } from '@palisade/security';
 import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
 import { mailText, startSmtpSink, type SmtpSink } from '../../support/smtp-sink.ts';
@@ -18,11 +21,30 @@ import { clientFrom, cookieOf, login, makeUser, PASSWORD } from './identity-fixt
 let p: TestPalisade;
 let smtp: SmtpSink;
 let dir: string;
+let smsServer: Server;
+const texts: { to: string; text: string }[] = [];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'palisade-mfa-'));
   smtp = await startSmtpSink(dir);
+  // The SMS provider: an HTTPS webhook on 127.0.0.1 with its own certificate.
+  const pem = createSelfSignedCertificate(['127.0.0.1']);
+  writeFileSync(join(dir, 'sms-ca.pem'), pem.certPem);
+  smsServer = createServer({ key: pem.keyPem, cert: pem.certPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      texts.push(JSON.parse(Buffer.concat(chunks).toString()) as { to: string; text: string });
+      res.statusCode = 202;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => smsServer.listen(0, '127.0.0.1', resolve));
+  const smsAddr = smsServer.address();
+  const smsPort = typeof smsAddr === 'object' && smsAddr ? smsAddr.port : 0;
   p = await startTestPalisade({
+    PALISADE_SMS_WEBHOOK_URL: `https://127.0.0.1:${smsPort}/sms`,
+    PALISADE_SMS_CA_FILE: join(dir, 'sms-ca.pem'),
     PALISADE_MAIL_HOST: '127.0.0.1',
     PALISADE_MAIL_PORT: String(smtp.port),
     PALISADE_MAIL_SECURITY: 'starttls',
@@ -33,6 +55,7 @@ before(async () => {
 after(async () => {
   await p?.stop();
   await smtp?.stop();
+  await new Promise<void>((resolve) => (smsServer ? smsServer.close(() => resolve()) : resolve()));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -94,6 +117,29 @@ test('e-mail code over STARTTLS completes a mandatory second factor; the code wo
       false,
       'no code in the audit trail',
     );
+  } finally {
+    await settings({ mfaForAll: false });
+  }
+});
+
+test('SMS code through the HTTPS webhook provider completes a login', async () => {
+  const u = await makeUser(p, 'texter');
+  await p.server.domain.users.update(CLI_ACTOR, u.id, { mobile: '+15550123' });
+  await settings({ mfaForAll: true });
+  try {
+    const c = clientFrom(p, '127.0.0.22');
+    const first = await startLogin(c, 'texter');
+    assert.deepEqual(first.methods, ['sms']);
+    const sent = await c.call('POST', '/api/v1/auth/login/code', {
+      body: { loginToken: first.loginToken, method: 'sms' },
+    });
+    assert.equal(sent.status, 204, sent.text);
+    const msg = texts.at(-1);
+    assert.equal(msg?.to, '+15550123');
+    const ok = await c.call('POST', '/api/v1/auth/login/mfa', {
+      body: { loginToken: first.loginToken, method: 'sms', code: codeIn(msg?.text ?? '') },
+    });
+    assert.equal(ok.status, 200, ok.text);
   } finally {
     await settings({ mfaForAll: false });
   }

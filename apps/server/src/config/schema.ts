@@ -227,6 +227,10 @@ export const configSchema = {
       1,
       100_000,
     ),
+    caFile: optionalString(
+      'PEM file of the CA that signs the webhook certificate. Default: the system store.',
+      { maxLength: 1024 },
+    ),
   },
   log: {
     level: oneOf(['debug', 'info', 'warn', 'error'], 'info', 'Level of the JSON log on stdout.'),

@@ -86,6 +86,7 @@ export function buildIdentity(input: {
             url: config.sms.webhookUrl,
             bearerToken: config.sms.bearerToken,
             maxPerHour: config.sms.maxPerHour,
+            caFile: config.sms.caFile,
           },
           clock,
         );

@@ -29,20 +29,11 @@ export interface WebSession {
   readonly revokeReason: string | null;
 }
 
-export interface NewWebSession {
-  readonly tokenHash: string;
-  readonly csrfHash: string;
-  readonly tenantId: string;
-  readonly userId: string;
-  readonly kind: SessionKind;
-  readonly stage: SessionStage;
-  readonly mustEnrolMfa: boolean;
-  readonly expiresAt: number;
-  readonly idleTimeoutMs: number;
-  readonly authenticatedAt: number;
-  readonly remoteAddress: string;
-  readonly userAgent: string;
-}
+/** What the caller chooses; the repository sets the id, the times and the revocation fields. */
+export type NewWebSession = Omit<
+  WebSession,
+  'id' | 'createdAt' | 'lastSeenAt' | 'revokedAt' | 'revokeReason'
+>;
 
 export interface WebSessionPatch {
   readonly tokenHash?: string;

@@ -48,19 +48,21 @@ export class SqlOneTimeCodeRepository implements OneTimeCodeRepository {
     return toCode(row);
   }
 
+  #active(purpose: OneTimeCodePurpose, now: number) {
+    return this.#ctx.db
+      .selectFrom('one_time_codes')
+      .selectAll()
+      .where('purpose', '=', purpose)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now);
+  }
+
   async findActiveByHash(
     purpose: OneTimeCodePurpose,
     codeHash: string,
     now: number,
   ): Promise<OneTimeCode | null> {
-    const r = await this.#ctx.db
-      .selectFrom('one_time_codes')
-      .selectAll()
-      .where('purpose', '=', purpose)
-      .where('code_hash', '=', codeHash)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const r = await this.#active(purpose, now).where('code_hash', '=', codeHash).executeTakeFirst();
     return r ? toCode(r) : null;
   }
 
@@ -69,13 +71,8 @@ export class SqlOneTimeCodeRepository implements OneTimeCodeRepository {
     boundTo: string,
     now: number,
   ): Promise<OneTimeCode | null> {
-    const r = await this.#ctx.db
-      .selectFrom('one_time_codes')
-      .selectAll()
-      .where('purpose', '=', purpose)
+    const r = await this.#active(purpose, now)
       .where('bound_to', '=', boundTo)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .executeTakeFirst();
