@@ -2,6 +2,7 @@
 import type {
   DeviceService,
   GroupService,
+  RegistrationService,
   SetupService,
   TenantService,
   UserService,
@@ -57,6 +58,7 @@ export interface ApiServices {
   readonly audit: AuditTrail;
   readonly setup: SetupService;
   readonly identity: IdentityServices;
+  readonly registrations: RegistrationService;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;
 }
