@@ -104,7 +104,7 @@ export async function openDomain(
       users: new UserService(deps),
       devices: new DeviceService(deps),
       groups: new GroupService(deps),
-      tokens: new ApiTokenService(store.apiTokens, clock),
+      tokens: new ApiTokenService(store.apiTokens, clock, audit),
       setup: new SetupService({
         store,
         setupTokens: store.setupTokens,

@@ -59,7 +59,7 @@ export async function startPalisade({
       dataDir,
       certFile: config.tls.certFile,
       keyFile: config.tls.keyFile,
-      names: [hostname(), domain.defaultTenant.sipDomain],
+      names: [...new Set([hostname(), domain.defaultTenant.sipDomain])],
       logger,
     });
     certificates.watch();

@@ -65,7 +65,7 @@ before(async () => {
     tenantId: d.defaultTenant.id,
     name: 'weak',
     scopes: ['webphone'],
-    createdBy: 'cli',
+    by: { id: 'cli' },
     granterPermissions: null,
   });
   weakToken = issued.token;
@@ -168,7 +168,7 @@ test("a tenant's trusted origin may call cross-site; an unlisted one stops worki
     tenantId: p.server.domain.defaultTenant.id,
     name: 'crm',
     scopes: ['tokens:change'],
-    createdBy: 'cli',
+    by: { id: 'cli' },
     granterPermissions: null,
   });
   const call = (o: string) =>

@@ -18,7 +18,7 @@ async function token(scopes: readonly string[]): Promise<string> {
     tenantId: p.server.domain.defaultTenant.id,
     name: 'test',
     scopes,
-    createdBy: 'cli',
+    by: { id: 'cli' },
     granterPermissions: null,
   });
   return issued.token;
@@ -84,6 +84,12 @@ test('a revoked token stops working at once', async () => {
     200,
   );
   assert.equal((await p.client.call('GET', '/api/v1/users', { headers: auth(t) })).status, 401);
+  const trail = await p.server.domain.store.auditLog.query({ actionPrefix: 'token' });
+  const revoked = trail.entries.find(
+    (e) => e.action === 'token.revoke' && e.target === `token:${id}`,
+  );
+  assert.equal(revoked?.remoteAddress, '127.0.0.1');
+  assert.ok(trail.entries.some((e) => e.action === 'token.create'));
 });
 
 test('bad input gets 400 with a clear message and changes nothing', async () => {
