@@ -4,8 +4,9 @@
  * `npm ci && npm start` serves the console and the user app.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const web = join(import.meta.dirname, '..', 'apps', 'web');
 const built = join(web, 'dist', 'index.html');
@@ -25,10 +26,12 @@ const stale = !existsSync(built) || Math.max(...sources.map(newest)) > statSync(
 
 if (stale) {
   console.log('building the web app (apps/web/dist)…');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['run', 'build', '-w', '@palisade/web'], {
+  // Vite's own CLI under this Node (no npm on PATH needed, e.g. in CI).
+  const vitePackage = createRequire(join(web, 'package.json')).resolve('vite/package.json');
+  const r = spawnSync(process.execPath, [join(dirname(vitePackage), 'bin', 'vite.js'), 'build'], {
     stdio: 'inherit',
-    cwd: join(import.meta.dirname, '..'),
+    cwd: web,
+    timeout: 180_000,
   });
   if (r.status !== 0) console.error('the web app did not build; the server will run API-only');
 }

@@ -21,7 +21,7 @@ function Routes() {
       navigate(me.session.kind === 'console' ? '/console' : '/app', true);
   }, [needsLogin, isConsole, path, me]);
 
-  if (path === '/setup' || path === '/web/setup') return <SetupPage />;
+  if (path === '/setup') return <SetupPage />;
   if (path === '/login') return <LoginPage />;
   if (loading || !me) return <Loading />;
   if (isConsole) return <ConsoleArea path={path} />;

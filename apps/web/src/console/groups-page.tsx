@@ -39,25 +39,29 @@ function AclEditor(props: { group: Group; onSaved: () => void; readOnly: boolean
       .then((ok) => setSaved(ok));
   return (
     <div>
-      <table className="list acl">
-        <caption>Console areas</caption>
-        <thead>
-          <tr>
-            <th scope="col">Area</th>
-            <th scope="col">View</th>
-            <th scope="col">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {CONSOLE_AREAS.map((a) => (
-            <tr key={a}>
-              <th scope="row">{a}</th>
-              <td>{box(`${a}:view`, `view ${a}`)}</td>
-              <td>{box(`${a}:change`, `change ${a}`)}</td>
+      {props.group.isAdmin ? (
+        <table className="list acl">
+          <caption>Console areas</caption>
+          <thead>
+            <tr>
+              <th scope="col">Area</th>
+              <th scope="col">View</th>
+              <th scope="col">Change</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {CONSOLE_AREAS.map((a) => (
+              <tr key={a}>
+                <th scope="row">{a}</th>
+                <td>{box(`${a}:view`, `view ${a}`)}</td>
+                <td>{box(`${a}:change`, `change ${a}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="hint">Console areas can be granted to admin groups only.</p>
+      )}
       <fieldset>
         <legend>What members may use</legend>
         <div className="checks">{USER_PERMISSIONS.map((p) => box(p, p))}</div>

@@ -11,7 +11,6 @@ function SettingsForm(props: {
   settings: IdentitySettings;
   groups: readonly Group[];
   readOnly: boolean;
-  onSaved: (s: IdentitySettings) => void;
 }) {
   const s = props.settings;
   const act = useAction();
@@ -25,14 +24,13 @@ function SettingsForm(props: {
       .filter((o) => o !== '');
     setSaved(false);
     void act.run(async () => {
-      const updated = await api<IdentitySettings>('PATCH', '/api/v1/security/identity', {
+      await api<IdentitySettings>('PATCH', '/api/v1/security/identity', {
         passwordPreset: f.get('passwordPreset') === 'vendor-compat' ? 'vendor-compat' : 'standards',
         mfaForAll: f.get('mfaForAll') === 'on',
         mfaGroupIds: formTexts(f, 'mfaGroupIds'),
         locationMfa: f.get('locationMfa') === 'on',
         trustedOrigins: origins,
       });
-      props.onSaved(updated);
       setSaved(true);
     });
   };
@@ -97,7 +95,8 @@ function SettingsForm(props: {
         />
       </fieldset>
       <p className="hint">
-        Session timeouts are set in the server configuration (sessions section).
+        Session timeouts are server settings: identity.consoleIdleMinutes, identity.appIdleMinutes
+        and their absolute limits.
       </p>
       <ErrorText error={act.error} />
       {saved ? <Alert kind="success">Saved.</Alert> : null}
@@ -113,7 +112,6 @@ export function SecuritySettingsPage() {
     () => (can('groups:view') ? api<Group[]>('GET', '/api/v1/groups') : Promise.resolve([])),
     [],
   );
-  const [round, setRound] = useState(0);
   return (
     <section>
       <h1>Security settings</h1>
@@ -121,14 +119,9 @@ export function SecuritySettingsPage() {
       <ErrorText error={settings.error} />
       {settings.data ? (
         <SettingsForm
-          key={round}
           settings={settings.data}
           groups={groups.data ?? []}
           readOnly={!can('security:change')}
-          onSaved={() => {
-            settings.reload();
-            setRound(round + 1);
-          }}
         />
       ) : null}
     </section>
