@@ -14,9 +14,16 @@ import {
   UserService,
   type DirectoryDeps,
 } from '@palisade/pbx';
-import { ApiTokenService, AuditTrail, hashPassword } from '@palisade/security';
+import {
+  ApiTokenService,
+  AuditTrail,
+  checkPassword,
+  hashPassword,
+  PASSWORD_POLICY_PRESETS,
+} from '@palisade/security';
 import { openStore, type Store } from '@palisade/store';
 import type { PalisadeConfig } from './config/schema.ts';
+import { buildIdentity, type Identity } from './identity/build-identity.ts';
 import type { Tenant } from '@palisade/pbx';
 
 export interface Domain {
@@ -30,26 +37,28 @@ export interface Domain {
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
   readonly defaultTenant: Tenant;
+  // identity (issue 5): login, sessions, second factors, origins, call classes
+  readonly identity: Identity;
   close(): Promise<void>;
 }
 
 /**
- * The super-admin's password at first start: NIST SP 800-63B-4 length (15),
- * not one of the account's own words. The full tenant policy (blocklist,
- * presets) applies once the identity module is wired.
+ * The super-admin's password at first start: the `standards` policy with a
+ * second factor enforced (admins always need one), so NIST's 12-character
+ * minimum with MFA, the common-password blocklist and the account's own words.
  */
-function firstRunPasswordProblems(password: string, context: readonly string[]): string[] {
-  const problems: string[] = [];
-  if ([...password].length < 15) problems.push('use at least 15 characters');
-  if ([...password].length > 256) problems.push('use at most 256 characters');
-  const lower = password.toLowerCase();
-  if (
-    context.some((w) => w.length >= 3 && lower.includes(w.toLowerCase())) ||
-    lower.includes('palisade')
-  ) {
-    problems.push('do not use your name, login, extension or the product name');
-  }
-  return problems;
+async function firstRunPasswordProblems(
+  password: string,
+  context: readonly string[],
+): Promise<string[]> {
+  const [username, displayName, extension] = context;
+  const problems = await checkPassword(password, PASSWORD_POLICY_PRESETS.standards, {
+    ...(username !== undefined ? { username } : {}),
+    ...(displayName !== undefined ? { displayName } : {}),
+    ...(extension !== undefined ? { extension } : {}),
+    mfaEnforced: true,
+  });
+  return problems.map((p) => p.message);
 }
 
 export function defaultSipDomain(config: PalisadeConfig): string {
@@ -76,14 +85,26 @@ export async function openDomain(
     const deps: DirectoryDeps = { store, audit, clock };
     const tenants = new TenantService(deps);
     const defaultTenant = await tenants.ensureDefault(defaultSipDomain(config));
+    // identity (issue 5)
+    const identity = buildIdentity({
+      config,
+      store,
+      audit,
+      clock,
+      logger,
+      events,
+      defaultTenantId: defaultTenant.id,
+      publicUrl: config.http.publicUrl ?? `https://${hostname()}:${config.http.port}`,
+    });
     return {
+      identity,
       store,
       audit,
       tenants,
       users: new UserService(deps),
       devices: new DeviceService(deps),
       groups: new GroupService(deps),
-      tokens: new ApiTokenService(store.apiTokens, clock),
+      tokens: new ApiTokenService(store.apiTokens, clock, audit),
       setup: new SetupService({
         store,
         setupTokens: store.setupTokens,
@@ -94,7 +115,10 @@ export async function openDomain(
       }),
       registrations: new RegistrationService(store.registrations, clock),
       defaultTenant,
-      close: () => store.close(),
+      close: async () => {
+        identity.close();
+        await store.close();
+      },
     };
   } catch (err) {
     await store.close();

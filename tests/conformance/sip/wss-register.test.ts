@@ -51,7 +51,7 @@ async function token(scopes: string[]): Promise<string> {
     tenantId: d.defaultTenant.id,
     name: `t-${scopes.join('-') || 'none'}`,
     scopes,
-    createdBy: 'cli',
+    by: { id: 'cli' },
     granterPermissions: null,
   });
   return issued.token;
