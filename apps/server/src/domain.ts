@@ -8,6 +8,7 @@ import { systemClock, type Clock, type Logger, type SecurityEventSink } from '@p
 import {
   DeviceService,
   GroupService,
+  RegistrationService,
   SetupService,
   TenantService,
   UserService,
@@ -27,6 +28,7 @@ export interface Domain {
   readonly groups: GroupService;
   readonly tokens: ApiTokenService;
   readonly setup: SetupService;
+  readonly registrations: RegistrationService;
   readonly defaultTenant: Tenant;
   close(): Promise<void>;
 }
@@ -90,6 +92,7 @@ export async function openDomain(
         hashPassword: (pw) => hashPassword(pw),
         checkPassword: firstRunPasswordProblems,
       }),
+      registrations: new RegistrationService(store.registrations, clock),
       defaultTenant,
       close: () => store.close(),
     };

@@ -13,6 +13,7 @@ import type { ApiServices } from './routes/api-services.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
+import { registrationRoutes } from './routes/registration-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -24,6 +25,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...userRoutes(services),
     ...deviceRoutes(services),
     ...groupRoutes(services),
+    ...registrationRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...setupRoutes(services),

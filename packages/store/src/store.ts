@@ -15,6 +15,7 @@ import { SqlApiTokenRepository } from './repositories/api-token-repository.ts';
 import { SqlAuditLogRepository } from './repositories/audit-log-repository.ts';
 import { SqlDeviceRepository } from './repositories/device-repository.ts';
 import { SqlGroupRepository } from './repositories/group-repository.ts';
+import { SqlRegistrationRepository } from './repositories/registration-repository.ts';
 import type { RepositoryContext } from './repositories/repository-context.ts';
 import { SqlSetupTokenRepository } from './repositories/setup-token-repository.ts';
 import { SqlTenantRepository } from './repositories/tenant-repository.ts';
@@ -49,6 +50,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     devices: new SqlDeviceRepository(ctx),
     groups: new SqlGroupRepository(ctx),
     tenantSettings: new SqlTenantSettingsRepository(ctx),
+    registrations: new SqlRegistrationRepository(ctx),
     apiTokens: new SqlApiTokenRepository(ctx),
     setupTokens: new SqlSetupTokenRepository(ctx),
     auditLog: new SqlAuditLogRepository(ctx),
@@ -62,6 +64,7 @@ export class SqlStore implements Store {
   readonly devices: Repositories['devices'];
   readonly groups: Repositories['groups'];
   readonly tenantSettings: Repositories['tenantSettings'];
+  readonly registrations: Repositories['registrations'];
   readonly apiTokens: Repositories['apiTokens'];
   readonly setupTokens: Repositories['setupTokens'];
   readonly auditLog: Repositories['auditLog'];
@@ -81,6 +84,7 @@ export class SqlStore implements Store {
     this.devices = repos.devices;
     this.groups = repos.groups;
     this.tenantSettings = repos.tenantSettings;
+    this.registrations = repos.registrations;
     this.apiTokens = repos.apiTokens;
     this.setupTokens = repos.setupTokens;
     this.auditLog = repos.auditLog;

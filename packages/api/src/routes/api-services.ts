@@ -2,6 +2,7 @@
 import type {
   DeviceService,
   GroupService,
+  RegistrationService,
   SetupService,
   TenantService,
   UserService,
@@ -17,6 +18,7 @@ export interface ApiServices {
   readonly auditLog: AuditLogRepository;
   readonly audit: AuditTrail;
   readonly setup: SetupService;
+  readonly registrations: RegistrationService;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;
 }

@@ -1,0 +1,71 @@
+/**
+ * sipvicious against the registrar: `svwar` (extension enumeration by
+ * REGISTER, INVITE and OPTIONS, with and without --force) must not single
+ * out any existing extension, and `svmap` must learn no product or version.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { debianPeer } from '../../support/debian.ts';
+import { startPeer } from '../../support/process.ts';
+import { addDevices, startSipPalisade, type SipPalisade } from '../../support/sip-palisade.ts';
+
+const svwar = debianPeer('sipvicious', 'svwar');
+const svmap = debianPeer('sipvicious', 'svmap');
+const skip = svwar.skip ?? svmap.skip;
+let p: SipPalisade;
+let home: string;
+
+before(async () => {
+  if (skip) return;
+  p = await startSipPalisade();
+  await addDevices(p, 3, 1000);
+  // sipvicious keeps session files under $HOME/.sipvicious
+  home = mkdtempSync(join(tmpdir(), 'palisade-sipvicious-'));
+});
+after(async () => {
+  await p?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+async function scan(path: string, args: string[]): Promise<string> {
+  const peer = startPeer(path, args, { env: { ...process.env, HOME: home }, maxMs: 90_000 });
+  await peer.exited();
+  return peer.output();
+}
+
+describe('sipvicious learns nothing', { skip }, () => {
+  for (const [method, force] of [
+    ['REGISTER', false],
+    ['REGISTER', true],
+    ['INVITE', false],
+    ['OPTIONS', false],
+    ['OPTIONS', true],
+  ] as const) {
+    test(`svwar -m ${method}${force ? ' --force' : ''} singles out no extension`, async () => {
+      const out = await scan(svwar.path!, [
+        ...(force ? ['--force'] : []),
+        '-m',
+        method,
+        '-e995-1005',
+        '-b',
+        '127.0.0.1',
+        `udp://127.0.0.1:${p.udpPort}`,
+      ]);
+      for (const ext of ['1000', '1001', '1002'])
+        assert.doesNotMatch(out, new RegExp(`\\|\\s*${ext}\\s*\\|`), out);
+      // every probe got the same kind of answer: nothing that needs a table, or one row per probe alike
+      assert.doesNotMatch(out, /reqauth|noauth/i, out);
+    });
+  }
+
+  test('svmap finds a SIP device but no product or version', async () => {
+    const out = await scan(svmap.path!, ['-b', '127.0.0.1', '-p', String(p.udpPort), '127.0.0.1']);
+    assert.match(out, new RegExp(`127\\.0\\.0\\.1:${p.udpPort}`), out);
+    const row = new RegExp(`127\\.0\\.0\\.1:${p.udpPort}\\s*\\|\\s*([^|]*?)\\s*\\|`).exec(out);
+    assert.equal(row?.[1], 'unknown', out);
+    assert.doesNotMatch(out, /palisade/i, out);
+  });
+});
