@@ -17,6 +17,7 @@ import {
 import { ApiTokenService, AuditTrail, hashPassword } from '@palisade/security';
 import { openStore, type Store } from '@palisade/store';
 import type { PalisadeConfig } from './config/schema.ts';
+import { buildIdentity, type Identity } from './identity/build-identity.ts';
 import type { Tenant } from '@palisade/pbx';
 
 export interface Domain {
@@ -30,6 +31,8 @@ export interface Domain {
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
   readonly defaultTenant: Tenant;
+  // identity (issue 5): login, sessions, second factors, origins, call classes
+  readonly identity: Identity;
   close(): Promise<void>;
 }
 
@@ -76,7 +79,19 @@ export async function openDomain(
     const deps: DirectoryDeps = { store, audit, clock };
     const tenants = new TenantService(deps);
     const defaultTenant = await tenants.ensureDefault(defaultSipDomain(config));
+    // identity (issue 5)
+    const identity = buildIdentity({
+      config,
+      store,
+      audit,
+      clock,
+      logger,
+      events,
+      defaultTenantId: defaultTenant.id,
+      publicUrl: config.http.publicUrl ?? `https://${hostname()}:${config.http.port}`,
+    });
     return {
+      identity,
       store,
       audit,
       tenants,
@@ -94,7 +109,10 @@ export async function openDomain(
       }),
       registrations: new RegistrationService(store.registrations, clock),
       defaultTenant,
-      close: () => store.close(),
+      close: async () => {
+        identity.close();
+        await store.close();
+      },
     };
   } catch (err) {
     await store.close();

@@ -108,6 +108,7 @@ export async function startPalisade({
     const bound = await https.listen(config.http.port);
     const port = bound[0]?.port ?? config.http.port;
     baseUrl = publicBaseUrl(config, port);
+    domain.identity.publicUrl.set(baseUrl); // identity: links in e-mails, trusted origin
     ready = true;
     logger.info('palisade started', {
       version: VERSION,

@@ -14,6 +14,11 @@ import type { MigrationReport } from './migrations/migrator.ts';
 import { SqlApiTokenRepository } from './repositories/api-token-repository.ts';
 import { SqlAuditLogRepository } from './repositories/audit-log-repository.ts';
 import { SqlDeviceRepository } from './repositories/device-repository.ts';
+import { SqlKnownNetworkRepository } from './repositories/known-network-repository.ts';
+import { SqlLoginThrottleRepository } from './repositories/login-throttle-repository.ts';
+import { SqlMfaFactorRepository } from './repositories/mfa-factor-repository.ts';
+import { SqlOneTimeCodeRepository } from './repositories/one-time-code-repository.ts';
+import { SqlWebSessionRepository } from './repositories/web-session-repository.ts';
 import { SqlGroupRepository } from './repositories/group-repository.ts';
 import { SqlRegistrationRepository } from './repositories/registration-repository.ts';
 import type { RepositoryContext } from './repositories/repository-context.ts';
@@ -54,6 +59,11 @@ function repositories(ctx: RepositoryContext): Repositories {
     apiTokens: new SqlApiTokenRepository(ctx),
     setupTokens: new SqlSetupTokenRepository(ctx),
     auditLog: new SqlAuditLogRepository(ctx),
+    webSessions: new SqlWebSessionRepository(ctx),
+    loginThrottle: new SqlLoginThrottleRepository(ctx),
+    mfaFactors: new SqlMfaFactorRepository(ctx),
+    oneTimeCodes: new SqlOneTimeCodeRepository(ctx),
+    knownNetworks: new SqlKnownNetworkRepository(ctx),
   };
 }
 
@@ -68,6 +78,11 @@ export class SqlStore implements Store {
   readonly apiTokens: Repositories['apiTokens'];
   readonly setupTokens: Repositories['setupTokens'];
   readonly auditLog: Repositories['auditLog'];
+  readonly webSessions: Repositories['webSessions'];
+  readonly loginThrottle: Repositories['loginThrottle'];
+  readonly mfaFactors: Repositories['mfaFactors'];
+  readonly oneTimeCodes: Repositories['oneTimeCodes'];
+  readonly knownNetworks: Repositories['knownNetworks'];
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -88,6 +103,11 @@ export class SqlStore implements Store {
     this.apiTokens = repos.apiTokens;
     this.setupTokens = repos.setupTokens;
     this.auditLog = repos.auditLog;
+    this.webSessions = repos.webSessions;
+    this.loginThrottle = repos.loginThrottle;
+    this.mfaFactors = repos.mfaFactors;
+    this.oneTimeCodes = repos.oneTimeCodes;
+    this.knownNetworks = repos.knownNetworks;
   }
 
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -179,6 +179,93 @@ export const configSchema = {
     rtpPortMin: port(20_000, 'Lowest RTP port.'),
     rtpPortMax: port(29_999, 'Highest RTP port.'),
   },
+  identity: {
+    consoleIdleMinutes: integer(
+      15,
+      'Console sessions end after this long without a request.',
+      1,
+      1440,
+    ),
+    consoleAbsoluteHours: integer(
+      12,
+      'Console sessions end this long after login, active or not.',
+      1,
+      168,
+    ),
+    appIdleMinutes: integer(
+      60,
+      'User-app sessions end after this long without a request.',
+      1,
+      10_080,
+    ),
+    appAbsoluteHours: integer(24, 'User-app sessions end this long after login.', 1, 720),
+    reauthMinutes: integer(
+      5,
+      'Security changes (password, e-mail, phone, second factors, SIP secrets) need a password check this recent.',
+      1,
+      60,
+    ),
+    knownNetworkDays: integer(
+      90,
+      'How long a confirmed login network is remembered (location check).',
+      1,
+      3650,
+    ),
+    ipv4PrefixBits: integer(
+      24,
+      'IPv4 prefix that makes a "network" for the location check.',
+      8,
+      32,
+    ),
+    ipv6PrefixBits: integer(
+      64,
+      'IPv6 prefix that makes a "network" for the location check.',
+      16,
+      128,
+    ),
+    sprayingAccounts: integer(
+      10,
+      'Distinct accounts one address may fail on within 10 minutes before it is reported as spraying.',
+      2,
+      1000,
+    ),
+  },
+  mail: {
+    host: optionalString('SMTP server for codes, links and alerts. Empty: no e-mail.', {
+      maxLength: 253,
+    }),
+    port: port(587, 'SMTP port (587 with STARTTLS, 465 with implicit TLS).'),
+    security: oneOf(
+      ['starttls', 'tls'],
+      'starttls',
+      'starttls: plain connection upgraded with STARTTLS (required); tls: TLS from the first byte.',
+    ),
+    username: optionalString('SMTP login.', { maxLength: 256 }),
+    password: optionalString('SMTP password (prefer PALISADE_MAIL_PASSWORD).', { maxLength: 256 }),
+    from: string('palisade@localhost', 'Sender address of every message.', { maxLength: 254 }),
+    caFile: optionalString(
+      'PEM file of the CA that signs the SMTP server certificate. Default: the system store. Certificates are always validated.',
+      { maxLength: 1024 },
+    ),
+  },
+  sms: {
+    webhookUrl: optionalString(
+      'HTTPS URL of the SMS provider webhook (JSON POST {to, text}). Empty: no SMS.',
+      { maxLength: 1024 },
+    ),
+    bearerToken: optionalString(
+      'Bearer token for the SMS webhook (prefer PALISADE_SMS_BEARERTOKEN).',
+      {
+        maxLength: 1024,
+      },
+    ),
+    maxPerHour: integer(
+      100,
+      'Installation-wide cap on SMS sent per hour (cost limit).',
+      1,
+      100_000,
+    ),
+  },
   log: {
     level: oneOf(['debug', 'info', 'warn', 'error'], 'info', 'Level of the JSON log on stdout.'),
   },
@@ -238,6 +325,9 @@ export function crossChecks(config: PalisadeConfig): { key: string; message: str
       key: 'database.url',
       message: 'must start with postgres:// (leave it empty for SQLite)',
     });
+  }
+  if (config.sms.webhookUrl !== null && !config.sms.webhookUrl.startsWith('https://')) {
+    problems.push({ key: 'sms.webhookUrl', message: 'must be an https:// URL' });
   }
   return problems;
 }

@@ -1,11 +1,21 @@
 import type { ApiTokenRepository } from './api-token-repository.ts';
 import type { AuditLogRepository } from './audit-log-repository.ts';
+import type { KnownNetworkRepository } from './known-network-repository.ts';
+import type { LoginThrottleRepository } from './login-throttle-repository.ts';
+import type { MfaFactorRepository } from './mfa-factor-repository.ts';
+import type { OneTimeCodeRepository } from './one-time-code-repository.ts';
 import type { SetupTokenRepository } from './setup-token-repository.ts';
+import type { WebSessionRepository } from './web-session-repository.ts';
 
 export interface SecurityRepositories {
   readonly apiTokens: ApiTokenRepository;
   readonly setupTokens: SetupTokenRepository;
   readonly auditLog: AuditLogRepository;
+  readonly webSessions: WebSessionRepository;
+  readonly loginThrottle: LoginThrottleRepository;
+  readonly mfaFactors: MfaFactorRepository;
+  readonly oneTimeCodes: OneTimeCodeRepository;
+  readonly knownNetworks: KnownNetworkRepository;
 }
 
 /** As PbxStore: `transaction` commits when `work` resolves, rolls back when it throws. */

@@ -127,6 +127,70 @@ export interface RegistrationsTable {
   updated_at: number;
 }
 
+export interface WebSessionsTable {
+  id: string;
+  token_hash: string;
+  csrf_hash: string;
+  tenant_id: string;
+  user_id: string;
+  kind: 'console' | 'app';
+  stage: 'location' | 'mfa' | 'active';
+  must_enrol_mfa: Flag;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  idle_timeout_ms: number;
+  authenticated_at: number;
+  remote_address: string;
+  user_agent: string;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+}
+
+export interface LoginThrottleTable {
+  account_key: string;
+  address: string;
+  failures: number;
+  last_failure_at: number;
+  locked_until: number | null;
+}
+
+export interface MfaFactorsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  kind: 'totp' | 'passkey' | 'recovery';
+  label: string;
+  secret: string;
+  credential_id: string | null;
+  counter: number;
+  last_step: number | null;
+  confirmed: Flag;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface OneTimeCodesTable {
+  id: string;
+  purpose: 'email-code' | 'sms-code' | 'unlock' | 'location' | 'password-reset';
+  tenant_id: string;
+  user_id: string;
+  code_hash: string;
+  bound_to: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  attempts: number;
+}
+
+export interface KnownNetworksTable {
+  user_id: string;
+  prefix: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -145,4 +209,9 @@ export interface Database {
   setup_tokens: SetupTokensTable;
   registrations: RegistrationsTable;
   schema_migrations: SchemaMigrationsTable;
+  web_sessions: WebSessionsTable;
+  login_throttle: LoginThrottleTable;
+  mfa_factors: MfaFactorsTable;
+  one_time_codes: OneTimeCodesTable;
+  known_networks: KnownNetworksTable;
 }
