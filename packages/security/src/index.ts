@@ -42,3 +42,6 @@ export {
   CHALLENGE_BYTES,
   type ChallengePurpose,
 } from './mfa/passkey/challenge-store.ts';
+
+// ids/: intrusion detection: events, sliding windows, policy, bans, report
+export * from './ids/index.ts';

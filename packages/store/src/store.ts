@@ -11,6 +11,7 @@ import type { SqlDialect } from './migrations/migration.ts';
 import { migrations } from './migrations/index.ts';
 import { migrate } from './migrations/migrator.ts';
 import type { MigrationReport } from './migrations/migrator.ts';
+import { SqlBanRepository } from './repositories/ban-repository.ts';
 import { SqlApiTokenRepository } from './repositories/api-token-repository.ts';
 import { SqlAuditLogRepository } from './repositories/audit-log-repository.ts';
 import { SqlDeviceRepository } from './repositories/device-repository.ts';
@@ -64,6 +65,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     mfaFactors: new SqlMfaFactorRepository(ctx),
     oneTimeCodes: new SqlOneTimeCodeRepository(ctx),
     knownNetworks: new SqlKnownNetworkRepository(ctx),
+    bans: new SqlBanRepository(ctx),
   };
 }
 
@@ -83,6 +85,7 @@ export class SqlStore implements Store {
   readonly mfaFactors: Repositories['mfaFactors'];
   readonly oneTimeCodes: Repositories['oneTimeCodes'];
   readonly knownNetworks: Repositories['knownNetworks'];
+  readonly bans: Repositories['bans'];
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -108,6 +111,7 @@ export class SqlStore implements Store {
     this.mfaFactors = repos.mfaFactors;
     this.oneTimeCodes = repos.oneTimeCodes;
     this.knownNetworks = repos.knownNetworks;
+    this.bans = repos.bans;
   }
 
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -191,6 +191,18 @@ export interface KnownNetworksTable {
   expires_at: number;
 }
 
+export interface IpBansTable {
+  address: string;
+  rule: string;
+  origin: 'detector' | 'manual';
+  offence: number;
+  reason: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  lifted_at: number | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -214,4 +226,5 @@ export interface Database {
   mfa_factors: MfaFactorsTable;
   one_time_codes: OneTimeCodesTable;
   known_networks: KnownNetworksTable;
+  ip_bans: IpBansTable;
 }
