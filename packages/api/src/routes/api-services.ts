@@ -12,6 +12,9 @@ import type {
   ApiTokenService,
   AuditLogRepository,
   AuditTrail,
+  BanService,
+  IdsMetrics,
+  IntrusionDetector,
   LoginService,
   MfaFactorService,
   PasskeyService,
@@ -59,6 +62,15 @@ export interface ApiServices {
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
   readonly identity: IdentityServices;
+  /** Intrusion detection (issue 7); null when it is off. */
+  readonly intrusion?: IntrusionServices | null;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;
+}
+
+/** Intrusion detection and prevention (issue 7). */
+export interface IntrusionServices {
+  readonly detector: IntrusionDetector;
+  readonly bans: BanService;
+  readonly metrics: IdsMetrics;
 }
