@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { FakeClock, isPalisadeError, nullLogger } from '@palisade/common';
 import { BanService } from './ban-service.ts';
 import { MemoryBanRepository } from './memory-ban-repository.ts';
+import type { BanRepository } from '../ports/ban-repository.ts';
 
 test('manual ban and unban; bad addresses refused', async () => {
   const clock = new FakeClock();
@@ -49,4 +50,31 @@ test('two nodes share bans through the store; the poll brings them in', async ()
   assert.deepEqual(synced, [['127.0.0.2'], ['-127.0.0.2']]);
   b.close();
   assert.equal(clock.pendingTimers, 0);
+});
+
+test('a store read that started before a local lift does not bring the ban back', async () => {
+  const clock = new FakeClock();
+  const repo = new MemoryBanRepository();
+  const bans = new BanService(repo, clock, nullLogger);
+  await bans.banManually({ address: '127.0.0.2', reason: '', durationMs: 60_000, by: 'cli' });
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const stale = await repo.listActive(clock.now());
+  const slow: BanRepository = {
+    put: (b) => repo.put(b),
+    find: (a) => repo.find(a),
+    lift: (a, at) => repo.lift(a, at),
+    purgeEndedBefore: (t) => repo.purgeEndedBefore(t),
+    listActive: async () => {
+      await gate;
+      return stale;
+    },
+  };
+  const racing = new BanService(slow, clock, nullLogger);
+  racing.list.add('127.0.0.2', clock.now() + 60_000);
+  const read = racing.refresh();
+  await racing.unban('127.0.0.2', 'cli');
+  release();
+  await read;
+  assert.equal(racing.list.isBanned('127.0.0.2'), false);
 });

@@ -46,6 +46,8 @@ export class BanService {
   readonly #logger: Logger;
   readonly #pending = new Set<string>();
   #timer: TimerHandle | null = null;
+  /** Bumped by every local change, so a store read that started before it does not undo it. */
+  #generation = 0;
   #closed = false;
 
   constructor(repo: BanRepository, clock: Clock, logger: Logger) {
@@ -82,6 +84,7 @@ export class BanService {
         createdAt: now,
         expiresAt: now + banDuration(b.policy, offence),
       });
+      this.#generation++;
       this.list.add(address, ban.expiresAt);
       this.events.emit('banned', ban);
       return ban;
@@ -109,6 +112,7 @@ export class BanService {
       createdAt: now,
       expiresAt: b.durationMs === null ? null : now + b.durationMs,
     });
+    this.#generation++;
     this.list.add(address, ban.expiresAt);
     this.events.emit('banned', ban);
     return ban;
@@ -122,6 +126,7 @@ export class BanService {
       });
     const address = normalizeAddress(rawAddress);
     const lifted = await this.#repo.lift(address, this.#clock.now());
+    this.#generation++;
     this.list.remove(address);
     if (!lifted) throw new PalisadeError('not_found', 'no active ban for this address');
     this.events.emit('unbanned', { address, by });
@@ -133,7 +138,10 @@ export class BanService {
 
   /** Reads the active bans from the store into the list (bans of other nodes, lifts, expiries). */
   async refresh(): Promise<void> {
+    const generation = this.#generation;
     const bans = await this.#repo.listActive(this.#clock.now());
+    // a local ban or lift happened meanwhile: this read may predate it; the next poll is current
+    if (generation !== this.#generation) return;
     const change = this.list.replace(bans);
     if (change.added.length > 0 || change.removed.length > 0) this.events.emit('synced', change);
   }
