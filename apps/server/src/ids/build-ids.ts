@@ -13,7 +13,7 @@ import {
   ScannerUserAgents,
   TrustedNetworks,
 } from '@palisade/security';
-import type { MailSender, RegisteredSources } from '@palisade/security';
+import type { IdsKind, MailSender, RegisteredSources } from '@palisade/security';
 import type { PalisadeConfig } from '../config/schema.ts';
 import type { Domain } from '../domain.ts';
 import { BanMailer } from './ban-mailer.ts';
@@ -21,6 +21,14 @@ import { idsPolicies } from './ids-policy-config.ts';
 import { NftBanSet } from './nft-ban-set.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** Detector events that go to syslog one by one (the others only when a rule fires). */
+const SYSLOG_KINDS: ReadonlySet<IdsKind> = new Set([
+  'scanner',
+  'malformed',
+  'bad-destination',
+  'slow-client',
+]);
 
 export interface Ids {
   readonly detector: IntrusionDetector;
@@ -59,6 +67,20 @@ export async function buildIds(init: IdsInit): Promise<Ids> {
     trusted: new TrustedNetworks(c.trustedNetworks),
     registered: { has: (a) => registered.has(a) },
     policyFor: idsPolicies(c),
+    // failed logins and digests are reported by their own modules already
+    onAttempt: (source, e) => {
+      if (SYSLOG_KINDS.has(e.kind))
+        events.emit({
+          type: `ids.${e.kind}`,
+          outcome: 'failure',
+          remoteAddress: source,
+          ...(e.tenantId ? { tenantId: e.tenantId } : {}),
+          detail: {
+            service: e.service,
+            ...(e.user !== undefined ? { username: e.user.slice(0, 64) } : {}),
+          },
+        });
+    },
     onAlert: (a) =>
       events.emit({
         type: 'ids.alert',

@@ -47,6 +47,11 @@ export interface IntrusionDetectorOptions {
   readonly policyFor: (tenantId: string | undefined) => IdsPolicyConfig;
   /** Rules that fired with action `alert` (or a ban downgraded for an exempt source). */
   readonly onAlert?: (alert: IdsAlert) => void;
+  /**
+   * Every attempt (any kind but `request` and `handshake`) from a source
+   * that is not banned yet, for the security event stream (syslog).
+   */
+  readonly onAttempt?: (source: string, event: IdsEvent) => void;
   /** Most keys held per rule's window; default 50 000. */
   readonly maxKeysPerRule?: number;
   readonly attempts?: AttemptLog;
@@ -84,8 +89,10 @@ export class IntrusionDetector {
       metrics.inc('palisade_ids_dropped_total', { service: event.service, reason: 'banned' });
       return { drop: true, fired: [] };
     }
-    if (event.kind !== 'request' && event.kind !== 'handshake')
+    if (event.kind !== 'request' && event.kind !== 'handshake') {
       this.attempts.record(source, event, clock.now());
+      this.#o.onAttempt?.(source, event);
+    }
     metrics.inc('palisade_ids_events_total', { kind: event.kind, service: event.service });
     if (alwaysDrop)
       metrics.inc('palisade_ids_dropped_total', { service: event.service, reason: 'scanner' });
