@@ -19,6 +19,7 @@ import { sessionAuthenticator } from './http/session-authenticator.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import type { ApiServices } from './routes/api-services.ts';
 import { accountSecurityRoutes } from './routes/account-security-routes.ts';
+import { intrusionRoutes } from './routes/intrusion-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
@@ -44,6 +45,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...cdrRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
+    ...intrusionRoutes(services),
     ...setupRoutes(services),
     ...authRoutes(services),
     ...accountSecurityRoutes(services),

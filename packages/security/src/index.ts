@@ -44,3 +44,6 @@ export {
 } from './mfa/passkey/challenge-store.ts';
 // sso/: OpenID Connect and LDAP / Active Directory sign-in, linked identities, directory sync
 export * from './sso/index.ts';
+
+// ids/: intrusion detection: events, sliding windows, policy, bans, report
+export * from './ids/index.ts';

@@ -13,6 +13,9 @@ import type {
   ApiTokenService,
   AuditLogRepository,
   AuditTrail,
+  BanService,
+  IdsMetrics,
+  IntrusionDetector,
   LoginService,
   MfaFactorService,
   PasskeyService,
@@ -62,8 +65,17 @@ export interface ApiServices {
   readonly registrations: RegistrationService;
   readonly cdrs: CdrService;
   readonly identity: IdentityServices;
+  /** Intrusion detection (issue 7); null when it is off. */
+  readonly intrusion?: IntrusionServices | null;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;
   /** Single sign-on (OIDC, LDAP / AD). */
   readonly sso: SsoApiServices;
+}
+
+/** Intrusion detection and prevention (issue 7). */
+export interface IntrusionServices {
+  readonly detector: IntrusionDetector;
+  readonly bans: BanService;
+  readonly metrics: IdsMetrics;
 }
