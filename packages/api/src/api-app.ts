@@ -23,6 +23,7 @@ import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
 import { userPasswordRoutes } from './routes/user-password-routes.ts';
+import { webphoneRoutes } from './routes/webphone-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
@@ -45,6 +46,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...accountSecurityRoutes(services),
     ...sessionAdminRoutes(services),
     ...userPasswordRoutes(services),
+    ...webphoneRoutes(services),
   ];
 }
 

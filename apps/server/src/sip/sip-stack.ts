@@ -25,6 +25,7 @@ import type { Domain } from '../domain.ts';
 import type { HttpsListeners } from '../http/https-listeners.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
 import { hardenedTlsOptions } from '../tls/hardened-tls.ts';
+import { withWebphoneCredentials } from '../webphone/webphone-devices.ts';
 
 export interface SipStack {
   readonly listeners: readonly BoundListener[];
@@ -64,7 +65,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   // no Server header: a version banner only helps scanners (svmap)
   const core = new SipServerCore({ logger: log });
   const registrar = new Registrar({
-    devices: domain.store.devices,
+    devices: withWebphoneCredentials(domain.store.devices, domain.webphoneTokens),
     users: domain.store.users,
     location,
     // per process: a restart makes clients re-authenticate once (a plain 401)

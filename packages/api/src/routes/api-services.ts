@@ -48,6 +48,23 @@ export interface TenantIdentitySettingsStore {
   set(tenantId: string, patch: Partial<IdentitySettingsView>): Promise<IdentitySettingsView>;
 }
 
+export interface WebphoneTicketView {
+  readonly wsUrl: string;
+  readonly sipUri: string;
+  readonly authorizationUser: string;
+  readonly password: string;
+  readonly displayName: string;
+  readonly expiresAt: number;
+}
+
+export interface WebphoneIssuing {
+  issue(who: {
+    userId: string;
+    tenantId: string;
+    remoteAddress?: string;
+  }): Promise<WebphoneTicketView>;
+}
+
 export interface ApiServices {
   readonly tenants: TenantService;
   readonly users: UserService;
@@ -59,6 +76,8 @@ export interface ApiServices {
   readonly setup: SetupService;
   readonly identity: IdentityServices;
   readonly registrations: RegistrationService;
+  /** Mints the web phone's short-lived SIP credentials; absent: the route answers 503. */
+  readonly webphone?: WebphoneIssuing;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;
 }
