@@ -24,6 +24,7 @@ import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
 import { userPasswordRoutes } from './routes/user-password-routes.ts';
+import { webphoneRoutes } from './routes/webphone-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
@@ -53,6 +54,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...ssoAdminRoutes(services),
     ...ssoLoginRoutes(services),
     ...userPasswordRoutes(services),
+    ...webphoneRoutes(services),
   ];
 }
 

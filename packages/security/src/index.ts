@@ -19,6 +19,9 @@ export * from './authz/permissions.ts';
 // ports/: the repositories security owns (implemented by @palisade/store)
 export * from './ports/index.ts';
 
+// authn/webphone/: short-lived SIP credentials for the browser softphone
+export * from './authn/webphone/index.ts';
+
 // authn/: API tokens
 export * from './authn/api-token-service.ts';
 

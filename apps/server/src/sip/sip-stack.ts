@@ -32,6 +32,7 @@ import { hardenedTlsOptions } from '../tls/hardened-tls.ts';
 import { startMediaEngine } from '../media/media-engine.ts';
 import type { Ids } from '../ids/build-ids.ts';
 import { SipIdsGuard } from '../ids/sip-ids-guard.ts';
+import { withWebphoneCredentials } from '../webphone/webphone-devices.ts';
 
 export interface SipStack {
   readonly listeners: readonly BoundListener[];
@@ -81,7 +82,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     supported: ['path', 'outbound', 'timer', 'replaces'],
   });
   const registrar = new Registrar({
-    devices: domain.store.devices,
+    devices: withWebphoneCredentials(domain.store.devices, domain.webphoneTokens),
     users: domain.store.users,
     location,
     // per process: a restart makes clients re-authenticate once (a plain 401)
