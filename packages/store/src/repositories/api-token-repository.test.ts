@@ -21,7 +21,7 @@ contract('API tokens', (it) => {
       name: 'crm',
       tokenHash: sha256Hex('secret-1'),
       scopes: ['users:read', 'devices:write'],
-      by: { id: 'cli' },
+      createdBy: 'cli',
       createdAt: now,
       expiresAt: now + 3_600_000,
       lastUsedAt: null,
