@@ -27,6 +27,8 @@ const realm = tenant.sipDomain;
 
 // bench-only seeding: one transaction, HA1 computed from the chosen secret
 await domain.store.transaction(async (tx) => {
+  // members of the default "Users" group, as the user service makes them (call:internal for the call phases)
+  const users = await tx.groups.findByName(tenant.id, 'Users');
   for (let i = 0; i < COUNT; i++) {
     const ext = String(FIRST + i);
     if (await tx.devices.findBySipUsername(tenant.id, ext)) continue;
@@ -36,6 +38,7 @@ await domain.store.transaction(async (tx) => {
       extension: ext,
       displayName: `Bench ${ext}`,
     });
+    if (users) await tx.groups.addMember(users.id, user.id);
     await tx.devices.create({
       tenantId: tenant.id,
       userId: user.id,

@@ -11,11 +11,21 @@
  *            UDP/TCP/TLS/WSS mix and refreshed for BENCH_HOLD_SECS; RSS and
  *            event-loop delay p99 over the refresh window.
  *
+ *   calls / rtp (issue 4): one Palisade (users seeded as above; the
+ *         harness registers callees 3000.. to its SIPp UAS) under
+ *         `run-target.sh calls rtp`: call setup rate (INVITE/407/INVITE/
+ *         180/200/ACK/2 s/BYE, < 1 % failed) and concurrent relayed G.711
+ *         calls with RTP both ways (loss counted on the generator's ports);
+ *         then Kamailio + rtpengine under `run-peer.sh calls rtp`, same
+ *         loads; both summarised by the harness's report.sh. Palisade runs
+ *         the built-in media engine.
+ *
  * Figures are printed, never asserted. Env: BENCH_DIR (the shared harness,
  * default ../shared/bench beside the repository or /work/shared/bench),
  * BENCH_REPEATS (1), BENCH_REG_RATES, BENCH_HOLD_SECS (60), BENCH_SKIP_PEER=1,
  * BENCH_KEEP=1 (keep the raw results), and any harness variable (e.g.
  * QUIET_WAIT_S=5 on a busy host).
+ * BENCH_CALL_RATES, BENCH_CALL_SECS (10), BENCH_RTP_CALLS, BENCH_RTP_PLATEAU_S (20).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,6 +90,9 @@ async function startServer(
     PALISADE_SIP_MAX_CONNECTIONS_PER_SOURCE: '10000',
     PALISADE_MEDIA_RTP_PORT_MIN: '30000',
     PALISADE_MEDIA_RTP_PORT_MAX: '39999',
+    PALISADE_MEDIA_BIND_ADDRESS: '127.0.0.1',
+    // SIPp's digest-uri names the server, not the Request-URI
+    PALISADE_CALLS_DIGEST_URI: 'or-server',
     BENCH_FIRST_USER: String(FIRST),
     BENCH_USERS: String(USERS),
   };
@@ -333,6 +346,70 @@ async function hold(): Promise<{ stats: Stats; mix: string; ok: boolean }> {
   }
 }
 
+const CALL_RATES = process.env['BENCH_CALL_RATES'] ?? '50 100 200 300 400 600';
+const CALL_SECS = process.env['BENCH_CALL_SECS'] ?? '10';
+const RTP_CALLS = process.env['BENCH_RTP_CALLS'] ?? '100 300 600 1000';
+const RTP_PLATEAU_S = process.env['BENCH_RTP_PLATEAU_S'] ?? '20';
+
+function report(dir: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const child = spawn(join(BENCH_DIR, 'report.sh'), [dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', () => resolve(out));
+  });
+}
+
+async function callPhases(which: string[]): Promise<string[]> {
+  const harnessEnv = {
+    ...process.env,
+    BENCH_WORK: join(work, 'harness-calls'),
+    REPEATS,
+    CALL_RATES,
+    CALL_SECS,
+    RTP_CALLS,
+    RTP_PLATEAU_S,
+    RTP_CPS: '100',
+    DOMAIN: '127.0.0.1',
+  };
+  const engine = 'builtin';
+  const { child, ready } = await startServer('calls');
+  const palisadeOut = join(work, 'results-palisade-calls');
+  try {
+    log(
+      `run-target.sh ${which.join(' ')} against Palisade (${engine} engine; calls/s: ${CALL_RATES}; concurrent: ${RTP_CALLS})`,
+    );
+    await run(
+      join(BENCH_DIR, 'run-target.sh'),
+      which,
+      {
+        ...harnessEnv,
+        TARGET: `127.0.0.1:${ready.ports['UDP']}`,
+        SERVER_PIDS: `palisade=${ready.pid}`,
+        LABEL: `palisade-${engine}`,
+        OUT: palisadeOut,
+      },
+      60 * 60_000,
+    );
+  } finally {
+    await stopServer(child);
+  }
+  const out = [
+    '',
+    `Calls through Palisade (${engine} media engine), run-target.sh ${which.join(' ')}:`,
+    await report(palisadeOut),
+  ];
+  if (process.env['BENCH_SKIP_PEER'] !== '1') {
+    const peerOut = join(work, 'results-kamailio-calls');
+    log(`run-peer.sh ${which.join(' ')} (Kamailio + rtpengine, same loads)`);
+    await run(join(BENCH_DIR, 'run-peer.sh'), which, { ...harnessEnv, OUT: peerOut }, 60 * 60_000);
+    out.push('Kamailio + rtpengine, run-peer.sh, same loads:', await report(peerOut));
+  }
+  return out;
+}
+
 try {
   if (!BENCH_DIR) throw new Error('shared bench harness not found: set BENCH_DIR');
   const lines: string[] = [];
@@ -361,6 +438,8 @@ try {
       `  bindings ${h.stats.bindings}, connections ${h.stats.connections}, RSS ${(h.stats.rssBytes / 1048576).toFixed(0)} MiB, event-loop delay p50 ${h.stats.lagP50Ms.toFixed(2)} ms, p99 ${h.stats.lagP99Ms.toFixed(2)} ms, max ${h.stats.lagMaxMs.toFixed(2)} ms`,
     );
   }
+  const callWork = PHASES.filter((p) => p === 'calls' || p === 'rtp');
+  if (callWork.length > 0) lines.push(...(await callPhases(callWork)));
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   if (process.env['BENCH_KEEP'] !== '1')

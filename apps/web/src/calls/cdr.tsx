@@ -27,7 +27,7 @@ export async function loadCdrs(f: CdrFilters): Promise<Cdr[] | null> {
   try {
     const r = await api<Cdr[] | { records?: Cdr[]; entries?: Cdr[] }>(
       'GET',
-      `/api/v1/cdr${query({ from: f.from, to: f.to, party: f.party, limit: 500 })}`,
+      `/api/v1/cdrs${query({ from: f.from, to: f.to, number: f.party?.replace(/[^0-9*#+]/g, '') || undefined, limit: 500 })}`,
     );
     return Array.isArray(r) ? r : (r.records ?? r.entries ?? []);
   } catch (err) {
