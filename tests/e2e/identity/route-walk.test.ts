@@ -187,3 +187,32 @@ test("a tenant's trusted origin may call cross-site; an unlisted one stops worki
   });
   assert.equal(plain.status, 404);
 });
+
+test('every security-change route refuses a session that has not re-authenticated recently', async () => {
+  const fresh = routes.filter((r) => r.freshAuth === true);
+  for (const url of [
+    '/api/v1/auth/password',
+    '/api/v1/auth/mfa/totp',
+    '/api/v1/devices/:id/rotate-secret',
+    '/api/v1/users/:id',
+  ])
+    assert.ok(
+      fresh.some((r) => r.url === url),
+      `${url} needs re-authentication`,
+    );
+  const me = await c.call('GET', '/api/v1/auth/session', { headers: { cookie: admin.cookie } });
+  await p.server.domain.store.webSessions.update(
+    me.json<{ session: { id: string } }>().session.id,
+    {
+      authenticatedAt: 0,
+    },
+  );
+  for (const r of fresh) {
+    const res = await c.call(r.method, urlOf(r), {
+      ...bodyOf(r),
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, origin },
+    });
+    assert.equal(res.status, 403, `${r.method} ${r.url}: ${res.text}`);
+    assert.equal(reason(res.text), 'reauthentication-required', `${r.method} ${r.url}`);
+  }
+});
