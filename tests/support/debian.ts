@@ -4,7 +4,7 @@
  * otherwise → a reason the test prints when it skips.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 
 export type PeerLookup =
   | { readonly path: string; readonly skip?: undefined }
@@ -27,14 +27,8 @@ function which(binary: string): string | undefined {
 
 let aptUpdated = false;
 
-/** Finds `binary`, installing Debian package `pkg` first if it is missing and we are root. */
-export function debianPeer(pkg: string, binary: string): PeerLookup {
-  const found = which(binary);
-  if (found) return { path: found };
-  if (process.getuid?.() !== 0)
-    return {
-      skip: `${binary} missing: install Debian package ${pkg} (scripts/install-test-packages.sh)`,
-    };
+/** Installs Debian package `pkg` with apt-get (we are root); returns a reason on failure. */
+function aptInstall(pkg: string): string | undefined {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (!aptUpdated) {
     spawnSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore', timeout: 300_000 });
@@ -46,9 +40,38 @@ export function debianPeer(pkg: string, binary: string): PeerLookup {
       stdio: 'ignore',
       timeout: 600_000,
     });
+    return undefined;
   } catch {
-    return { skip: `could not install Debian package ${pkg}` };
+    return `could not install Debian package ${pkg}`;
   }
+}
+
+/** Finds `binary`, installing Debian package `pkg` first if it is missing and we are root. */
+export function debianPeer(pkg: string, binary: string): PeerLookup {
+  const found = which(binary);
+  if (found) return { path: found };
+  if (process.getuid?.() !== 0)
+    return {
+      skip: `${binary} missing: install Debian package ${pkg} (scripts/install-test-packages.sh)`,
+    };
+  const failed = aptInstall(pkg);
+  if (failed) return { skip: failed };
   const installed = which(binary);
   return installed ? { path: installed } : { skip: `${pkg} installed but ${binary} not found` };
+}
+
+/**
+ * Finds the first of `files` (a plugin or data file rather than a binary),
+ * installing Debian package `pkg` first if none exists and we are root.
+ */
+export function debianFile(pkg: string, files: readonly string[]): PeerLookup {
+  const find = (): string | undefined => files.find((f) => existsSync(f));
+  const found = find();
+  if (found) return { path: found };
+  if (process.getuid?.() !== 0)
+    return { skip: `${files[0]} missing: install Debian package ${pkg}` };
+  const failed = aptInstall(pkg);
+  if (failed) return { skip: failed };
+  const installed = find();
+  return installed ? { path: installed } : { skip: `${pkg} installed but ${files[0]} not found` };
 }

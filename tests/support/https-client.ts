@@ -34,6 +34,8 @@ export function httpsClient(
             method,
             ca,
             servername: 'localhost',
+            // A fresh connection per call: a kept-alive socket the server already closed would hang up.
+            agent: false,
             timeout: 10_000,
             headers: {
               ...(payload !== undefined && opts.raw === undefined

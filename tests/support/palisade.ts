@@ -3,8 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nullLogger, type SecurityEvent } from '@palisade/common';
-import { loadConfig, startPalisade, type PalisadeServer } from '@palisade/server';
+import {
+  createSecurityEvents,
+  loadConfig,
+  startPalisade,
+  type PalisadeServer,
+} from '@palisade/server';
 import { httpsClient, type HttpClient } from './https-client.ts';
+import { freeSipPort, freeTcpPort } from './ports.ts';
 
 export interface TestPalisade {
   readonly server: PalisadeServer;
@@ -16,8 +22,18 @@ export interface TestPalisade {
   stop(): Promise<void>;
 }
 
-export async function startTestPalisade(env: Record<string, string> = {}): Promise<TestPalisade> {
+/**
+ * `realEvents` sends security events through the server's own sink (log and
+ * syslog) instead of collecting them in memory; syslog is off unless the
+ * test configures a target.
+ */
+export async function startTestPalisade(
+  env: Record<string, string> = {},
+  opts: { realEvents?: boolean } = {},
+): Promise<TestPalisade> {
   const dataDir = mkdtempSync(join(tmpdir(), 'palisade-e2e-'));
+  const sipPort = String(await freeSipPort());
+  const tlsPort = String(await freeTcpPort());
   const { config } = loadConfig({
     cwd: dataDir,
     env: {
@@ -25,15 +41,26 @@ export async function startTestPalisade(env: Record<string, string> = {}): Promi
       PALISADE_HTTP_BIND: '127.0.0.1',
       PALISADE_HTTP_PORT: '0',
       PALISADE_SIP_DOMAIN: 'pbx.test',
+      PALISADE_SYSLOG_ENABLED: opts.realEvents ? 'true' : 'false',
+      PALISADE_SIP_BIND: '127.0.0.1',
+      PALISADE_SIP_UDP_PORT: sipPort,
+      PALISADE_SIP_TCP_PORT: sipPort,
+      PALISADE_SIP_TLS_PORT: tlsPort,
       ...env,
     },
   });
   const announced: string[] = [];
   const events: SecurityEvent[] = [];
+  const sink = opts.realEvents ? createSecurityEvents(config, dataDir, nullLogger) : null;
   const server = await startPalisade({
     config,
     logger: nullLogger,
-    events: { emit: (e) => events.push(e) },
+    events: {
+      emit: (e) => {
+        events.push(e);
+        sink?.emit(e);
+      },
+    },
     announce: (l) => announced.push(l),
   });
   const ca = readFileSync(join(dataDir, 'tls', 'server.crt'), 'utf8');
@@ -46,6 +73,7 @@ export async function startTestPalisade(env: Record<string, string> = {}): Promi
     events,
     async stop() {
       await server.stop();
+      await sink?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -8,6 +8,7 @@ import { systemClock, type Clock, type Logger, type SecurityEventSink } from '@p
 import {
   DeviceService,
   GroupService,
+  RegistrationService,
   SetupService,
   TenantService,
   UserService,
@@ -34,6 +35,7 @@ export interface Domain {
   readonly groups: GroupService;
   readonly tokens: ApiTokenService;
   readonly setup: SetupService;
+  readonly registrations: RegistrationService;
   readonly defaultTenant: Tenant;
   // identity (issue 5): login, sessions, second factors, origins, call classes
   readonly identity: Identity;
@@ -102,7 +104,7 @@ export async function openDomain(
       users: new UserService(deps),
       devices: new DeviceService(deps),
       groups: new GroupService(deps),
-      tokens: new ApiTokenService(store.apiTokens, clock),
+      tokens: new ApiTokenService(store.apiTokens, clock, audit),
       setup: new SetupService({
         store,
         setupTokens: store.setupTokens,
@@ -111,6 +113,7 @@ export async function openDomain(
         hashPassword: (pw) => hashPassword(pw),
         checkPassword: firstRunPasswordProblems,
       }),
+      registrations: new RegistrationService(store.registrations, clock),
       defaultTenant,
       close: async () => {
         identity.close();

@@ -6,6 +6,6 @@ export {
 } from './palisade-server.ts';
 export { loadConfig, ConfigError, type LoadedConfig } from './config/load-config.ts';
 export type { PalisadeConfig } from './config/schema.ts';
-export { loggingEventSink } from './security-events.ts';
+export { createSecurityEvents, loggingEventSink } from './security-events.ts';
 export { hardenedTlsOptions, TLS12_AEAD_CIPHERS } from './tls/hardened-tls.ts';
 export { createSelfSignedCertificate, type PemPair } from './tls/self-signed.ts';

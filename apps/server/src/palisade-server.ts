@@ -2,8 +2,8 @@
  * The composition root: builds every part from the validated configuration,
  * starts them in order, and stops them in reverse order.
  *
- *   start: data dir → storage (migrate) → certificates → HTTPS → first-run link
- *   stop:  stop accepting → drain requests → close storage → flush logs
+ *   start: data dir → storage (migrate) → certificates → SIP → HTTPS → first-run link
+ *   stop:  SIP → stop accepting → drain requests → close storage → flush logs
  */
 import { hostname } from 'node:os';
 import Fastify from 'fastify';
@@ -14,6 +14,7 @@ import { prepareDataDir } from './data-dir.ts';
 import { openDomain, type Domain } from './domain.ts';
 import { HttpsListeners } from './http/https-listeners.ts';
 import { registerSetupPage } from './http/setup-page.ts';
+import { startSipStack, type SipStack } from './sip/sip-stack.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
 import { VERSION } from './version.ts';
 
@@ -22,6 +23,7 @@ export interface PalisadeServer {
   readonly httpsPort: number;
   readonly baseUrl: string;
   readonly certificates: CertificateStore;
+  readonly sip: SipStack;
   /** Graceful: idempotent; resolves when everything is closed. */
   stop(): Promise<void>;
 }
@@ -48,13 +50,15 @@ export async function startPalisade({
   const domain = await openDomain(config, dataDir, logger, events);
   let listeners: HttpsListeners | null = null;
   let certificates: CertificateStore | null = null;
+  let sip: SipStack | null = null;
+  let baseUrl = '';
   let ready = false;
   try {
     certificates = await CertificateStore.open({
       dataDir,
       certFile: config.tls.certFile,
       keyFile: config.tls.keyFile,
-      names: [hostname(), domain.defaultTenant.sipDomain],
+      names: [...new Set([hostname(), domain.defaultTenant.sipDomain])],
       logger,
     });
     certificates.watch();
@@ -63,6 +67,18 @@ export async function startPalisade({
       requestTimeoutMs: config.http.requestTimeoutMs,
     });
     listeners = https;
+    // --- SIP (issue 3): listeners after storage and certificates, stopped first ---
+    sip = await startSipStack({
+      config,
+      domain,
+      certificates,
+      https,
+      trustedOrigins: () => [new URL(baseUrl).origin, ...config.http.trustedDomains],
+      logger,
+      events,
+    });
+    const sipStack = sip;
+    // --- end SIP ---
     const app = Fastify({
       serverFactory: (handler) => {
         https.setHandler(handler);
@@ -91,7 +107,7 @@ export async function startPalisade({
     await app.ready();
     const bound = await https.listen(config.http.port);
     const port = bound[0]?.port ?? config.http.port;
-    const baseUrl = publicBaseUrl(config, port);
+    baseUrl = publicBaseUrl(config, port);
     domain.identity.publicUrl.set(baseUrl); // identity: links in e-mails, trusted origin
     ready = true;
     logger.info('palisade started', {
@@ -118,10 +134,12 @@ export async function startPalisade({
       httpsPort: port,
       baseUrl,
       certificates: certs,
+      sip: sipStack,
       stop: () =>
         (stopping ??= (async () => {
           ready = false;
           logger.info('palisade stopping');
+          await sipStack.stop();
           await https.close();
           await app.close();
           certs.close();
@@ -130,6 +148,7 @@ export async function startPalisade({
         })()),
     };
   } catch (err) {
+    await sip?.stop();
     await listeners?.close(0);
     certificates?.close();
     await domain.close();

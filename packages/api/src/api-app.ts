@@ -24,6 +24,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
+import { registrationRoutes } from './routes/registration-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -35,6 +36,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...userRoutes(services),
     ...deviceRoutes(services),
     ...groupRoutes(services),
+    ...registrationRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...setupRoutes(services),

@@ -5,9 +5,9 @@
  */
 export { SipParseError, isSipParseError } from './grammar/sip-parse-error.ts';
 export type { SipParseReason, PartialMessage } from './grammar/sip-parse-error.ts';
-export { Params } from './grammar/params.ts';
-export type { Param } from './grammar/params.ts';
-export { quote } from './grammar/scanner.ts';
+export { Params } from './grammar/generic-params.ts';
+export type { Param } from './grammar/generic-params.ts';
+export { quote } from './grammar/value-scanner.ts';
 export { unescapeComponent, escapeComponent } from './grammar/escaping.ts';
 
 export type { Uri, SipUri, TelUri, OtherUri, HostKind } from './uri/uri-types.ts';
@@ -17,17 +17,22 @@ export { uriEquals } from './uri/uri-compare.ts';
 export { sipUri, withUriParam } from './uri/uri-build.ts';
 export type { SipUriParts } from './uri/uri-build.ts';
 
-export { Via, MAGIC_COOKIE, parseVia } from './headers/via.ts';
+export { Via, MAGIC_COOKIE, parseVia } from './headers/via-header.ts';
 export { NameAddr, parseNameAddr } from './headers/name-addr.ts';
-export { ContactAddr, WILDCARD_CONTACT, isWildcard, parseContact } from './headers/contact.ts';
-export type { Contact, WildcardContact } from './headers/contact.ts';
+export {
+  ContactAddr,
+  WILDCARD_CONTACT,
+  isWildcard,
+  parseContact,
+} from './headers/contact-header.ts';
+export type { Contact, WildcardContact } from './headers/contact-header.ts';
 export {
   parseCredentials,
   parseChallenge,
   formatCredentials,
   formatChallenge,
   formatDigestChallenge,
-} from './headers/auth.ts';
+} from './headers/auth-headers.ts';
 export type {
   Credentials,
   DigestCredentials,
@@ -36,7 +41,7 @@ export type {
   DigestChallenge,
   OtherChallenge,
   DigestChallengeInit,
-} from './headers/auth.ts';
+} from './headers/auth-headers.ts';
 export { parseMediaType, mediaType, formatMediaType } from './headers/media-type.ts';
 export type { MediaType } from './headers/media-type.ts';
 export type { CSeq, RAck } from './headers/scalar-headers.ts';
@@ -48,7 +53,7 @@ export type {
   RetryAfter,
 } from './headers/event-headers.ts';
 export { canonicalHeaderName, wireHeaderName } from './headers/header-names.ts';
-export { isHeaderName } from './headers/header-registry.ts';
+export { isHeaderName, isSingleHeader } from './headers/header-registry.ts';
 export type { HeaderTypes, HeaderName } from './headers/header-registry.ts';
 
 export { SipRequest, SipResponse, serializeMessage } from './message/sip-message.ts';
@@ -108,5 +113,5 @@ export { serverKey, clientKey, clientKeyOfResponse } from './transaction/transac
 export { Dialog, dialogIdOf, dialogKey, DIALOG_TRANSITIONS } from './dialog/dialog.ts';
 export type { DialogId, DialogState, DialogRequestInit } from './dialog/dialog.ts';
 
-export { MemoryNetwork, MemoryTransport } from './testing/memory-network.ts';
-export type { WireRecord, Receiver } from './testing/memory-network.ts';
+export { parseMultipart } from './message/multipart.ts';
+export type { BodyPart } from './message/multipart.ts';

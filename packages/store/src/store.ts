@@ -20,6 +20,7 @@ import { SqlMfaFactorRepository } from './repositories/mfa-factor-repository.ts'
 import { SqlOneTimeCodeRepository } from './repositories/one-time-code-repository.ts';
 import { SqlWebSessionRepository } from './repositories/web-session-repository.ts';
 import { SqlGroupRepository } from './repositories/group-repository.ts';
+import { SqlRegistrationRepository } from './repositories/registration-repository.ts';
 import type { RepositoryContext } from './repositories/repository-context.ts';
 import { SqlSetupTokenRepository } from './repositories/setup-token-repository.ts';
 import { SqlTenantRepository } from './repositories/tenant-repository.ts';
@@ -54,6 +55,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     devices: new SqlDeviceRepository(ctx),
     groups: new SqlGroupRepository(ctx),
     tenantSettings: new SqlTenantSettingsRepository(ctx),
+    registrations: new SqlRegistrationRepository(ctx),
     apiTokens: new SqlApiTokenRepository(ctx),
     setupTokens: new SqlSetupTokenRepository(ctx),
     auditLog: new SqlAuditLogRepository(ctx),
@@ -72,6 +74,7 @@ export class SqlStore implements Store {
   readonly devices: Repositories['devices'];
   readonly groups: Repositories['groups'];
   readonly tenantSettings: Repositories['tenantSettings'];
+  readonly registrations: Repositories['registrations'];
   readonly apiTokens: Repositories['apiTokens'];
   readonly setupTokens: Repositories['setupTokens'];
   readonly auditLog: Repositories['auditLog'];
@@ -96,6 +99,7 @@ export class SqlStore implements Store {
     this.devices = repos.devices;
     this.groups = repos.groups;
     this.tenantSettings = repos.tenantSettings;
+    this.registrations = repos.registrations;
     this.apiTokens = repos.apiTokens;
     this.setupTokens = repos.setupTokens;
     this.auditLog = repos.auditLog;

@@ -91,10 +91,22 @@ test('header fields are printable ASCII or the NILVALUE', () => {
   assert.match(line, / 4242 caflogin \[/);
 });
 
-test('a non-ASCII MSG starts with a BOM (RFC 5424 §6.4); an ASCII one does not', () => {
-  const utf8 = formatSecurityEvent({ ...registerFailure, actor: 'j\u00fcrgen' }, 6, at, options);
-  assert.ok(utf8.line.includes('] \u{FEFF}sip.register failure'));
-  assert.ok(!formatSecurityEvent(registerFailure, 6, at, options).line.includes('\u{FEFF}'));
+test('MSG is printable ASCII without a BOM; the SD keeps the exact UTF-8 value', () => {
+  const { line } = formatSecurityEvent(
+    { ...registerFailure, actor: 'j\u00fcrgen\u202e\u{1f600}' },
+    6,
+    at,
+    options,
+  );
+  assert.ok(line.includes(' user="j\u00fcrgen\\u202e\u{1f600}" '), 'SD: bidi override escaped');
+  assert.ok(line.endsWith(' user="j\\xfcrgen\\u202e\\u{1f600}" method=REGISTER tenant="default"'));
+  assert.ok(!line.includes('\u{FEFF}'));
+  const msg = line.slice(line.lastIndexOf('] ') + 2);
+  assert.match(msg, /^[\x20-\x7e]+$/);
+});
+
+test('a clock gone wrong gives the NILVALUE timestamp, not an exception', () => {
+  assert.match(formatSecurityEvent(registerFailure, 1, NaN, options).line, /^<84>1 - pbx1 /);
 });
 
 test('primitive detail fields go into a second SD-ELEMENT with valid names', () => {

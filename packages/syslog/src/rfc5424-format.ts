@@ -49,16 +49,18 @@ const LIMITS = {
   detailValue: 128,
   detailParams: 16,
 };
-const BOM = '\u{FEFF}';
 
-/** Escapes a character that must not appear raw: C0, DEL, C1 and the Unicode line separators. */
-function escapeControl(ch: string): string {
+/** `\xNN`, `\uNNNN` or `\u{N}` for a character that must not appear raw. */
+function escapeChar(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
-  return code <= 0xff
-    ? `\\x${code.toString(16).padStart(2, '0')}`
-    : `\\u${code.toString(16).padStart(4, '0')}`;
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
+  return `\\u{${code.toString(16)}}`;
 }
-const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/gu;
+/** Controls, format characters (bidi overrides, BOM) and line/paragraph separators. */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+/** In MSG, anything but printable ASCII. */
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/gu;
 
 function clip(value: string, max: number): string {
   const wellFormed = value.toWellFormed();
@@ -66,14 +68,20 @@ function clip(value: string, max: number): string {
   return chars.length <= max ? wellFormed : chars.slice(0, max).join('');
 }
 
-/** RFC 5424 §6.3.3: `"`, `\` and `]` are escaped with a backslash; we also escape controls. */
+/**
+ * RFC 5424 §6.3.3: `"`, `\` and `]` are escaped with a backslash. We also
+ * escape controls and invisible format characters; other UTF-8 stays as is.
+ */
 export function escapeParamValue(value: string): string {
-  return value.replace(/["\\\]]/g, (c) => `\\${c}`).replace(CONTROL, escapeControl);
+  return value.replace(/["\\\]]/g, (c) => `\\${c}`).replace(UNSAFE, escapeChar);
 }
 
-/** A quoted value inside MSG: `"` and `\` escaped, controls escaped. */
+/**
+ * A quoted value inside MSG: `"` and `\` escaped, and everything outside
+ * printable ASCII escaped, so MSG stays plain ASCII (no BOM, no bidi tricks).
+ */
 export function quoteMsgValue(value: string): string {
-  return `"${value.replace(/["\\]/g, (c) => `\\${c}`).replace(CONTROL, escapeControl)}"`;
+  return `"${value.replace(/["\\]/g, (c) => `\\${c}`).replace(NOT_PRINTABLE_ASCII, escapeChar)}"`;
 }
 
 /** A bare token in MSG when it is one (address, method, type), otherwise quoted. */
@@ -143,18 +151,15 @@ function detailElement(event: SecurityEvent, budget: number): string {
   return params === '' ? '' : `[${DETAIL_SD_ID}${params}]`;
 }
 
-/** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character. */
-function cutUtf8(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text) <= maxBytes) return text;
-  let out = '';
-  let bytes = 0;
-  for (const ch of text) {
-    const n = Buffer.byteLength(ch);
-    if (bytes + n > maxBytes) break;
-    out += ch;
-    bytes += n;
-  }
-  return out;
+/** Cuts an ASCII string to at most `maxBytes`. */
+function cutAscii(text: string, maxBytes: number): string {
+  return text.length <= maxBytes ? text : text.slice(0, Math.max(0, maxBytes));
+}
+
+/** TIMESTAMP (§6.2.3): UTC with milliseconds and `Z`; the NILVALUE for a clock gone wrong. */
+function timestamp(ms: number): string {
+  const valid = Number.isFinite(ms) && ms >= Date.UTC(0, 0, 1) && ms <= Date.UTC(9999, 11, 31);
+  return valid ? new Date(ms).toISOString() : '-';
 }
 
 /** Formats one event; `timeMs` is wall-clock milliseconds since the epoch. */
@@ -169,7 +174,7 @@ export function formatSecurityEvent(
   const pri = options.facility * 8 + SEVERITY[outcome];
   const header = [
     `<${pri}>1`,
-    new Date(timeMs).toISOString(),
+    timestamp(timeMs),
     headerField(options.hostname, 255),
     headerField(options.appName, 48),
     headerField(options.procId, 128),
@@ -180,12 +185,13 @@ export function formatSecurityEvent(
   let sd = `${head}${eventParams(event, outcome, 1)}]`;
   if (Buffer.byteLength(sd) > budget) sd = `${head}${eventParams(event, outcome, 0.125)}]`;
   const withDetail = sd + detailElement(event, budget - Buffer.byteLength(sd));
-  let msg = humanMessage({ ...event, outcome });
-  const nonAscii = /[^\x00-\x7f]/.test(msg);
-  // RFC 5424 §6.4: a UTF-8 MSG starts with a BOM; a pure ASCII one needs none.
-  const prefix = ` ${nonAscii ? BOM : ''}`;
-  msg = cutUtf8(msg, budget - Buffer.byteLength(withDetail) - Buffer.byteLength(prefix));
-  return { seq, line: `${withDetail}${prefix}${msg}`, split: head.length };
+  // MSG is printable ASCII only (user text escaped), so it needs no BOM (RFC 5424
+  // §6.4 asks for one only for a Unicode MSG); the exact values are in the SD.
+  const msg = cutAscii(
+    humanMessage({ ...event, outcome }),
+    budget - Buffer.byteLength(withDetail) - 1,
+  );
+  return { seq, line: `${withDetail} ${msg}`, split: head.length };
 }
 
 /** The same message marked as possibly sent before (an SD-PARAM `resent="1"`). */

@@ -20,3 +20,13 @@ test('seq continues after a clean restart and never repeats after a crash', (t) 
   assert.ok(resumed > 4, `resumed at ${resumed}`);
   third.close();
 });
+
+test('a sequence file that cannot be written is reported, and counting goes on', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-seq-'));
+  const errors: unknown[] = [];
+  const counter = new SeqCounter(join(dir, 'syslog'), (err) => errors.push(err));
+  rmSync(dir, { recursive: true, force: true });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.deepEqual([counter.next(), counter.next()], [1, 2]);
+  assert.equal(errors.length, 1);
+});

@@ -4,7 +4,8 @@
  * `BLOCK` values are reserved (written durably before use); a clean close
  * writes the exact next value, so a normal restart leaves no gap. After a
  * crash the count resumes at the end of the reserved block: a jump, never a
- * reuse of a number.
+ * reuse of a number. If the file cannot be written, counting goes on in
+ * memory (events matter more than their numbering) and `onPersistError` is told.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,8 +18,10 @@ export class SeqCounter {
   #next: number;
   #reservedUpTo: number;
   #closed = false;
+  readonly #onPersistError: (err: unknown) => void;
 
-  constructor(dir: string) {
+  constructor(dir: string, onPersistError: (err: unknown) => void = () => undefined) {
+    this.#onPersistError = onPersistError;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.#path = join(dir, 'seq');
     let stored = 1;
@@ -36,7 +39,7 @@ export class SeqCounter {
   next(): number {
     if (this.#next >= this.#reservedUpTo) {
       this.#reservedUpTo = this.#next + BLOCK;
-      writeFileAtomic(this.#path, `${this.#reservedUpTo}\n`);
+      this.#persist(this.#reservedUpTo);
     }
     return this.#next++;
   }
@@ -45,6 +48,14 @@ export class SeqCounter {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#next !== this.#reservedUpTo) writeFileAtomic(this.#path, `${this.#next}\n`);
+    if (this.#next !== this.#reservedUpTo) this.#persist(this.#next);
+  }
+
+  #persist(value: number): void {
+    try {
+      writeFileAtomic(this.#path, `${value}\n`);
+    } catch (err) {
+      this.#onPersistError(err);
+    }
   }
 }

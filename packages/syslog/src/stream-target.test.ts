@@ -182,3 +182,48 @@ test('a clean close answered by the collector confirms everything; close is idem
   assert.equal(target.stats().queued, 0);
   assert.equal(target.state, 'closed');
 });
+
+test('LF framing (RFC 6587 §3.4.2) ends each message with a newline', async (t) => {
+  let text = '';
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('data', (d) => (text += d.toString()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    sockets.forEach((s) => s.destroy());
+    return new Promise((resolve) => server.close(resolve));
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-stream-'));
+  const target = new StreamTarget({
+    name: 'tcp-lf',
+    config: {
+      kind: 'tcp',
+      host: '127.0.0.1',
+      port: (server.address() as { port: number }).port,
+      framing: 'lf',
+    },
+    queue: DiskQueue.open(
+      dir,
+      { maxBytes: 1_000_000, segmentBytes: 65_536, fsyncIntervalMs: 20 },
+      systemClock,
+      nullLogger,
+    ),
+    resendWindow: 10,
+    reconnect: { initialDelayMs: 10, maxDelayMs: 40, connectTimeoutMs: 2_000 },
+    clock: systemClock,
+    logger: nullLogger,
+  });
+  t.after(async () => {
+    await target.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  send(target, 1);
+  send(target, 2);
+  await until('two lines', () => text.split('\n').length === 3);
+  const lines = text.split('\n');
+  assert.match(lines[0]!, /^<84>1 .* seq="1"/);
+  assert.match(lines[1]!, /^<84>1 .* seq="2"/);
+  assert.equal(lines[2], '');
+});

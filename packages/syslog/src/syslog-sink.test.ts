@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,26 +82,41 @@ test('UDP: one RFC 5424 message per datagram', async (t) => {
   assert.equal(s.stats().targets[0]?.sent, 1);
 });
 
-test('local: a unix datagram to the configured socket path', async (t) => {
-  const defer = cleanups(t);
-  const dir = tempDir(defer);
-  const path = join(dir, 'log.sock');
-  const unixDgram = createRequire(import.meta.url)('unix-dgram') as {
-    createSocket(
-      type: 'unix_dgram',
-      l: (m: Buffer) => void,
-    ): { bind(p: string): void; close(): void };
-  };
-  let resolveGot: (line: string) => void = () => undefined;
-  const got = new Promise<string>((resolve) => (resolveGot = resolve));
-  const server = unixDgram.createSocket('unix_dgram', (m) => resolveGot(m.toString()));
-  server.bind(path);
-  defer(() => server.close());
-  const s = sink(defer, [{ kind: 'local', path }], dir);
-  s.emit(event);
-  assert.match(await got, /^<84>1 .* \[palisade@32473 seq="1" outcome="failure"/);
-  assert.equal(s.stats().targets[0]?.state, 'up');
-});
+interface UnixDgram {
+  createSocket(
+    type: 'unix_dgram',
+    l: (m: Buffer) => void,
+  ): { bind(p: string): void; close(): void };
+}
+
+/** unix-dgram is an optional (native) dependency; without it the local target only reports. */
+function loadUnixDgram(): UnixDgram | undefined {
+  try {
+    return createRequire(import.meta.url)('unix-dgram') as UnixDgram;
+  } catch {
+    return undefined;
+  }
+}
+const unixDgram = loadUnixDgram();
+
+test(
+  'local: a unix datagram to the configured socket path',
+  { skip: unixDgram ? false : 'optional dependency unix-dgram is not installed' },
+  async (t) => {
+    const defer = cleanups(t);
+    const dir = tempDir(defer);
+    const path = join(dir, 'log.sock');
+    let resolveGot: (line: string) => void = () => undefined;
+    const got = new Promise<string>((resolve) => (resolveGot = resolve));
+    const server = unixDgram!.createSocket('unix_dgram', (m) => resolveGot(m.toString()));
+    server.bind(path);
+    defer(() => server.close());
+    const s = sink(defer, [{ kind: 'local', path }], dir);
+    s.emit(event);
+    assert.match(await got, /^<84>1 .* \[palisade@32473 seq="1" outcome="failure"/);
+    assert.equal(s.stats().targets[0]?.state, 'up');
+  },
+);
 
 test('local: a missing socket is reported once and the sink carries on', (t) => {
   const defer = cleanups(t);
@@ -160,4 +176,44 @@ test('a bad setting is refused with its name', (t) => {
   });
   assert.ok(isPalisadeError(ca, 'config_invalid'));
   assert.match(ca.message, /caFile/);
+});
+
+test('a data directory that cannot be used is a storage_failed error', (t) => {
+  const defer = cleanups(t);
+  const file = join(tempDir(defer), 'not-a-dir');
+  writeFileSync(file, '');
+  let error: unknown;
+  try {
+    createSyslogSink(defaultSyslogConfig, {
+      clock: new FakeClock(),
+      logger: nullLogger,
+      dataDir: file,
+    });
+  } catch (err) {
+    error = err;
+  }
+  assert.ok(isPalisadeError(error, 'storage_failed'));
+});
+
+test('close cancels every timer and socket, even with the collector down', async (t) => {
+  const defer = cleanups(t);
+  const dir = tempDir(defer);
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const clock = new FakeClock(0);
+  const s = createSyslogSink(
+    { ...defaultSyslogConfig, targets: [{ kind: 'tcp', host: '127.0.0.1', port }] },
+    { clock, logger: nullLogger, dataDir: dir },
+  );
+  s.emit(event);
+  for (let i = 0; i < 50 && (s.stats().targets[0]?.errors ?? 0) === 0; i++)
+    await new Promise((r) => setTimeout(r, 10));
+  assert.equal(s.stats().targets[0]?.state, 'backoff');
+  assert.ok(clock.pendingTimers > 0);
+  await s.close();
+  assert.equal(clock.pendingTimers, 0);
+  assert.equal(s.stats().targets[0]?.state, 'closed');
+  assert.equal(s.stats().targets[0]?.queued, 1, 'kept for the next start');
 });

@@ -4,7 +4,13 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import type { Clock, Logger, SecurityEventSink } from '@palisade/common';
+import {
+  isPalisadeError,
+  PalisadeError,
+  type Clock,
+  type Logger,
+  type SecurityEventSink,
+} from '@palisade/common';
 import { DiskQueue } from './disk-queue.ts';
 import { LocalTarget } from './local-target.ts';
 import { formatSecurityEvent, type FormatOptions } from './rfc5424-format.ts';
@@ -17,7 +23,7 @@ import {
   type SyslogConfig,
   type SyslogTargetConfig,
 } from './syslog-config.ts';
-import type { SyslogTarget, TargetStats } from './syslog-target.ts';
+import { describeError, type SyslogTarget, type TargetStats } from './syslog-target.ts';
 import { UdpTarget } from './udp-target.ts';
 
 export interface SyslogSinkDeps {
@@ -83,14 +89,25 @@ export function createSyslogSink(config: SyslogConfig, deps: SyslogSinkDeps): Sy
     procId: deps.procId ?? String(process.pid),
     maxMessageBytes: config.maxMessageBytes,
   };
-  const seq = config.enabled ? new SeqCounter(dir) : undefined;
+  let seqErrorReported = false;
+  const onSeqError = (err: unknown): void => {
+    if (seqErrorReported) return;
+    seqErrorReported = true;
+    deps.logger.error('syslog: cannot persist the sequence number', { error: describeError(err) });
+  };
   const targets: SyslogTarget[] = [];
+  let seq: SeqCounter | undefined;
   try {
-    if (config.enabled)
+    if (config.enabled) {
+      seq = new SeqCounter(dir, onSeqError);
       for (const t of config.targets) targets.push(createTarget(t, config, deps, dir));
+    }
   } catch (err) {
     for (const t of targets) void t.close();
-    throw err;
+    if (isPalisadeError(err)) throw err;
+    throw new PalisadeError('storage_failed', `syslog: cannot open its data under ${dir}`, {
+      cause: err,
+    });
   }
   let emitted = 0;
   let lastSeq = 0;
@@ -110,13 +127,7 @@ export function createSyslogSink(config: SyslogConfig, deps: SyslogSinkDeps): Sy
     close() {
       closing ??= (async () => {
         await Promise.all(targets.map((t) => t.close()));
-        try {
-          seq?.close();
-        } catch (err) {
-          deps.logger.error('syslog: cannot persist the sequence number', {
-            error: err instanceof Error ? err.message : String(err),
-          });
-        }
+        seq?.close();
       })();
       return closing;
     },

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { apiRoutes, isStateChanging, type ApiServices, type RouteSpec } from '@palisade/api';
+import { CLI_ACTOR } from '@palisade/pbx';
 import { generateTotpSecret, totpCode } from '@palisade/security';
 import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
 import type { HttpClient } from '../../support/https-client.ts';
@@ -65,7 +66,7 @@ before(async () => {
     tenantId: d.defaultTenant.id,
     name: 'weak',
     scopes: ['webphone'],
-    createdBy: 'cli',
+    by: CLI_ACTOR,
     granterPermissions: null,
   });
   weakToken = issued.token;
@@ -168,7 +169,7 @@ test("a tenant's trusted origin may call cross-site; an unlisted one stops worki
     tenantId: p.server.domain.defaultTenant.id,
     name: 'crm',
     scopes: ['tokens:change'],
-    createdBy: 'cli',
+    by: CLI_ACTOR,
     granterPermissions: null,
   });
   const call = (o: string) =>

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `palisade`: the server (`palisade start`) and the admin CLI. */
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { isPalisadeError } from '@palisade/common';
 import { ConfigError } from '../config/load-config.ts';
 import { processIo, UsageError } from '../cli/cli-context.ts';
@@ -40,7 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return command === undefined && !values.help ? 2 : 0;
   }
   // Commands print results on stdout; diagnostics go to stderr.
-  const logger = createPinoLogger('warn', undefined);
+  const logger = createPinoLogger('warn', pino.destination({ dest: 2, sync: true }));
   switch (`${command} ${sub ?? ''}`.trim()) {
     case 'start':
       return runServer(flags, io);
@@ -56,6 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return cmd.userAdd(flags, io, logger);
     case 'user list':
       return cmd.userList(flags, io, logger);
+    case 'registrations list':
+      return cmd.registrationsList(flags, io, logger);
     case 'user remove':
       return cmd.userRemove(flags, rest, io, logger);
     case 'device add':

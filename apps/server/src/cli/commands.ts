@@ -12,7 +12,7 @@ import { renderConfigReference } from '../config/reference.ts';
 import { prepareDataDir } from '../data-dir.ts';
 import { openDomain, type Domain } from '../domain.ts';
 import { publicBaseUrl } from '../palisade-server.ts';
-import { loggingEventSink } from '../security-events.ts';
+import { createSecurityEvents } from '../security-events.ts';
 import { loadCliConfig, UsageError, type CliIo, type GlobalFlags } from './cli-context.ts';
 
 export type Flags = GlobalFlags & Readonly<Record<string, string | boolean | undefined>>;
@@ -32,11 +32,16 @@ async function withDomain<T>(
 ): Promise<T> {
   const { config } = loadCliConfig(flags);
   const dataDir = prepareDataDir(config.data.dir);
-  const domain = await openDomain(config, dataDir, logger, loggingEventSink(logger));
+  const events = createSecurityEvents(config, dataDir, logger, 'cli');
   try {
-    return await work(domain);
+    const domain = await openDomain(config, dataDir, logger, events);
+    try {
+      return await work(domain);
+    } finally {
+      await domain.close();
+    }
   } finally {
-    await domain.close();
+    await events.close();
   }
 }
 
@@ -166,17 +171,9 @@ export async function tokenCreate(flags: Flags, io: CliIo, logger: Logger): Prom
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== ''),
-      createdBy: CLI_ACTOR.id,
+      by: CLI_ACTOR,
       granterPermissions: null,
       ...(days !== undefined ? { expiresInDays: Number(days) } : {}),
-    });
-    await d.audit.record({
-      actor: CLI_ACTOR.id,
-      action: 'token.create',
-      outcome: 'success',
-      tenantId: tenant.id,
-      target: `token:${issued.record.id}`,
-      detail: { scopes: issued.record.scopes },
     });
     io.out(issued.token);
     io.err(`token ${issued.record.id} (${issued.record.scopes.join(', ')}) — shown this once`);
@@ -193,14 +190,7 @@ export async function tokenRevoke(
   const id = args[0];
   if (!id) throw new UsageError('token revoke needs the token id');
   return withDomain(flags, logger, async (d) => {
-    const t = await d.tokens.revoke(id, null);
-    await d.audit.record({
-      actor: CLI_ACTOR.id,
-      action: 'token.revoke',
-      outcome: 'success',
-      tenantId: t.tenantId,
-      target: `token:${t.id}`,
-    });
+    const t = await d.tokens.revoke(id, null, CLI_ACTOR);
     io.out(`revoked token ${t.id} (${t.name})`);
     return 0;
   });
@@ -262,4 +252,31 @@ export async function status(flags: Flags, io: CliIo): Promise<number> {
     `${result.status === 200 ? 'ready' : 'not ready'}: https://${host}:${config.http.port} ${result.body}`,
   );
   return result.status === 200 ? 0 : 1;
+}
+
+export async function registrationsList(flags: Flags, io: CliIo, logger: Logger): Promise<number> {
+  return withDomain(flags, logger, async (d) => {
+    const tenant = await tenantOf(d, opt(flags, 'tenant'));
+    const userRef = opt(flags, 'user');
+    const user = userRef === undefined ? undefined : await userOf(d, tenant, userRef);
+    const rows = await d.registrations.list(
+      CLI_ACTOR,
+      { tenantId: tenant.id, ...(user ? { userId: user.id } : {}) },
+      { limit: 1000 },
+    );
+    const now = Date.now();
+    io.out(['AOR', 'CONTACT', 'TRANSPORT', 'SOURCE', 'EXPIRES', 'USER-AGENT'].join('\t'));
+    for (const r of rows)
+      io.out(
+        [
+          r.aor,
+          r.contact,
+          r.transport,
+          `${r.sourceAddress.includes(':') ? `[${r.sourceAddress}]` : r.sourceAddress}:${r.sourcePort}`,
+          `${Math.max(0, Math.round((r.expiresAt - now) / 1000))}s`,
+          r.userAgent,
+        ].join('\t'),
+      );
+    return 0;
+  });
 }

@@ -99,3 +99,16 @@ test('the reference lists every setting with its environment variable', () => {
   assert.match(ref, /`http\.trustedDomains` \| `PALISADE_HTTP_TRUSTED_DOMAINS`/);
   assert.match(ref, /`data\.dir` \| `PALISADE_DATA_DIR`/);
 });
+
+test('docs/configuration.md is the current generated reference', async () => {
+  const { readFileSync } = await import('node:fs');
+  const onDisk = readFileSync(
+    new URL('../../../../docs/configuration.md', import.meta.url),
+    'utf8',
+  );
+  assert.equal(
+    onDisk.trimEnd(),
+    renderConfigReference().trimEnd(),
+    'run: node apps/server/src/bin/palisade.ts config reference > docs/configuration.md',
+  );
+});

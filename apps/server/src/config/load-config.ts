@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { PalisadeError } from '@palisade/common';
 import { configSchema, crossChecks, type PalisadeConfig } from './schema.ts';
-import { envName, SettingError, type Source } from './schema-kit.ts';
+import { envName, SettingError, type Schema, type Source } from './schema-kit.ts';
 
 export interface ConfigProblem {
   readonly key: string;
@@ -120,7 +120,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
 
   const config: Record<string, Record<string, unknown>> = {};
-  for (const [section, settings] of Object.entries(configSchema)) {
+  for (const [section, settings] of Object.entries(configSchema as Schema)) {
     const fileSection = (fromFile[section] ?? {}) as Record<string, unknown>;
     const keys = Object.keys(settings);
     if (typeof fileSection === 'object' && fileSection !== null && !Array.isArray(fileSection)) {

@@ -1,5 +1,6 @@
 /** Renders the configuration reference (docs/configuration.md) from the schema. */
 import { configSchema } from './schema.ts';
+import type { Schema } from './schema-kit.ts';
 import { envName } from './schema-kit.ts';
 
 function show(value: unknown): string {
@@ -22,7 +23,7 @@ export function renderConfigReference(): string {
     'on an invalid value and names the setting and the reason.',
     '',
   ];
-  for (const [section, settings] of Object.entries(configSchema)) {
+  for (const [section, settings] of Object.entries(configSchema as Schema)) {
     lines.push(
       `## ${section}`,
       '',
@@ -31,7 +32,7 @@ export function renderConfigReference(): string {
     );
     for (const [key, s] of Object.entries(settings)) {
       lines.push(
-        `| \`${section}.${key}\` | \`${envName(section, key)}\` | ${s.type} | ${show(s.default)} | ${s.doc} |`,
+        `| \`${section}.${key}\` | \`${envName(section, key)}\` | ${s.type} | ${s.show ? s.show(s.default) : show(s.default)} | ${s.doc} |`,
       );
     }
     lines.push('');

@@ -13,6 +13,8 @@ export interface Setting<T> {
   readonly doc: string;
   /** Returns the value or throws a SettingError with a plain-words reason. */
   parse(raw: unknown, source: Source): T;
+  /** How the reference shows a value, when String() would not do. */
+  show?(value: T): string;
 }
 
 export class SettingError extends Error {}
@@ -120,6 +122,9 @@ export function list<T>(
     type: `list of ${item.type}`,
     default: def,
     doc,
+    ...(item.show
+      ? { show: (values: readonly T[]) => values.map((v) => item.show!(v)).join(', ') }
+      : {}),
     parse(raw, source) {
       const items =
         typeof raw === 'string' && source !== 'file'

@@ -5,7 +5,10 @@
  * generated from this file (`palisade config reference`).
  */
 import { isIP } from 'node:net';
+import { SYSLOG_FACILITIES, defaultSyslogConfig, type SyslogFacility } from '@palisade/syslog';
+import { syslogTarget } from './syslog-targets.ts';
 import {
+  boolean,
   integer,
   list,
   oneOf,
@@ -124,6 +127,48 @@ export const configSchema = {
     tcpPort: port(5060, 'SIP over TCP.'),
     tlsPort: port(5061, 'SIP over TLS (SIPS).'),
     maxMessageBytes: integer(16_384, 'Largest SIP message accepted.', 2_048, 65_535),
+    nonceLifetimeSeconds: integer(
+      300,
+      'How long a digest nonce stays usable; older ones get stale=true.',
+      10,
+      86_400,
+    ),
+    digestAlgorithms: list(
+      oneOf(['SHA-256', 'MD5'], 'SHA-256', 'digest algorithm'),
+      ['SHA-256', 'MD5'],
+      'Digest algorithms offered to SIP clients (RFC 8760); SHA-256 is always offered first. Some clients (e.g. SIPp) read only the first challenge: list MD5 alone for them.',
+      2,
+    ),
+    minExpires: integer(
+      60,
+      'Shortest registration accepted (shorter gets 423 Interval Too Brief).',
+      1,
+      86_400,
+    ),
+    maxExpires: integer(3_600, 'Longest registration granted (longer is shortened).', 60, 604_800),
+    maxConnections: integer(
+      10_000,
+      'Open SIP connections (TCP, TLS, WebSocket) at most, all together.',
+      1,
+      1_000_000,
+    ),
+    maxConnectionsPerSource: integer(
+      64,
+      'Open SIP connections at most from one IP address.',
+      1,
+      100_000,
+    ),
+    idleTimeoutSeconds: integer(
+      600,
+      'A SIP connection with no traffic (keep-alives count) for this long is closed.',
+      10,
+      86_400,
+    ),
+    wsPath: string('/sip', 'Path of SIP over WebSocket (RFC 7118) on the HTTPS port.', {
+      maxLength: 100,
+      pattern: /^\/[A-Za-z0-9._~/-]*$/,
+      patternDoc: 'a path such as /sip',
+    }),
   },
   media: {
     engine: oneOf(
@@ -228,6 +273,32 @@ export const configSchema = {
   log: {
     level: oneOf(['debug', 'info', 'warn', 'error'], 'info', 'Level of the JSON log on stdout.'),
   },
+  syslog: {
+    enabled: boolean(true, 'Send security and access events to syslog (RFC 5424).'),
+    targets: list(
+      syslogTarget(),
+      defaultSyslogConfig.targets,
+      'Where to send them; TCP and TLS targets keep a disk queue while the collector is down.',
+      16,
+    ),
+    facility: oneOf(
+      Object.keys(SYSLOG_FACILITIES) as SyslogFacility[],
+      defaultSyslogConfig.facility,
+      'Syslog facility of the events.',
+    ),
+    queueMaxBytes: integer(
+      defaultSyslogConfig.queue.maxBytes,
+      'Disk queue per TCP/TLS target; beyond it the oldest events are dropped and counted.',
+      65_536,
+      1_073_741_824,
+    ),
+    resendWindow: integer(
+      defaultSyslogConfig.queue.resendWindow,
+      'Events resent (marked resent) after a reconnect, since TCP cannot confirm what the collector got.',
+      0,
+      1_000_000,
+    ),
+  },
 } as const;
 
 export type PalisadeConfig = ConfigOf<typeof configSchema>;
@@ -246,6 +317,12 @@ export function crossChecks(config: PalisadeConfig): { key: string; message: str
   }
   if (config.sip.domain !== '' && !hostname.test(config.sip.domain)) {
     problems.push({ key: 'sip.domain', message: 'must be a host name such as pbx.example.com' });
+  }
+  if (config.sip.digestAlgorithms.length === 0) {
+    problems.push({ key: 'sip.digestAlgorithms', message: 'must name SHA-256, MD5 or both' });
+  }
+  if (config.sip.minExpires > config.sip.maxExpires) {
+    problems.push({ key: 'sip.minExpires', message: 'must not be above sip.maxExpires' });
   }
   if (config.database.url !== null && !/^postgres(ql)?:\/\//.test(config.database.url)) {
     problems.push({

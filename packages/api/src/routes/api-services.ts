@@ -2,6 +2,7 @@
 import type {
   DeviceService,
   GroupService,
+  RegistrationService,
   SetupService,
   TenantService,
   UserService,
@@ -56,6 +57,7 @@ export interface ApiServices {
   readonly auditLog: AuditLogRepository;
   readonly audit: AuditTrail;
   readonly setup: SetupService;
+  readonly registrations: RegistrationService;
   readonly identity: IdentityServices;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;

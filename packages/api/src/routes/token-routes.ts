@@ -41,19 +41,9 @@ export function tokenRoutes(s: ApiServices): RouteSpec[] {
       handler: async ({ actor, principal, body, reply }) => {
         const issued = await s.tokens.issue({
           tenantId: principal.tenantId,
-          createdBy: principal.actor,
+          by: actor,
           granterPermissions: principal.permissions,
           ...body,
-        });
-        await s.audit.record({
-          actor: actor.id,
-          action: 'token.create',
-          outcome: 'success',
-          tenantId: principal.tenantId,
-          target: `token:${issued.record.id}`,
-          remoteAddress: actor.remoteAddress,
-          remotePort: actor.remotePort,
-          detail: { scopes: issued.record.scopes },
         });
         return reply.status(201).send(issued);
       },
@@ -67,21 +57,11 @@ export function tokenRoutes(s: ApiServices): RouteSpec[] {
       params: IdParams,
       response: { 200: TokenBody },
       handler: async ({ actor, principal, params }) => {
-        const revoked = await s.tokens.revoke(
+        return s.tokens.revoke(
           params.id,
           principal.installationWide ? null : principal.tenantId,
+          actor,
         );
-        await s.audit.record({
-          actor: actor.id,
-          action: 'token.revoke',
-          outcome: 'success',
-          tenantId: revoked.tenantId,
-          target: `token:${revoked.id}`,
-          remoteAddress: actor.remoteAddress,
-          remotePort: actor.remotePort,
-        });
-        const { tokenHash: _h, ...view } = revoked;
-        return view;
       },
     }),
   ];

@@ -148,7 +148,7 @@ export function rewriteForRelay(
       port: r.port,
       proto: r.proto ?? m.proto,
       ...(connection || !sdp.connection ? { connection: conn(connection ?? sdp.connection) } : {}),
-      attributes: [...added, ...kept],
+      attributes: [...kept, ...added],
     };
   });
   return {

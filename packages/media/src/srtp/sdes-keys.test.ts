@@ -14,6 +14,11 @@ test('an SDES inline key gives master key and salt', () => {
   assert.deepEqual(Buffer.concat([k.masterKey, k.masterSalt]), Buffer.from(KEY, 'base64'));
   const g = sdesKeyMaterial(parseCrypto(`2 AEAD_AES_128_GCM inline:${GCM_KEY}`));
   assert.equal(g.masterSalt.length, 12);
+  // Padding is optional on the wire.
+  const unpadded = sdesKeyMaterial(
+    parseCrypto(`2 AEAD_AES_128_GCM inline:${GCM_KEY.replace(/=+$/, '')}`),
+  );
+  assert.deepEqual(unpadded.masterKey, g.masterKey);
 });
 
 test('NULL ciphers, MKI, short lifetimes, bad keys and disabling parameters are refused', () => {
@@ -35,6 +40,8 @@ test('NULL ciphers, MKI, short lifetimes, bad keys and disabling parameters are 
   refused(`1 AES_CM_128_HMAC_SHA1_80 inline:${KEY.slice(0, 36)}`, 'bad_request');
   refused(`1 AEAD_AES_128_GCM inline:${KEY}`, 'bad_request');
   refused(`1 AES_CM_128_HMAC_SHA1_80 inline:${KEY.slice(1)}`, 'bad_request');
+  refused(`2 AEAD_AES_128_GCM inline:${GCM_KEY.slice(0, -1)}`, 'bad_request');
+  refused(`2 AEAD_AES_128_GCM inline:${GCM_KEY.replace(/=+$/, '')}AA`, 'bad_request');
 });
 
 test('chooseCrypto takes the first acceptable offer; createSdesKey round-trips', () => {

@@ -15,7 +15,15 @@ import type { SrtpKeyMaterial } from './srtp-context.ts';
 
 const REFUSED_SESSION_PARAMS =
   /^(UNENCRYPTED_SRTP|UNENCRYPTED_SRTCP|UNAUTHENTICATED_SRTP|KDR=[1-9]\d*)$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Strict base64, padding optional (several SDES peers, rtpengine included, omit it). */
+function decodeBase64(text: string): Buffer | undefined {
+  const bare = text.replace(/={1,2}$/, '');
+  if (!/^[A-Za-z0-9+/]+$/.test(bare) || bare.length % 4 === 1) return undefined;
+  if (bare.length !== text.length && text.length % 4 !== 0) return undefined;
+  const raw = Buffer.from(bare, 'base64');
+  return raw.toString('base64').replace(/=+$/, '') === bare ? raw : undefined;
+}
 
 function refuse(message: string, details?: Record<string, unknown>): never {
   throw new PalisadeError('unsupported_media', `SDES: ${message}`, details ? { details } : {});
@@ -37,8 +45,8 @@ export function sdesKeyMaterial(crypto: CryptoAttribute): SrtpKeyMaterial {
     // We never re-key: a key that must be retired early cannot be honoured.
     if (!(lifetime >= 2 ** 31)) refuse('key lifetime shorter than 2^31 is not supported');
   }
-  if (!BASE64.test(key.keySalt)) throw new PalisadeError('bad_request', 'SDES: key is not base64');
-  const raw = Buffer.from(key.keySalt, 'base64');
+  const raw = decodeBase64(key.keySalt);
+  if (!raw) throw new PalisadeError('bad_request', 'SDES: key is not base64');
   if (raw.length !== suite.masterKeyLength + suite.masterSaltLength)
     throw new PalisadeError('bad_request', 'SDES: key has the wrong length for its suite');
   return {

@@ -53,6 +53,8 @@ interface ReceiveStream {
 interface SendStream {
   roc: number;
   seq: number;
+  /** Indices already sent: a keystream (IV) must never be used twice. */
+  readonly used: ReplayWindow;
 }
 
 interface DirectionKeys {
@@ -159,7 +161,11 @@ export class SrtpContext {
     };
   }
 
-  /** Encrypts and authenticates an RTP packet; returns a new buffer. */
+  /**
+   * Encrypts and authenticates an RTP packet; returns a new buffer. Throws
+   * RangeError (the caller drops the packet) for a non-RTP packet, an index
+   * already protected (a repeat would reuse keystream), or one SSRC too many.
+   */
   protectRtp(packet: Uint8Array): Buffer {
     const hdr = rtpHeaderLength(packet);
     if (hdr < 0) throw new RangeError('not an RTP packet');
@@ -167,11 +173,18 @@ export class SrtpContext {
     const seq = ((packet[2] as number) << 8) | (packet[3] as number);
     let stream = this.#sent.get(ssrc);
     if (!stream) {
-      if (this.#sent.size >= this.#maxStreams) this.#sent.clear();
-      stream = { roc: 0, seq };
+      // Forgetting a stream would restart its ROC and reuse keystream: refuse instead.
+      if (this.#sent.size >= this.#maxStreams)
+        throw new RangeError('too many SSRCs in this context');
+      stream = { roc: 0, seq, used: new ReplayWindow(this.#windowSize) };
       this.#sent.set(ssrc, stream);
     }
-    const roc = Math.max(0, estimateRoc(stream.roc, stream.seq, seq));
+    const roc = estimateRoc(stream.roc, stream.seq, seq);
+    const index = roc * 65536 + seq;
+    // A repeated or too old sequence number would repeat an IV (RFC 3711 §9.1).
+    if (roc < 0 || !stream.used.isFresh(index))
+      throw new RangeError('RTP packet index already used');
+    stream.used.accept(index);
     if (roc > stream.roc) {
       stream.roc = roc;
       stream.seq = seq;
@@ -287,7 +300,7 @@ export class SrtpContext {
       throw new RangeError('not an RTCP packet');
     const ssrc = readUint32(packet, 4);
     if (!this.#rtcpSent.has(ssrc) && this.#rtcpSent.size >= this.#maxStreams)
-      this.#rtcpSent.clear();
+      throw new RangeError('too many SSRCs in this context');
     const index = this.#rtcpSent.get(ssrc) ?? 0;
     // Wrapping would reuse keystream; RFC 3711 §9.2 requires re-keying first.
     if (index > SRTCP_INDEX_MAX) throw new RangeError('SRTCP index exhausted: re-key');

@@ -169,6 +169,18 @@ for (const suite of [
   });
 }
 
+test('protect never reuses a packet index (keystream) and bounds the SSRCs it tracks', () => {
+  const tx = new SrtpContext(keys('AES_CM_128_HMAC_SHA1_80'), { maxStreams: 2 });
+  tx.protectRtp(rtp(100));
+  tx.protectRtp(rtp(102));
+  assert.throws(() => tx.protectRtp(rtp(100)), RangeError);
+  tx.protectRtp(rtp(101)); // reordered but new: fine
+  assert.throws(() => tx.protectRtp(rtp(101, undefined, 'other payload')), RangeError);
+  tx.protectRtp(rtp(1, 0x01));
+  assert.throws(() => tx.protectRtp(rtp(1, 0x02)), RangeError);
+  tx.protectRtp(rtp(103)); // known streams go on
+});
+
 test('wrong key fails authentication', () => {
   const tx = new SrtpContext(keys('AES_CM_128_HMAC_SHA1_80'));
   const rx = new SrtpContext({

@@ -17,6 +17,24 @@ export interface AuditRecord {
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
+/** Who did something and from where, as the directory's actors and API principals carry it. */
+export interface AuditSource {
+  readonly id: string;
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+}
+
+/** The actor and address fields of an audit record for `source`. */
+export function auditSource(
+  source: AuditSource,
+): Pick<AuditRecord, 'actor' | 'remoteAddress' | 'remotePort'> {
+  return {
+    actor: source.id,
+    ...(source.remoteAddress ? { remoteAddress: source.remoteAddress } : {}),
+    ...(source.remotePort ? { remotePort: source.remotePort } : {}),
+  };
+}
+
 export class AuditTrail {
   readonly #log: AuditLogRepository;
   readonly #sink: SecurityEventSink;

@@ -7,6 +7,7 @@ import { PalisadeError, type Clock } from '@palisade/common';
 import { generateApiToken, hashApiToken, parseApiToken } from '../crypto/api-token.ts';
 import { isPermission, permits } from '../authz/permissions.ts';
 import type { ApiToken, ApiTokenRepository } from '../ports/api-token-repository.ts';
+import { auditSource, type AuditSource, type AuditTrail } from '../audit/audit-trail.ts';
 
 export interface IssuedApiToken {
   readonly token: string;
@@ -24,10 +25,12 @@ export function tokenView(t: ApiToken): Omit<ApiToken, 'tokenHash'> {
 export class ApiTokenService {
   readonly #repo: ApiTokenRepository;
   readonly #clock: Clock;
+  readonly #audit: AuditTrail;
 
-  constructor(repo: ApiTokenRepository, clock: Clock) {
+  constructor(repo: ApiTokenRepository, clock: Clock, audit: AuditTrail) {
     this.#repo = repo;
     this.#clock = clock;
+    this.#audit = audit;
   }
 
   /**
@@ -39,7 +42,8 @@ export class ApiTokenService {
     tenantId: string;
     name: string;
     scopes: readonly string[];
-    createdBy: string;
+    /** Who creates it; recorded as its creator and in the audit trail. */
+    by: AuditSource;
     expiresInDays?: number;
     granterPermissions: ReadonlySet<string> | null;
   }): Promise<IssuedApiToken> {
@@ -78,8 +82,16 @@ export class ApiTokenService {
       name: input.name,
       tokenHash: generated.lookupHash,
       scopes: scopes.sort(),
-      createdBy: input.createdBy,
+      createdBy: input.by.id,
       expiresAt: days === undefined ? null : this.#clock.now() + days * 86_400_000,
+    });
+    await this.#audit.record({
+      ...auditSource(input.by),
+      action: 'token.create',
+      outcome: 'success',
+      tenantId: record.tenantId,
+      target: `token:${record.id}`,
+      detail: { name: record.name, scopes: record.scopes },
     });
     return { token: generated.token, record: tokenView(record) };
   }
@@ -96,11 +108,24 @@ export class ApiTokenService {
     return token;
   }
 
-  async revoke(id: string, tenantId: string | null): Promise<ApiToken> {
+  /** Revokes a token of `tenantId` (null: any tenant). */
+  async revoke(
+    id: string,
+    tenantId: string | null,
+    by: AuditSource,
+  ): Promise<Omit<ApiToken, 'tokenHash'>> {
     const token = await this.#repo.findById(id);
     if (!token || (tenantId !== null && token.tenantId !== tenantId))
       throw new PalisadeError('not_found', 'token not found');
-    return this.#repo.revoke(id, this.#clock.now());
+    const revoked = await this.#repo.revoke(id, this.#clock.now());
+    await this.#audit.record({
+      ...auditSource(by),
+      action: 'token.revoke',
+      outcome: 'success',
+      tenantId: revoked.tenantId,
+      target: `token:${revoked.id}`,
+    });
+    return tokenView(revoked);
   }
 
   async list(tenantId: string): Promise<Omit<ApiToken, 'tokenHash'>[]> {

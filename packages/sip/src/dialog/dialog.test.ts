@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ContactAddr } from '../headers/contact.ts';
+import { ContactAddr } from '../headers/contact-header.ts';
 import { NameAddr } from '../headers/name-addr.ts';
-import { Via } from '../headers/via.ts';
-import { Params } from '../grammar/params.ts';
+import { Via } from '../headers/via-header.ts';
+import { Params } from '../grammar/generic-params.ts';
 import { createRequest, createResponse } from '../message/message-builders.ts';
 import { parseMessage } from '../message/message-parser.ts';
 import { formatUri } from '../uri/uri-format.ts';

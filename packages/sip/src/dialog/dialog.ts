@@ -16,12 +16,12 @@
  */
 import { randomInt } from 'node:crypto';
 import { PalisadeError } from '@palisade/common';
-import { isWildcard } from '../headers/contact.ts';
+import { isWildcard } from '../headers/contact-header.ts';
 import { NameAddr } from '../headers/name-addr.ts';
 import { createRequest } from '../message/message-builders.ts';
 import type { ExtraHeaders } from '../message/message-builders.ts';
 import type { SipMessage, SipRequest, SipResponse } from '../message/sip-message.ts';
-import type { Contact } from '../headers/contact.ts';
+import type { Contact } from '../headers/contact-header.ts';
 import { StateMachine } from '../transaction/state-machine.ts';
 import type { TransitionTable } from '../transaction/state-machine.ts';
 import type { SipUri, Uri } from '../uri/uri-types.ts';

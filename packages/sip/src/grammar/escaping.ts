@@ -1,7 +1,7 @@
 /**
  * Percent-escaping of URI components (RFC 3261 §19.1.2, RFC 3986 §2.1).
  */
-import { isHexDigit } from './chars.ts';
+import { isHexDigit } from './char-classes.ts';
 
 /** True when every '%' in `s[start, end)` starts a valid escape. */
 export function escapesValid(s: string, start = 0, end = s.length): boolean {
@@ -67,7 +67,7 @@ export function escapeComponent(s: string, allowed: (code: number) => boolean): 
   let out = '';
   for (const ch of s) {
     const c = ch.charCodeAt(0);
-    if (ch.length === 1 && allowed(c)) out += ch;
+    if (c < 0x80 && allowed(c)) out += ch;
     else
       for (const b of Buffer.from(ch, 'utf8'))
         out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;

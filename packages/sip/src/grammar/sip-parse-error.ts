@@ -23,7 +23,8 @@ export type SipParseReason =
   | 'cseq_mismatch'
   | 'bad_content_length'
   | 'truncated_body'
-  | 'missing_content_length';
+  | 'missing_content_length'
+  | 'bad_body';
 
 /** The headers needed to answer a broken request, as raw values (one per line). */
 export interface PartialMessage {

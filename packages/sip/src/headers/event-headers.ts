@@ -3,9 +3,9 @@
  * Subscription-State (RFC 6665 §8.2), Replaces (RFC 3891 §6.1),
  * Session-Expires and Min-SE (RFC 4028 §4–5), Retry-After (RFC 3261 §20.33).
  */
-import type { Params } from '../grammar/params.ts';
-import { readParams } from '../grammar/params.ts';
-import { Scanner } from '../grammar/scanner.ts';
+import type { Params } from '../grammar/generic-params.ts';
+import { readParams } from '../grammar/generic-params.ts';
+import { Scanner } from '../grammar/value-scanner.ts';
 import { readNumber } from './scalar-headers.ts';
 
 export interface EventHeader {

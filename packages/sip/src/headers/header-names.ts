@@ -43,10 +43,17 @@ export function canonicalHeaderName(name: string): string {
   return COMPACT[lower] ?? lower;
 }
 
+const spelled = new Map<string, string>();
+
 /** The usual wire spelling of a canonical name: `content-type` → `Content-Type`. */
 export function wireHeaderName(canonical: string): string {
-  return (
-    SPELLING[canonical] ??
-    canonical.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase())
+  const known = SPELLING[canonical] ?? spelled.get(canonical);
+  if (known !== undefined) return known;
+  const out = canonical.replace(
+    /(^|-)([a-z])/g,
+    (_m, dash: string, ch: string) => dash + ch.toUpperCase(),
   );
+  // only a bounded set of names is ever cached (callers pass known names)
+  if (spelled.size < 256) spelled.set(canonical, out);
+  return out;
 }

@@ -3,11 +3,16 @@
  * written. `msg.header(name)` is typed by `HeaderTypes`; any name not in it
  * stays raw text (`msg.raw(name)`).
  */
-import { splitList } from '../grammar/split.ts';
-import { parseChallenge, parseCredentials, formatChallenge, formatCredentials } from './auth.ts';
-import type { Challenge, Credentials } from './auth.ts';
-import { parseContact } from './contact.ts';
-import type { Contact } from './contact.ts';
+import { splitList } from '../grammar/list-split.ts';
+import {
+  parseChallenge,
+  parseCredentials,
+  formatChallenge,
+  formatCredentials,
+} from './auth-headers.ts';
+import type { Challenge, Credentials } from './auth-headers.ts';
+import { parseContact } from './contact-header.ts';
+import type { Contact } from './contact-header.ts';
 import {
   parseEvent,
   parseReplaces,
@@ -41,8 +46,8 @@ import {
   tokenListParser,
 } from './scalar-headers.ts';
 import type { CSeq, RAck } from './scalar-headers.ts';
-import { parseVia } from './via.ts';
-import type { Via } from './via.ts';
+import { parseVia } from './via-header.ts';
+import type { Via } from './via-header.ts';
 
 /** Canonical (lower-case, full) header name → the type of one of its values. */
 export interface HeaderTypes {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SipParseError } from '../grammar/sip-parse-error.ts';
-import { splitList } from '../grammar/split.ts';
+import { splitList } from '../grammar/list-split.ts';
 import {
   formatCredentials,
   formatDigestChallenge,
   parseChallenge,
   parseCredentials,
-} from './auth.ts';
-import { isWildcard, parseContact } from './contact.ts';
+} from './auth-headers.ts';
+import { isWildcard, parseContact } from './contact-header.ts';
 import { canonicalHeaderName, wireHeaderName } from './header-names.ts';
 import {
   parseEvent,
@@ -20,7 +20,7 @@ import {
 import { parseMediaType } from './media-type.ts';
 import { parseNameAddr } from './name-addr.ts';
 import { parseCSeq, parseRAck } from './scalar-headers.ts';
-import { parseVia } from './via.ts';
+import { parseVia } from './via-header.ts';
 
 test('splits lists only on commas outside quotes, brackets and comments', () => {
   assert.deepEqual(splitList('"a, b" <sip:x@y;p=1,2>, <sip:z@w> , (c, d) e'), [

@@ -1,6 +1,6 @@
 /** Content-Type (RFC 3261 §20.15): `type/subtype` with parameters. */
-import { Params, readParams } from '../grammar/params.ts';
-import { Scanner } from '../grammar/scanner.ts';
+import { Params, readParams } from '../grammar/generic-params.ts';
+import { Scanner } from '../grammar/value-scanner.ts';
 
 export interface MediaType {
   readonly type: string;

@@ -4,9 +4,9 @@
  * An addr-spec without angle brackets ends at the first ';' (what follows
  * are header parameters) and may not contain ',' or '?' (§20.10).
  */
-import { Params, readParams } from '../grammar/params.ts';
-import { Scanner, quote } from '../grammar/scanner.ts';
-import { isWs } from '../grammar/chars.ts';
+import { Params, readParams } from '../grammar/generic-params.ts';
+import { Scanner, quote } from '../grammar/value-scanner.ts';
+import { isWs } from '../grammar/char-classes.ts';
 import { parseUri } from '../uri/uri-parser.ts';
 import { formatUri } from '../uri/uri-format.ts';
 import type { Uri } from '../uri/uri-types.ts';

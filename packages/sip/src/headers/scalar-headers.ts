@@ -3,10 +3,10 @@
  * Max-Forwards, Content-Length, Expires, Min-Expires, RSeq, RAck, the option
  * tag and method lists, and User-Agent/Server (kept as text).
  */
-import { isDigit, isToken, isWordChar } from '../grammar/chars.ts';
+import { isDigit, isToken, isWordChar } from '../grammar/char-classes.ts';
 import { badHeader } from '../grammar/sip-parse-error.ts';
-import { Scanner } from '../grammar/scanner.ts';
-import { splitList } from '../grammar/split.ts';
+import { Scanner } from '../grammar/value-scanner.ts';
+import { splitList } from '../grammar/list-split.ts';
 
 export interface CSeq {
   readonly seq: number;

@@ -4,6 +4,7 @@
  */
 import { canonicalHeaderName, wireHeaderName } from '../headers/header-names.ts';
 import { isHeaderName } from '../headers/header-registry.ts';
+import { trimWs } from '../grammar/list-split.ts';
 
 export interface HeaderField {
   /** Canonical name: lower case, compact forms expanded (`v` → `via`). */
@@ -52,7 +53,7 @@ export function wireNameFor(canonical: string, received: string): string {
 /** A header field over bytes of a received message. */
 export class BufferHeaderField implements HeaderField {
   readonly name: string;
-  readonly wireName: string;
+  readonly #rawName: string;
   readonly #buf: Buffer;
   readonly #start: number;
   readonly #end: number;
@@ -61,18 +62,23 @@ export class BufferHeaderField implements HeaderField {
 
   constructor(rawName: string, buf: Buffer, start: number, end: number, folded: boolean) {
     this.name = canonicalHeaderName(rawName);
-    this.wireName = wireNameFor(this.name, rawName);
+    this.#rawName = rawName;
     this.#buf = buf;
     this.#start = start;
     this.#end = end;
     this.#folded = folded;
   }
 
+  /** Worked out only when the message is written out. */
+  get wireName(): string {
+    return wireNameFor(this.name, this.#rawName);
+  }
+
   get value(): string {
     if (this.#value === undefined) {
       let v = this.#buf.toString('utf8', this.#start, this.#end);
-      if (this.#folded) v = v.replace(/[ \t]*\r?\n[ \t]+/g, ' ');
-      this.#value = v.replace(/^[ \t]+|[ \t]+$/g, '');
+      if (this.#folded) v = unfold(v);
+      this.#value = trimWs(v);
     }
     return this.#value;
   }
@@ -82,4 +88,32 @@ export class BufferHeaderField implements HeaderField {
 export function textField(name: string, value: string): HeaderField {
   const canonical = canonicalHeaderName(name);
   return { name: canonical, wireName: wireNameFor(canonical, name), value };
+}
+
+/**
+ * Replaces each line fold (optional WS, CRLF, WS) by one space, in one
+ * linear pass: a regular expression here backtracks on long runs of spaces.
+ */
+function unfold(v: string): string {
+  let out = '';
+  let i = 0;
+  while (i < v.length) {
+    const c = v.charCodeAt(i);
+    if (c === 0x0d || c === 0x0a) {
+      let end = out.length;
+      while (end > 0 && (out.charCodeAt(end - 1) === 0x20 || out.charCodeAt(end - 1) === 0x09))
+        end--;
+      out = `${out.slice(0, end)} `;
+      i++;
+      while (
+        i < v.length &&
+        (v.charCodeAt(i) === 0x0a || v.charCodeAt(i) === 0x20 || v.charCodeAt(i) === 0x09)
+      )
+        i++;
+      continue;
+    }
+    out += v[i] ?? '';
+    i++;
+  }
+  return out;
 }

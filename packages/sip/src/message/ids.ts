@@ -1,6 +1,6 @@
 /** Random identifiers: branch (with the RFC 3261 §8.1.1.7 magic cookie), tags, Call-IDs. */
 import { randomBytes } from 'node:crypto';
-import { MAGIC_COOKIE } from '../headers/via.ts';
+import { MAGIC_COOKIE } from '../headers/via-header.ts';
 
 const token = (bytes: number): string => randomBytes(bytes).toString('base64url');
 

@@ -5,12 +5,12 @@
  * Timestamp (§8.2.6.1).
  */
 import type { SipParseError } from '../grammar/sip-parse-error.ts';
-import type { Contact } from '../headers/contact.ts';
+import type { Contact } from '../headers/contact-header.ts';
 import { headerCodec } from '../headers/header-registry.ts';
 import type { HeaderName, HeaderTypes } from '../headers/header-registry.ts';
 import type { NameAddr } from '../headers/name-addr.ts';
 import { formatCSeq } from '../headers/scalar-headers.ts';
-import type { Via } from '../headers/via.ts';
+import type { Via } from '../headers/via-header.ts';
 import type { Uri } from '../uri/uri-types.ts';
 import { textField } from './header-field.ts';
 import type { HeaderField } from './header-field.ts';

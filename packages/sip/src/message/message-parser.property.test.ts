@@ -9,16 +9,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { SipParseError } from '../grammar/sip-parse-error.ts';
-import { ContactAddr } from '../headers/contact.ts';
+import { ContactAddr } from '../headers/contact-header.ts';
 import { isHeaderName } from '../headers/header-registry.ts';
 import { NameAddr } from '../headers/name-addr.ts';
-import { Via } from '../headers/via.ts';
-import { Params } from '../grammar/params.ts';
+import { Via } from '../headers/via-header.ts';
+import { Params } from '../grammar/generic-params.ts';
 import { sipUri } from '../uri/uri-build.ts';
 import { createRequest, createResponse } from './message-builders.ts';
 import { parseMessage } from './message-parser.ts';
 import type { SipMessage } from './sip-message.ts';
 import { SipStreamFramer } from './stream-framer.ts';
+import { parseMultipart } from './multipart.ts';
 
 const dir = new URL('../../../../tests/fixtures/rfc4475/', import.meta.url);
 const fixtures = readdirSync(dir)
@@ -121,11 +122,85 @@ test('serialize(parse(serialize(m))) is serialize(m) for generated messages', ()
   );
 });
 
+const COMPACT: Readonly<Record<string, string>> = {
+  via: 'v',
+  from: 'f',
+  to: 't',
+  'call-id': 'i',
+  contact: 'm',
+  'content-type': 'c',
+  'content-length': 'l',
+};
+
+/** Rewrites canonical bytes the many legal ways a peer may write them. */
+const variant = (bytes: Buffer) =>
+  fc
+    .array(
+      fc.record({
+        compact: fc.boolean(),
+        upper: fc.boolean(),
+        space: fc.nat(3),
+        lead: fc.nat(3),
+        fold: fc.boolean(),
+      }),
+      {
+        minLength: 64,
+        maxLength: 64,
+      },
+    )
+    .map((choices) => {
+      const text = bytes.toString('utf8');
+      const end = text.indexOf('\r\n\r\n');
+      const [start = '', ...lines] = text.slice(0, end).split('\r\n');
+      const out = lines.map((line, i) => {
+        const c = choices[i % choices.length]!;
+        const colon = line.indexOf(':');
+        let name = line.slice(0, colon);
+        let value = line.slice(colon + 2);
+        name = c.compact ? (COMPACT[name.toLowerCase()] ?? name) : name;
+        // unknown headers keep their spelling; known ones are respelled canonically
+        if (!name.startsWith('X-')) name = c.upper ? name.toUpperCase() : name.toLowerCase();
+        // fold at a lone space: a fold and the whitespace around it are one SP (RFC 3261 §7.3.1)
+        const sp = value.search(/(?<=[^ \t]) (?=[^ \t])/);
+        if (c.fold && sp > 0)
+          value = `${value.slice(0, sp)}\r\n${' '.repeat(c.lead + 1)}${value.slice(sp + 1)}`;
+        return `${name}${' '.repeat(c.space)}:${' '.repeat(c.lead)}${value}`;
+      });
+      return Buffer.concat([
+        Buffer.from([start, ...out].join('\r\n'), 'utf8'),
+        bytes.subarray(Buffer.byteLength(text.slice(0, end))),
+      ]);
+    });
+
+test('compact forms, name case, LWS and line folding all parse to the same canonical bytes', () => {
+  fc.assert(
+    fc.property(
+      message.chain((m) => fc.tuple(fc.constant(m.toBuffer()), variant(m.toBuffer()))),
+      ([canonical, rewritten]) => {
+        assert.equal(
+          parseMessage(rewritten).toBuffer().toString('latin1'),
+          canonical.toString('latin1'),
+        );
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
 /** Parses and touches every typed header; only SipParseError may escape. */
 function exercise(bytes: Buffer): void {
   try {
     const m = parseMessage(bytes);
     m.toBuffer();
+    const type = m.first('content-type');
+    const boundary = type?.params.get('boundary');
+    if (type?.type.toLowerCase() === 'multipart' && boundary) {
+      try {
+        parseMultipart(m.body, boundary);
+      } catch (err) {
+        if (!(err instanceof SipParseError)) throw err;
+      }
+    }
     for (const f of m.fields) {
       if (!isHeaderName(f.name)) continue;
       try {
@@ -215,5 +290,31 @@ test('a stream cut at arbitrary points frames the same messages', () => {
       },
     ),
     { numRuns: 200 },
+  );
+});
+
+test('the stream framer never throws on mutated streams cut anywhere', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: fixtures.length - 1 }), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+      fc.array(fc.nat(), { maxLength: 5 }),
+      (picks, edits, cuts) => {
+        const stream = Buffer.from(Buffer.concat(picks.map((i) => fixtures[i] ?? Buffer.alloc(0))));
+        for (const [at, byte] of edits) stream[at % stream.length] = byte;
+        const framer = new SipStreamFramer({ limits: { maxMessageBytes: 4096 } });
+        let last = 0;
+        for (const p of [...cuts.map((c) => c % (stream.length + 1)), stream.length].sort(
+          (a, b) => a - b,
+        )) {
+          for (const e of framer.push(stream.subarray(last, p))) {
+            if (e.type === 'message') exercise(e.message.toBuffer());
+          }
+          last = p;
+        }
+        assert.ok(framer.buffered <= 4096 + stream.length);
+      },
+    ),
+    { numRuns: 500 },
   );
 });

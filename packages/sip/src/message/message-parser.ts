@@ -7,7 +7,7 @@
  * Content-Type), which are checked here so a broken message is refused up
  * front with a 400-able SipParseError. Nothing else is ever thrown.
  */
-import { isTokenChar, isWs } from '../grammar/chars.ts';
+import { isTokenChar, isWs } from '../grammar/char-classes.ts';
 import { SipParseError } from '../grammar/sip-parse-error.ts';
 import type { PartialMessage } from '../grammar/sip-parse-error.ts';
 import type { HeaderName, ParseContext } from '../headers/header-registry.ts';
@@ -97,6 +97,17 @@ function scan(buf: Buffer, limits: ParseLimits): Scan {
     if (line.end === pos) {
       const error = push();
       return { startLine, fields, bodyStart: line.next, error };
+    }
+    // a bare CR inside a line could end it for another parser: refuse it
+    const cr = buf.indexOf(CR, pos);
+    if (cr >= 0 && cr < line.end) {
+      push();
+      return {
+        startLine,
+        fields,
+        bodyStart: buf.length,
+        error: new SipParseError('bad_header', 'bare CR in a header line'),
+      };
     }
     if (isWs(buf[pos] ?? 0)) {
       // line folding: a continuation of the previous field (RFC 3261 §7.3.1)
@@ -238,11 +249,6 @@ function checkMessage(msg: SipMessage): void {
       throw new SipParseError('duplicate_header', `more than one ${name} header`, { header: name });
   }
   for (const name of EAGER) msg.header(name);
-  // a comma inside one single-valued line also counts as a repetition
-  for (const name of ['from', 'to', 'call-id', 'cseq', 'max-forwards', 'content-type'] as const) {
-    if (msg.header(name).length > 1)
-      throw new SipParseError('duplicate_header', `more than one ${name} value`, { header: name });
-  }
   // RFC 4475 §3.1.2.17–18: the CSeq method must match the request method
   if (msg.isRequest && msg.cseq.method !== msg.method)
     throw new SipParseError('cseq_mismatch', 'CSeq method differs from the request method', {

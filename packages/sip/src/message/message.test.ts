@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SipParseError } from '../grammar/sip-parse-error.ts';
 import { NameAddr } from '../headers/name-addr.ts';
-import { Via } from '../headers/via.ts';
-import { Params } from '../grammar/params.ts';
+import { Via } from '../headers/via-header.ts';
+import { Params } from '../grammar/generic-params.ts';
 import { sipUri } from '../uri/uri-build.ts';
 import { createRequest, createResponse } from './message-builders.ts';
 import { parseMessage } from './message-parser.ts';
@@ -176,4 +176,17 @@ test('stream framer: Content-Length framing, keep-alives, errors', () => {
   const big = new SipStreamFramer({ limits: { maxMessageBytes: 64 } });
   const [tooBig] = big.push(bytes);
   assert.ok(tooBig?.type === 'error' && tooBig.error.reason === 'too_large');
+});
+
+test('line folding becomes one space, however much whitespace surrounds it; bare CR is refused', () => {
+  const head = (extra: string) =>
+    Buffer.from(
+      `OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n${extra}\r\n\r\n`,
+    );
+  const folded = parseMessage(head(`X-A: a${' '.repeat(6000)}\r\n \t b\r\n\tc`));
+  assert.deepEqual(folded.raw('x-a'), ['a b c']);
+  assert.throws(
+    () => parseMessage(head('X-A: a\rInjected: b')),
+    (e) => e instanceof SipParseError && e.reason === 'bad_header',
+  );
 });

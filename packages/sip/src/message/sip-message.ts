@@ -10,7 +10,7 @@ import { headerCodec } from '../headers/header-registry.ts';
 import type { HeaderName, HeaderTypes, ParseContext } from '../headers/header-registry.ts';
 import type { NameAddr } from '../headers/name-addr.ts';
 import type { CSeq } from '../headers/scalar-headers.ts';
-import type { Via } from '../headers/via.ts';
+import type { Via } from '../headers/via-header.ts';
 import { DEFAULT_MAX_URI_LENGTH } from '../uri/uri-parser.ts';
 import { formatUri } from '../uri/uri-format.ts';
 import type { Uri } from '../uri/uri-types.ts';
@@ -104,10 +104,7 @@ abstract class SipMessageBase {
     const fresh = values.map((v) => textField(name, v));
     const index = this.fields.findIndex((f) => f.name === canonical);
     const kept = this.fields.filter((f) => f.name !== canonical);
-    const at =
-      index < 0
-        ? kept.length
-        : this.fields.slice(0, index).filter((f) => f.name !== canonical).length;
+    const at = index < 0 ? kept.length : index;
     return this.rebuild([...kept.slice(0, at), ...fresh, ...kept.slice(at)], this.body);
   }
 

@@ -6,7 +6,7 @@
  * and skipped; broken framing (no or bad Content-Length, oversize) is fatal
  * and the transport must close the connection.
  */
-import { isWs } from '../grammar/chars.ts';
+import { isWs } from '../grammar/char-classes.ts';
 import { SipParseError } from '../grammar/sip-parse-error.ts';
 import { parseMessage } from './message-parser.ts';
 import { resolveLimits } from './parse-limits.ts';
@@ -47,7 +47,10 @@ function contentLength(head: Buffer): number | null | undefined {
         const next = head.indexOf(LF, end + 1);
         end = next < 0 ? head.length : next;
       }
-      const value = head.toString('latin1', i + 1, end).trim();
+      const value = head
+        .toString('latin1', i + 1, end)
+        .replace(/\s+/g, ' ')
+        .trim();
       if (found !== undefined || !/^\d{1,10}$/.test(value)) return null;
       found = Number(value);
       lf = end;

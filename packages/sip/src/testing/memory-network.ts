@@ -25,6 +25,8 @@ export class MemoryNetwork {
   readonly log: WireRecord[] = [];
   /** Return true to lose a message. */
   drop: (message: SipMessage, from: string, to: string) => boolean = () => false;
+  /** Return true to make a send fail with a transport error (as an ICMP error or a reset would). */
+  refuse: (message: SipMessage, from: string, to: string) => boolean = () => false;
   readonly #receivers = new Map<string, Receiver>();
 
   constructor(clock: Clock, latency = 1) {
@@ -60,7 +62,7 @@ export class MemoryNetwork {
     const bytes = message.toBuffer();
     this.clock.setTimeout(() => {
       const receiver = this.#receivers.get(toAddress);
-      if (!receiver) {
+      if (!receiver || this.refuse(message, from.address, toAddress)) {
         onError(new PalisadeError('unavailable', 'destination unreachable'));
         return;
       }

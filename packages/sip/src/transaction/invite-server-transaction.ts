@@ -20,6 +20,7 @@
  *            |      | Completed |     |           |           |<--+ 2xx from TU: send
  *            +----->|           |<----+           | Accepted  |   | INVITE: absorb
  *                   +-----------+                 |           |---+ ACK: to TU
+ *                                                                   transport error: tell TU
  *            ACK       |    | Timer H / transport +-----------+
  *            -         |    | error: inform TU          |
  *                      V    |                           | Timer L
@@ -33,7 +34,11 @@
  *                +------------------------------------------+
  *                |                Terminated                |
  *                +------------------------------------------+
+ *
+ * A transport error in Proceeding or Completed ends the transaction and
+ * tells the TU (`terminated` with `transport_error`).
  */
+import type { PalisadeError } from '@palisade/common';
 import { createResponse } from '../message/message-builders.ts';
 import type { SipRequest, SipResponse } from '../message/sip-message.ts';
 import { ServerTransactionBase } from './server-transaction.ts';
@@ -122,6 +127,16 @@ export class InviteServerTransaction extends ServerTransactionBase<
       case 'terminated':
         return false;
     }
+  }
+
+  /**
+   * §17.2.4: a transport error ends the transaction, except in Accepted:
+   * there it must keep absorbing INVITE retransmissions until Timer L, or
+   * they would reach the TU as new requests, so the TU is only told.
+   */
+  protected override onTransportError(error: PalisadeError): void {
+    if (this.state === 'accepted') this.events.emit('transportError', error);
+    else this.end('transport_error');
   }
 
   #timerG(): void {

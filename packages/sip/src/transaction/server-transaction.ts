@@ -13,6 +13,8 @@ export type ServerTermination = 'normal' | 'ack_timeout' | 'transport_error';
 export type ServerTransactionEvents = {
   /** The transaction ended; `ack_timeout` is Timer H (no ACK for a non-2xx final). */
   readonly terminated: ServerTermination;
+  /** A response could not be sent, in a state that outlives it (INVITE Accepted). */
+  readonly transportError: PalisadeError;
 };
 
 export abstract class ServerTransactionBase<S extends string> extends TransactionBase<S> {

@@ -2,10 +2,10 @@
  * Transaction matching (RFC 3261 §17.1.3, §17.2.3). Requests whose top Via
  * branch starts with the magic cookie match on branch, sent-by and method
  * (ACK matching INVITE). Older ones fall back to the RFC 2543 rules:
- * Request-URI, From tag, Call-ID, CSeq number and top Via, with the To tag
- * checked by the caller (an ACK carries the tag of the response).
+ * Request-URI, From tag, To tag, Call-ID, CSeq number and top Via; an ACK
+ * matches by the To tag of the response it acknowledges.
  */
-import type { Via } from '../headers/via.ts';
+import type { Via } from '../headers/via-header.ts';
 import type { SipRequest, SipResponse } from '../message/sip-message.ts';
 import { formatUri } from '../uri/uri-format.ts';
 
@@ -33,16 +33,18 @@ export function usesRfc3261Matching(request: SipRequest): boolean {
 /**
  * The key of the server transaction a request belongs to. `asMethod`
  * overrides the method, so CANCEL can look up the INVITE it cancels (§9.2).
+ * For RFC 2543 requests the To tag is part of the key; `toTag` overrides it,
+ * since an ACK carries the tag of the response rather than of the INVITE.
  */
-export function serverKey(request: SipRequest, asMethod?: string): string {
+export function serverKey(request: SipRequest, asMethod?: string, toTag?: string): string {
   const via = request.topVia;
   const method = asMethod ?? (request.method === 'ACK' ? 'INVITE' : request.method);
   if (via.hasRfc3261Branch) return `s${SEP}${via.branch}${SEP}${sentBy(via)}${SEP}${method}`;
-  // RFC 2543 (§17.2.3): the To tag is compared separately
   return [
     's2543',
     formatUri(request.uri),
     request.from.tag ?? '',
+    toTag ?? request.to.tag ?? '',
     request.callId,
     request.cseq.seq,
     sentBy(via),

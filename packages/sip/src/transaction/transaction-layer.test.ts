@@ -6,6 +6,7 @@ import { createRequest, createResponse } from '../message/message-builders.ts';
 import type { SipRequest, SipResponse } from '../message/sip-message.ts';
 import { MemoryNetwork } from '../testing/memory-network.ts';
 import { sipUri } from '../uri/uri-build.ts';
+import { createCancel } from './ack-and-cancel.ts';
 import type { ResponseOrigin } from './client-transaction.ts';
 import { TransactionLayer } from './transaction-layer.ts';
 import type { ServerTransaction } from './transaction-layer.ts';
@@ -259,14 +260,15 @@ test('INVITE accepted (RFC 6026): 2xx retransmissions reach the TU, the 2xx ACK 
     callId: ok.callId,
     cseq: 1,
   });
-  env.uac.sendStateless(
-    ack.prependHeader('via', txn.request.topVia.withParam('branch', 'z9hG4bKack2xx')),
-    env.b.destination,
-  );
+  env.uac.sendStateless(ack, env.b.destination);
+
   env.clock.advance(10);
   assert.equal(env.atUas.length, 2);
   assert.equal(env.atUas[1]?.request.method, 'ACK');
   assert.equal(env.atUas[1]?.txn, undefined);
+  const ackVia = env.atUas[1]?.request.topVia;
+  assert.ok(ackVia?.hasRfc3261Branch);
+  assert.notEqual(ackVia.branch, txn.request.topVia.branch, 'the 2xx ACK has its own branch');
   env.clock.advance(32_000);
   assert.equal(txn.state, 'terminated', 'Timer M');
   assert.equal(server.state, 'terminated', 'Timer L');
@@ -382,4 +384,51 @@ test('close() ends every transaction and leaves no timer behind; it is idempoten
   assert.throws(() =>
     env.uac.sendRequest(request('OPTIONS', 3), env.b.destination, collector(env.clock).user),
   );
+});
+
+test('RFC 2543 non-INVITE requests match with their To tag; CANCEL finds an RFC 2543 INVITE', () => {
+  const env = setup();
+  const old = (method: string) =>
+    request(method).withRawHeader('via', ['SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK']);
+  env.uac.sendStateless(old('OPTIONS'), env.b.destination);
+  env.uac.sendStateless(old('OPTIONS'), env.b.destination);
+  env.uac.sendStateless(
+    old('OPTIONS').withHeader('to', [old('OPTIONS').to.withTag('t2')]),
+    env.b.destination,
+  );
+  env.clock.advance(10);
+  assert.deepEqual(
+    env.atUas.map((x) => x.request.to.tag),
+    [undefined, 't2'],
+    'a retransmission is absorbed, another To tag is another transaction',
+  );
+  env.uac.sendStateless(old('INVITE'), env.b.destination);
+  env.clock.advance(10);
+  const invite = env.atUas.at(-1)?.txn;
+  assert.equal(invite?.kind, 'invite-server');
+  assert.equal(env.uas.findCancelTarget(createCancel(old('INVITE'))), invite);
+});
+
+test('a transport error in Accepted is reported but INVITE retransmissions stay absorbed until Timer L', () => {
+  const env = setup();
+  const c = collector(env.clock);
+  let reported = 0;
+  env.onUas = (req, txn) => {
+    if (req.method !== 'INVITE' || txn?.kind !== 'invite-server') return;
+    txn.events.on('transportError', () => reported++);
+    txn.respond(createResponse(req, 200, { toTag: 'x' }));
+  };
+  // the 2xx cannot be delivered
+  env.net.refuse = (m) => !m.isRequest && m.status === 200;
+  const invite = env.uac.sendRequest(request('INVITE'), env.b.destination, c.user);
+  env.clock.advance(10);
+  const server = env.atUas[0]?.txn;
+  assert.equal(reported, 1);
+  assert.deepEqual(c.got, [], 'the UAC never saw the 2xx');
+  assert.equal(server?.state, 'accepted');
+  env.uac.sendStateless(invite.request, env.b.destination);
+  env.clock.advance(10);
+  assert.equal(env.atUas.length, 1, 'the retransmission did not reach the TU as a new INVITE');
+  env.clock.advance(32_000);
+  assert.equal(server?.state, 'terminated');
 });

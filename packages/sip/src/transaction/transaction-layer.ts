@@ -7,8 +7,8 @@
  */
 import { systemClock } from '@palisade/common';
 import type { Clock } from '@palisade/common';
-import { Params } from '../grammar/params.ts';
-import { Via } from '../headers/via.ts';
+import { Params } from '../grammar/generic-params.ts';
+import { Via } from '../headers/via-header.ts';
 import { newBranch } from '../message/ids.ts';
 import type { SipMessage, SipRequest, SipResponse } from '../message/sip-message.ts';
 import { createCancel } from './ack-and-cancel.ts';
@@ -102,13 +102,15 @@ export class TransactionLayer {
     else this.#user.strayResponse?.(response, source);
   }
 
-  /** The server transaction a request belongs to, with the RFC 2543 To-tag check. */
+  /** The server transaction a request belongs to (§17.2.3). */
   #match(request: SipRequest, asMethod?: string): ServerTransaction | undefined {
-    const txn = this.#servers.get(serverKey(request, asMethod));
-    if (!txn || usesRfc3261Matching(request)) return txn;
-    // §17.2.3 (RFC 2543 rules): an ACK carries the To tag of our response
-    const expected = request.method === 'ACK' ? txn.finalResponse?.to.tag : txn.request.to.tag;
-    return request.to.tag === expected ? txn : undefined;
+    if (usesRfc3261Matching(request) || request.method !== 'ACK')
+      return this.#servers.get(serverKey(request, asMethod));
+    // RFC 2543 ACK: the INVITE had the same To tag (re-INVITE) or none, and
+    // the ACK must carry the To tag of our final response
+    const txn =
+      this.#servers.get(serverKey(request)) ?? this.#servers.get(serverKey(request, undefined, ''));
+    return txn !== undefined && txn.finalResponse?.to.tag === request.to.tag ? txn : undefined;
   }
 
   #receiveRequest(request: SipRequest, source: Destination): void {
@@ -189,9 +191,15 @@ export class TransactionLayer {
     });
   }
 
-  /** Sends outside any transaction: the ACK for a 2xx, stateless forwarding. */
+  /**
+   * Sends outside any transaction: the ACK for a 2xx (RFC 3261 §13.2.2.4),
+   * stateless forwarding. A request without a Via gets one with a fresh
+   * branch; transport errors are ignored (nothing waits for an answer).
+   */
   sendStateless(message: SipMessage, destination: Destination): void {
-    this.#transport.send(message, destination, () => undefined);
+    const prepared =
+      message.isRequest && !message.has('via') ? this.#withBranch(message, destination) : message;
+    this.#transport.send(prepared, destination, () => undefined);
   }
 
   /** Ends every transaction and clears every timer. Idempotent. */

@@ -1,5 +1,5 @@
 /** Small constructors for SIP URIs, so callers never assemble strings by hand. */
-import { Params } from '../grammar/params.ts';
+import { Params } from '../grammar/generic-params.ts';
 import { badHeader } from '../grammar/sip-parse-error.ts';
 import { hostKind } from './uri-parser.ts';
 import type { SipUri } from './uri-types.ts';

@@ -3,7 +3,7 @@
  * other schemes compare exactly, apart from the scheme's case.
  */
 import { normalizeEscapes } from '../grammar/escaping.ts';
-import type { Params } from '../grammar/params.ts';
+import type { Params } from '../grammar/generic-params.ts';
 import type { SipUri, TelUri, Uri } from './uri-types.ts';
 
 /** Parameters that, present in one URI, must be present in the other (§19.1.4). */

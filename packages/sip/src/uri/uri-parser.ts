@@ -12,10 +12,10 @@ import {
   isUriParamChar,
   isUricChar,
   isUserChar,
-} from '../grammar/chars.ts';
+} from '../grammar/char-classes.ts';
 import { escapesValid } from '../grammar/escaping.ts';
-import { Params } from '../grammar/params.ts';
-import type { Param } from '../grammar/params.ts';
+import { Params } from '../grammar/generic-params.ts';
+import type { Param } from '../grammar/generic-params.ts';
 import { SipParseError, badHeader } from '../grammar/sip-parse-error.ts';
 import type { HostKind, OtherUri, SipUri, TelUri, Uri } from './uri-types.ts';
 
@@ -55,18 +55,35 @@ function isIpv6(s: string): boolean {
 
 /** Classifies a host (RFC 3261 §25.1 host); returns undefined when invalid. */
 export function hostKind(host: string): HostKind | undefined {
-  if (host.startsWith('[')) {
+  if (host.charCodeAt(0) === 0x5b) {
     return host.endsWith(']') && isIpv6(host.slice(1, -1)) ? 'ipv6' : undefined;
   }
-  if (IPV4.test(host)) return 'ipv4';
-  if (host.length === 0 || host.length > 255 || !all(host, isHostnameChar) || host.includes('%'))
-    return undefined;
-  // hostname labels start and end alphanumerically; the top label starts with a letter
-  const labels = host.endsWith('.') ? host.slice(0, -1).split('.') : host.split('.');
-  if (labels.some((l) => l.length === 0 || l.startsWith('-') || l.endsWith('-'))) return undefined;
-  const top = labels[labels.length - 1] ?? '';
-  if (isDigit(top.charCodeAt(0))) return undefined;
-  return 'domain';
+  const n = host.length;
+  if (n === 0 || n > 255) return undefined;
+  // one pass: labels of alphanumerics and inner hyphens, separated by single dots
+  let allDigitsAndDots = true;
+  let labelStart = 0;
+  let topStart = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? host.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (i === labelStart)
+        return i === n && i > 0 ? finishHost(host, allDigitsAndDots, topStart) : undefined;
+      if (host.charCodeAt(labelStart) === 0x2d || host.charCodeAt(i - 1) === 0x2d) return undefined;
+      if (i < n) topStart = i + 1;
+      labelStart = i + 1;
+      continue;
+    }
+    if (!isHostnameChar(c)) return undefined;
+    if (!isDigit(c)) allDigitsAndDots = false;
+  }
+  return finishHost(host, allDigitsAndDots, topStart);
+}
+
+function finishHost(host: string, numeric: boolean, topStart: number): HostKind | undefined {
+  if (numeric) return IPV4.test(host) ? 'ipv4' : undefined;
+  // the top label of a hostname starts with a letter
+  return isDigit(host.charCodeAt(topStart)) ? undefined : 'domain';
 }
 
 function parsePort(s: string, header: string): number {
@@ -144,13 +161,23 @@ function parseSipUri(scheme: 'sip' | 'sips', rest: string, header: string): SipU
   return { kind: 'sip', scheme, user, password, host, hostKind: kind, port, params, headers };
 }
 
-const TEL_CHARS =
-  /^(\+[0-9\-.()]*[0-9][0-9\-.()]*|[0-9A-Fa-f*#\-.()]*[0-9A-Fa-f*#][0-9A-Fa-f*#\-.()]*)$/;
+/** global-number (`+` digits) or local-number (hex digits, `*`, `#`), with visual separators (RFC 3966 §3). */
+function isTelNumber(number: string): boolean {
+  const global = number.startsWith('+');
+  let digits = 0;
+  for (let i = global ? 1 : 0; i < number.length; i++) {
+    const c = number.charCodeAt(i);
+    if (c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29) continue;
+    if (global ? !isDigit(c) : !(isHexDigit(c) || c === 0x2a || c === 0x23)) return false;
+    digits++;
+  }
+  return digits > 0;
+}
 
 function parseTelUri(rest: string, header: string): TelUri {
   const semi = rest.indexOf(';');
   const number = semi < 0 ? rest : rest.slice(0, semi);
-  if (!TEL_CHARS.test(number)) badHeader(header, 'bad telephone number');
+  if (!isTelNumber(number)) badHeader(header, 'bad telephone number');
   return {
     kind: 'tel',
     scheme: 'tel',

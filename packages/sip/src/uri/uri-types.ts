@@ -3,7 +3,7 @@
  * any other absolute URI kept opaque (RFC 3261 §19.1 allows them in most
  * places; RFC 4475 §3.3.2–3.3.4 expects them to parse).
  */
-import type { Params } from '../grammar/params.ts';
+import type { Params } from '../grammar/generic-params.ts';
 
 export type HostKind = 'domain' | 'ipv4' | 'ipv6';
 

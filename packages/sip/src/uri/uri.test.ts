@@ -96,3 +96,15 @@ test('builds URIs, bracketing bare IPv6 addresses', () => {
   assert.equal(formatUri(u), 'sip:bob@[2001:db8::2]:5060;transport=tcp');
   assert.throws(() => sipUri({ host: 'bad host' }), SipParseError);
 });
+
+test('TEL numbers: global digits or local hex digits, * and #, with separators', () => {
+  for (const ok of [
+    'tel:+1(201)555-0123',
+    'tel:7042;phone-context=example.com',
+    'tel:*21#;phone-context=+1',
+  ]) {
+    assert.equal(p(ok).kind, 'tel', ok);
+  }
+  for (const bad of ['tel:+', 'tel:+12a', 'tel:--', 'tel:12 34'])
+    assert.throws(() => p(bad), SipParseError, bad);
+});

@@ -1,6 +1,11 @@
 import { initialMigration } from './0001-initial.ts';
 import { identityMigration } from './0002-identity.ts';
+import { registrationsMigration } from './0003-registrations.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
-export const migrations: readonly Migration[] = [initialMigration, identityMigration];
+export const migrations: readonly Migration[] = [
+  initialMigration,
+  identityMigration,
+  registrationsMigration,
+];

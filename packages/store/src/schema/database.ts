@@ -167,6 +167,30 @@ export interface KnownNetworksTable {
   expires_at: number;
 }
 
+export interface RegistrationsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  device_id: string;
+  aor: string;
+  contact_uri: string;
+  contact_header: string;
+  instance_id: string | null;
+  reg_id: number | null;
+  q: number | null;
+  call_id: string;
+  cseq: number;
+  /** JSON array of strings. */
+  path: string;
+  transport: string;
+  source_address: string;
+  source_port: number;
+  user_agent: string;
+  expires_at: number;
+  registered_at: number;
+  updated_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -183,6 +207,7 @@ export interface Database {
   audit_log: AuditLogTable;
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
+  registrations: RegistrationsTable;
   schema_migrations: SchemaMigrationsTable;
   web_sessions: WebSessionsTable;
   login_throttle: LoginThrottleTable;

@@ -3,11 +3,11 @@
  * the transaction id; `received`/`rport` are what a server stamps on the top
  * Via of a request it receives.
  */
-import { Params, readParams } from '../grammar/params.ts';
-import { Scanner } from '../grammar/scanner.ts';
-import { isDigit, isHostnameChar } from '../grammar/chars.ts';
+import { Params, readParams } from '../grammar/generic-params.ts';
+import { Scanner } from '../grammar/value-scanner.ts';
+import { isDigit, isHostnameChar } from '../grammar/char-classes.ts';
 import { hostKind } from '../uri/uri-parser.ts';
-import { splitList } from '../grammar/split.ts';
+import { splitList } from '../grammar/list-split.ts';
 
 /** The RFC 3261 branch prefix; without it the sender follows RFC 2543 (§17.2.3). */
 export const MAGIC_COOKIE = 'z9hG4bK';

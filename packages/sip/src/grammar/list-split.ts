@@ -23,10 +23,19 @@ export function splitList(value: string): string[] {
     else if (c === 0x28) paren++;
     else if (c === 0x29) paren = Math.max(0, paren - 1);
     else if (c === 0x2c && angle === 0 && paren === 0) {
-      out.push(value.slice(start, i).trim());
+      out.push(trimWs(value.slice(start, i)));
       start = i + 1;
     }
   }
-  out.push(value.slice(start).trim());
+  out.push(trimWs(value.slice(start)));
   return out;
+}
+
+/** Trims SP and HTAB only (other Unicode spaces are content in SIP). */
+export function trimWs(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 0x20 || s.charCodeAt(a) === 0x09)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 0x20 || s.charCodeAt(b - 1) === 0x09)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
 }

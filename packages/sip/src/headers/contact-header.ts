@@ -2,8 +2,8 @@
  * Contact (RFC 3261 §20.10): `*` or name-addrs with q, expires, and the
  * outbound parameters +sip.instance and reg-id (RFC 5626 §4.2).
  */
-import { Scanner } from '../grammar/scanner.ts';
-import { splitList } from '../grammar/split.ts';
+import { Scanner } from '../grammar/value-scanner.ts';
+import { splitList } from '../grammar/list-split.ts';
 import { NameAddr, readNameAddr } from './name-addr.ts';
 
 export class ContactAddr extends NameAddr {

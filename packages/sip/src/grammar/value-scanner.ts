@@ -3,7 +3,7 @@
  * a space). Each read either consumes a production or throws a header-level
  * SipParseError naming the header, never the value.
  */
-import { isTokenChar, isWs } from './chars.ts';
+import { isTokenChar, isWs } from './char-classes.ts';
 import { badHeader } from './sip-parse-error.ts';
 
 export class Scanner {

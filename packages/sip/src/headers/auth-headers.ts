@@ -5,8 +5,8 @@
  * into plain, frozen objects; checking a response is the security package's
  * job. Other schemes are kept with their parameters (RFC 4475 §3.3.7).
  */
-import { isToken } from '../grammar/chars.ts';
-import { Scanner, quote } from '../grammar/scanner.ts';
+import { isToken } from '../grammar/char-classes.ts';
+import { Scanner, quote } from '../grammar/value-scanner.ts';
 import { badHeader } from '../grammar/sip-parse-error.ts';
 
 export interface DigestCredentials {

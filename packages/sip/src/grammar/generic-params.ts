@@ -3,9 +3,9 @@
  * parameters alike. Immutable: every change returns a new list. Names compare
  * case-insensitively (RFC 3261 §7.3.1); order is kept for serialising.
  */
-import { isGenValueChar, isToken } from './chars.ts';
-import { quote } from './scanner.ts';
-import type { Scanner } from './scanner.ts';
+import { isGenValueChar, isToken } from './char-classes.ts';
+import { quote } from './value-scanner.ts';
+import type { Scanner } from './value-scanner.ts';
 
 export interface Param {
   readonly name: string;

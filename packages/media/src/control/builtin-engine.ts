@@ -1,0 +1,143 @@
+/**
+ * The built-in media engine: control plane on the main thread, relay
+ * sockets in worker threads (one per core by default). Each session lives
+ * on one worker, placed on the least loaded.
+ */
+import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
+import { PalisadeError, TypedEmitter, nullLogger } from '@palisade/common';
+import type { Logger } from '@palisade/common';
+import type { WorkerEvent } from '../worker/worker-protocol.ts';
+import { BuiltinMediaSession } from './builtin-session.ts';
+import type { MediaEngine, MediaSession, SessionEnded } from './media-engine.ts';
+import { PortAllocator } from './port-allocator.ts';
+import { WorkerChannel } from './worker-channel.ts';
+
+export interface BuiltinEngineOptions {
+  /** IP the relay sockets bind to. */
+  readonly bindAddress: string;
+  /** IP written into SDP (a public address in front of NAT); default: bindAddress. */
+  readonly advertiseAddress?: string;
+  readonly portMin: number;
+  readonly portMax: number;
+  /** Worker threads; default: one per core. */
+  readonly workers?: number;
+  /** A session whose media stays silent this long is ended (default 60 s). */
+  readonly mediaTimeoutMs?: number;
+  /** How long a request to a worker may take (default 5 s). */
+  readonly requestTimeoutMs?: number;
+  /** SRTP replay window in packets (default 128). */
+  readonly replayWindow?: number;
+  readonly logger?: Logger;
+}
+
+function invalid(field: string, why: string): never {
+  throw new PalisadeError('config_invalid', `media.${field}: ${why}`, { details: { field } });
+}
+
+export class BuiltinMediaEngine implements MediaEngine {
+  readonly #channels: WorkerChannel[];
+  readonly #ports: PortAllocator;
+  readonly #advertise: string;
+  readonly #sessions = new Map<string, BuiltinMediaSession>();
+  readonly #events = new TypedEmitter<{ ended: SessionEnded }>();
+  readonly #logger: Logger;
+  #nextId = 1;
+  #closed = false;
+
+  private constructor(
+    channels: WorkerChannel[],
+    ports: PortAllocator,
+    advertise: string,
+    logger: Logger,
+  ) {
+    this.#channels = channels;
+    this.#ports = ports;
+    this.#advertise = advertise;
+    this.#logger = logger;
+  }
+
+  static async start(options: BuiltinEngineOptions): Promise<BuiltinMediaEngine> {
+    if (isIP(options.bindAddress) === 0) invalid('bindAddress', 'must be an IP address');
+    const advertise = options.advertiseAddress ?? options.bindAddress;
+    if (isIP(advertise) === 0) invalid('advertiseAddress', 'must be an IP address');
+    const workers = options.workers ?? availableParallelism();
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+      invalid('workers', 'must be 1 to 64');
+    const mediaTimeoutMs = options.mediaTimeoutMs ?? 60_000;
+    if (!(mediaTimeoutMs >= 100 && mediaTimeoutMs <= 86_400_000))
+      invalid('mediaTimeoutMs', 'must be 100 ms to 1 day');
+    const replayWindow = options.replayWindow ?? 128;
+    if (!Number.isInteger(replayWindow) || replayWindow < 64 || replayWindow > 32768)
+      invalid('replayWindow', 'must be 64 to 32768');
+    const ports = new PortAllocator(options.portMin, options.portMax);
+    const logger = options.logger ?? nullLogger;
+    const settings = { bindAddress: options.bindAddress, mediaTimeoutMs, replayWindow };
+    const events: { sink?: (e: WorkerEvent) => void } = {};
+    const channels = Array.from(
+      { length: workers },
+      () => new WorkerChannel(settings, options.requestTimeoutMs ?? 5000, (e) => events.sink?.(e)),
+    );
+    const engine = new BuiltinMediaEngine(channels, ports, advertise, logger);
+    events.sink = (e) => engine.#onWorkerEvent(e);
+    try {
+      await Promise.all(channels.map((c) => c.ready()));
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
+    return engine;
+  }
+
+  async createSession(callId: string): Promise<MediaSession> {
+    if (this.#closed) throw new PalisadeError('overloaded', 'media engine is closed');
+    const channel = this.#channels.reduce((best, c) => (c.sessions < best.sessions ? c : best));
+    channel.sessions++;
+    const id = `s${this.#nextId++}`;
+    const session = new BuiltinMediaSession(callId, id, {
+      channel,
+      ports: this.#ports,
+      advertiseAddress: this.#advertise,
+      onEnded: (s, reason) => {
+        if (!this.#sessions.delete(s.id)) return;
+        channel.sessions--;
+        if (reason === 'timeout') this.#logger.info('media timeout', { callId: s.callId });
+        this.#emit({ callId: s.callId, reason });
+      },
+    });
+    this.#sessions.set(id, session);
+    return Promise.resolve(session);
+  }
+
+  onSessionEnded(listener: (event: SessionEnded) => void): () => void {
+    return this.#events.on('ended', listener);
+  }
+
+  /** Free port pairs left in the range (for metrics and tests). */
+  get freePortPairs(): number {
+    return this.#ports.free;
+  }
+
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of [...this.#sessions.values()]) s.released('engine_closed');
+    await Promise.all(this.#channels.map((c) => c.close()));
+  }
+
+  #onWorkerEvent(e: WorkerEvent): void {
+    this.#sessions.get(e.sessionId)?.released('timeout');
+  }
+
+  #emit(event: SessionEnded): void {
+    try {
+      this.#events.emit('ended', event);
+    } catch (err) {
+      this.#logger.error('session-ended listener failed', { err });
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The media engine contract the PBX drives. Engine-neutral on purpose: the
+ * built-in relay (worker threads) and rtpengine (ng protocol) both implement
+ * it, and the PBX never learns which one it talks to.
+ *
+ * A session is one call; it has two legs, `a` and `b` (usually caller and
+ * callee). SDP goes in and out as text, exactly as carried in SIP:
+ *
+ *   leg a ──offer──▶ session.offer('a', sdp) ──rewritten offer──▶ leg b
+ *   leg a ◀──answer── session.answer('b', sdp) ◀──answer──────── leg b
+ *
+ * Either leg may make a later offer (re-INVITE, UPDATE). Expected failures
+ * are PalisadeErrors: `bad_request` (malformed SDP, 400), `unsupported_media`
+ * (no common codec or refused crypto, 488), `overloaded` (no relay ports,
+ * 503), `not_found` (session already gone).
+ */
+import type { CodecSpec } from '../sdp/codecs.ts';
+import type { SrtpSuiteName } from '../srtp/srtp-suites.ts';
+
+export type LegId = 'a' | 'b';
+
+export const otherLeg = (leg: LegId): LegId => (leg === 'a' ? 'b' : 'a');
+
+/** The RTP profile a leg speaks: plain RTP or SDES-keyed SRTP. */
+export type MediaTransport = 'RTP/AVP' | 'RTP/SAVP';
+
+export interface OfferOptions {
+  /**
+   * Transport to offer to the other leg; default: the same as the offerer's.
+   * `RTP/SAVP` makes the engine key SRTP (SDES) towards that leg.
+   */
+  readonly transport?: MediaTransport;
+  /** SRTP suites to offer, in preference order, when `transport` is RTP/SAVP. */
+  readonly srtpSuites?: readonly SrtpSuiteName[];
+  /**
+   * When the offerer and the other leg both speak SDES-SRTP: forward the
+   * offerer's crypto lines (the acceptable ones) and the answer's as they
+   * are, so each side keeps its own keys end to end and the relay does no
+   * crypto. The relay then cannot drop forged packets by authentication,
+   * only by source. Default false: SRTP is terminated and re-keyed per leg.
+   */
+  readonly sdesPassthrough?: boolean;
+  /** Codecs allowed through; default: PCMU, PCMA, G722, opus, telephone-event. */
+  readonly codecs?: readonly CodecSpec[];
+  /**
+   * Where this leg's SIP signalling came from. Media from this address is
+   * accepted too (the phone's SDP may carry a private address behind NAT).
+   */
+  readonly signallingAddress?: string;
+}
+
+export interface AnswerOptions {
+  readonly signallingAddress?: string;
+}
+
+export interface LegStats {
+  readonly packetsIn: number;
+  readonly bytesIn: number;
+  readonly packetsOut: number;
+  readonly bytesOut: number;
+  /** Packets refused because they came from anyone but the leg's (learned) peer. */
+  readonly droppedWrongSource: number;
+  /** Packets refused by SRTP: authentication failure, replay, malformed. */
+  readonly droppedSrtp: number;
+}
+
+export interface SessionStats {
+  readonly a: LegStats;
+  readonly b: LegStats;
+}
+
+export type SessionEndReason = 'timeout' | 'deleted' | 'engine_closed';
+
+export interface SessionEnded {
+  readonly callId: string;
+  readonly reason: SessionEndReason;
+}
+
+export interface MediaSession {
+  readonly callId: string;
+  /** SDP offered by leg `from`; resolves to the SDP to send to the other leg. */
+  offer(from: LegId, sdp: string, options?: OfferOptions): Promise<string>;
+  /** SDP answer from leg `from`; resolves to the SDP to send back to the offerer. */
+  answer(from: LegId, sdp: string, options?: AnswerOptions): Promise<string>;
+  stats(): Promise<SessionStats>;
+  /** Frees ports and state; idempotent. */
+  delete(): Promise<void>;
+}
+
+export interface MediaEngine {
+  createSession(callId: string): Promise<MediaSession>;
+  /** Called once per session that ends for any reason (media timeout included). */
+  onSessionEnded(listener: (event: SessionEnded) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,61 @@
+/**
+ * Entry point of a relay worker thread: owns the sockets of the sessions the
+ * control plane placed here, answers typed requests, and reports sessions
+ * whose media went silent for longer than the media timeout.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isPalisadeError } from '@palisade/common';
+import { RelayRegistry } from './relay-registry.ts';
+import type {
+  WorkerApi,
+  WorkerMessage,
+  WorkerMethod,
+  WorkerRequest,
+  WorkerSettings,
+} from './worker-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('relay-worker must run in a worker thread');
+const settings = workerData as WorkerSettings;
+
+const registry = new RelayRegistry(settings, (sessionId, ports) => {
+  port.postMessage({
+    kind: 'event',
+    type: 'session-timeout',
+    sessionId,
+    ports,
+  } satisfies WorkerMessage);
+});
+
+type Handlers = {
+  [K in WorkerMethod]: (
+    params: WorkerApi[K]['params'],
+  ) => Promise<WorkerApi[K]['result']> | WorkerApi[K]['result'];
+};
+
+const handlers: Handlers = {
+  openStream: (p) => registry.openStream(p.sessionId, p.stream, p.ports),
+  configureSide: (p) => registry.configureSide(p.sessionId, p.stream, p.side, p.config),
+  deleteSession: (p) => registry.deleteSession(p.sessionId),
+  sessionStats: (p) => registry.sessionStats(p.sessionId),
+};
+
+port.on('message', (req: WorkerRequest) => {
+  void (async () => {
+    try {
+      const handler = handlers[req.method] as (p: unknown) => unknown;
+      const result = await handler(req.params);
+      port.postMessage({
+        kind: 'response',
+        id: req.id,
+        ok: true,
+        result: result ?? null,
+      } satisfies WorkerMessage);
+    } catch (err) {
+      const error = isPalisadeError(err)
+        ? { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }
+        : { code: 'internal' as const, message: 'relay worker failed' };
+      port.postMessage({ kind: 'response', id: req.id, ok: false, error } satisfies WorkerMessage);
+    }
+  })();
+});
