@@ -136,7 +136,10 @@ export function authorize(spec: RouteSpec, principal: Principal): void {
   }
   if (spec.permission === 'self') {
     if (principal.kind !== 'session')
-      throw new PalisadeError('forbidden', 'this needs a signed-in user, not an API token');
+      throw new PalisadeError(
+        'forbidden',
+        'this needs the permission self: a signed-in user, not an API token',
+      );
     return;
   }
   if (!permits(principal.permissions, spec.permission))
