@@ -103,6 +103,30 @@ export interface SetupTokensTable {
   used_at: number | null;
 }
 
+export interface RegistrationsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  device_id: string;
+  aor: string;
+  contact_uri: string;
+  contact_header: string;
+  instance_id: string | null;
+  reg_id: number | null;
+  q: number | null;
+  call_id: string;
+  cseq: number;
+  /** JSON array of strings. */
+  path: string;
+  transport: string;
+  source_address: string;
+  source_port: number;
+  user_agent: string;
+  expires_at: number;
+  registered_at: number;
+  updated_at: number;
+}
+
 export interface WebSessionsTable {
   id: string;
   token_hash: string;
@@ -165,30 +189,6 @@ export interface KnownNetworksTable {
   first_seen_at: number;
   last_seen_at: number;
   expires_at: number;
-}
-
-export interface RegistrationsTable {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  device_id: string;
-  aor: string;
-  contact_uri: string;
-  contact_header: string;
-  instance_id: string | null;
-  reg_id: number | null;
-  q: number | null;
-  call_id: string;
-  cseq: number;
-  /** JSON array of strings. */
-  path: string;
-  transport: string;
-  source_address: string;
-  source_port: number;
-  user_agent: string;
-  expires_at: number;
-  registered_at: number;
-  updated_at: number;
 }
 
 export interface SchemaMigrationsTable {
