@@ -25,6 +25,9 @@ import { openStore, type Store } from '@palisade/store';
 import type { PalisadeConfig } from './config/schema.ts';
 import { buildIdentity, type Identity } from './identity/build-identity.ts';
 import type { Tenant } from '@palisade/pbx';
+import type { SsoApiServices } from '@palisade/api';
+import { buildSso } from './sso/build-sso.ts';
+import { loadSsoKey } from './sso/sso-key.ts';
 
 export interface Domain {
   readonly store: Store;
@@ -39,6 +42,7 @@ export interface Domain {
   readonly defaultTenant: Tenant;
   // identity (issue 5): login, sessions, second factors, origins, call classes
   readonly identity: Identity;
+  readonly sso: SsoApiServices;
   close(): Promise<void>;
 }
 
@@ -115,6 +119,11 @@ export async function openDomain(
       }),
       registrations: new RegistrationService(store.registrations, clock),
       defaultTenant,
+      sso: buildSso(store, audit, clock, logger, {
+        key: loadSsoKey(dataDir, config.sso.keyFile),
+        publicUrl: config.http.publicUrl ?? `https://${hostname()}:${config.http.port}`,
+        firstExtension: config.sso.firstExtension,
+      }),
       close: async () => {
         identity.close();
         await store.close();

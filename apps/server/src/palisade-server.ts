@@ -2,12 +2,12 @@
  * The composition root: builds every part from the validated configuration,
  * starts them in order, and stops them in reverse order.
  *
- *   start: data dir → storage (migrate) → certificates → SIP → HTTPS → first-run link
- *   stop:  SIP → stop accepting → drain requests → close storage → flush logs
+ *   start: data dir → storage (migrate) → certificates → SIP → HTTPS → first-run link → directory sync schedule
+ *   stop:  directory sync schedule → SIP → stop accepting → drain requests → close storage → flush logs
  */
 import { hostname } from 'node:os';
 import Fastify from 'fastify';
-import type { Logger, SecurityEventSink } from '@palisade/common';
+import { systemClock, type Logger, type SecurityEventSink } from '@palisade/common';
 import { registerApi } from '@palisade/api';
 import type { PalisadeConfig } from './config/schema.ts';
 import { prepareDataDir } from './data-dir.ts';
@@ -15,6 +15,7 @@ import { openDomain, type Domain } from './domain.ts';
 import { HttpsListeners } from './http/https-listeners.ts';
 import { registerSetupPage } from './http/setup-page.ts';
 import { startSipStack, type SipStack } from './sip/sip-stack.ts';
+import { LdapSyncScheduler } from './sso/ldap-sync-scheduler.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
 import { VERSION } from './version.ts';
 
@@ -127,6 +128,17 @@ export async function startPalisade({
       );
     }
 
+    const syncs = new LdapSyncScheduler({
+      tenants: () => domain.store.tenants.list({ limit: 1000 }),
+      providers: domain.store.ssoProviders,
+      runs: domain.store.ssoSyncRuns,
+      ldap: domain.sso.ldap,
+      clock: systemClock,
+      logger,
+      checkEveryMs: config.sso.syncCheckMinutes * 60_000,
+    });
+    syncs.start();
+
     let stopping: Promise<void> | null = null;
     const certs = certificates;
     return {
@@ -139,6 +151,7 @@ export async function startPalisade({
         (stopping ??= (async () => {
           ready = false;
           logger.info('palisade stopping');
+          await syncs.stop();
           await sipStack.stop();
           await https.close();
           await app.close();

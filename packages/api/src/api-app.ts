@@ -29,6 +29,8 @@ import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
+import { ssoAdminRoutes } from './sso/sso-admin-routes.ts';
+import { ssoLoginRoutes } from './sso/sso-login-routes.ts';
 
 export function apiRoutes(services: ApiServices): RouteSpec[] {
   return [
@@ -43,6 +45,8 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...authRoutes(services),
     ...accountSecurityRoutes(services),
     ...sessionAdminRoutes(services),
+    ...ssoAdminRoutes(services),
+    ...ssoLoginRoutes(services),
   ];
 }
 

@@ -10,3 +10,10 @@ export * from './http/session-cookie.ts';
 export * from './http/route-kit.ts';
 export * from './http/security-headers.ts';
 export type { ReadinessCheck } from './http/health-routes.ts';
+export type { SsoApiServices } from './sso/sso-api-services.ts';
+export {
+  unwiredSsoSessionPort,
+  type SsoSessionPort,
+  type SsoSessionRequest,
+} from './sso/sso-session-port.ts';
+export { PENDING_COOKIE } from './sso/sso-cookie.ts';

@@ -42,3 +42,5 @@ export {
   CHALLENGE_BYTES,
   type ChallengePurpose,
 } from './mfa/passkey/challenge-store.ts';
+// sso/: OpenID Connect and LDAP / Active Directory sign-in, linked identities, directory sync
+export * from './sso/index.ts';

@@ -23,6 +23,10 @@ import { SqlGroupRepository } from './repositories/group-repository.ts';
 import { SqlRegistrationRepository } from './repositories/registration-repository.ts';
 import type { RepositoryContext } from './repositories/repository-context.ts';
 import { SqlSetupTokenRepository } from './repositories/setup-token-repository.ts';
+import { SqlLinkedIdentityRepository } from './repositories/linked-identity-repository.ts';
+import { SqlSsoPolicyRepository } from './repositories/sso-policy-repository.ts';
+import { SqlSsoProviderRepository } from './repositories/sso-provider-repository.ts';
+import { SqlSsoSyncRunRepository } from './repositories/sso-sync-run-repository.ts';
 import { SqlTenantRepository } from './repositories/tenant-repository.ts';
 import { SqlTenantSettingsRepository } from './repositories/tenant-settings-repository.ts';
 import { SqlUserRepository } from './repositories/user-repository.ts';
@@ -64,6 +68,10 @@ function repositories(ctx: RepositoryContext): Repositories {
     mfaFactors: new SqlMfaFactorRepository(ctx),
     oneTimeCodes: new SqlOneTimeCodeRepository(ctx),
     knownNetworks: new SqlKnownNetworkRepository(ctx),
+    ssoProviders: new SqlSsoProviderRepository(ctx),
+    linkedIdentities: new SqlLinkedIdentityRepository(ctx),
+    ssoPolicies: new SqlSsoPolicyRepository(ctx),
+    ssoSyncRuns: new SqlSsoSyncRunRepository(ctx),
   };
 }
 
@@ -83,6 +91,10 @@ export class SqlStore implements Store {
   readonly mfaFactors: Repositories['mfaFactors'];
   readonly oneTimeCodes: Repositories['oneTimeCodes'];
   readonly knownNetworks: Repositories['knownNetworks'];
+  readonly ssoProviders: Repositories['ssoProviders'];
+  readonly linkedIdentities: Repositories['linkedIdentities'];
+  readonly ssoPolicies: Repositories['ssoPolicies'];
+  readonly ssoSyncRuns: Repositories['ssoSyncRuns'];
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -108,6 +120,10 @@ export class SqlStore implements Store {
     this.mfaFactors = repos.mfaFactors;
     this.oneTimeCodes = repos.oneTimeCodes;
     this.knownNetworks = repos.knownNetworks;
+    this.ssoProviders = repos.ssoProviders;
+    this.linkedIdentities = repos.linkedIdentities;
+    this.ssoPolicies = repos.ssoPolicies;
+    this.ssoSyncRuns = repos.ssoSyncRuns;
   }
 
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -254,7 +254,7 @@ export const configSchema = {
       { maxLength: 1024 },
     ),
     bearerToken: optionalString(
-      'Bearer token for the SMS webhook (prefer PALISADE_SMS_BEARERTOKEN).',
+      'Bearer token for the SMS webhook (prefer the PALISADE_SMS_BEARER_TOKEN environment variable).',
       {
         maxLength: 1024,
       },
@@ -268,6 +268,24 @@ export const configSchema = {
     caFile: optionalString(
       'PEM file of the CA that signs the webhook certificate. Default: the system store.',
       { maxLength: 1024 },
+    ),
+  },
+  sso: {
+    keyFile: optionalString(
+      'File with the 32-byte key that seals SSO secrets (OIDC client secrets, LDAP service passwords) and sign-in cookies. Default: <data>/secrets/sso.key, created at first start (mode 0600). Back it up with the data directory.',
+      { maxLength: 1024 },
+    ),
+    firstExtension: integer(
+      2000,
+      'First extension given to accounts that single sign-on or a directory sync creates.',
+      1,
+      99_999_999,
+    ),
+    syncCheckMinutes: integer(
+      5,
+      'How often the server looks for LDAP / AD providers whose scheduled sync is due.',
+      1,
+      1440,
     ),
   },
   log: {

@@ -19,6 +19,7 @@ import type {
   SessionService,
 } from '@palisade/security';
 import type { OriginPolicy } from '../http/request-guard.ts';
+import type { SsoApiServices } from '../sso/sso-api-services.ts';
 
 /** Web login, sessions and second factors (issue 5). */
 export interface IdentityServices {
@@ -61,4 +62,6 @@ export interface ApiServices {
   readonly identity: IdentityServices;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;
+  /** Single sign-on (OIDC, LDAP / AD). */
+  readonly sso: SsoApiServices;
 }

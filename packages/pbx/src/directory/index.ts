@@ -6,3 +6,4 @@ export * from './user-service.ts';
 export * from './device-service.ts';
 export * from './group-service.ts';
 export * from './setup-service.ts';
+export * from './sso-account-directory.ts';

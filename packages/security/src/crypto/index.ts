@@ -12,3 +12,4 @@ export {
   type GeneratedApiToken,
   type ParsedApiToken,
 } from './api-token.ts';
+export { SecretBox, generateSecretBoxKey, SECRET_BOX_KEY_BYTES } from './secret-box.ts';

@@ -6,6 +6,10 @@ import type { MfaFactorRepository } from './mfa-factor-repository.ts';
 import type { OneTimeCodeRepository } from './one-time-code-repository.ts';
 import type { SetupTokenRepository } from './setup-token-repository.ts';
 import type { WebSessionRepository } from './web-session-repository.ts';
+import type { LinkedIdentityRepository } from '../sso/ports/linked-identity-repository.ts';
+import type { SsoPolicyRepository } from '../sso/ports/sso-policy-repository.ts';
+import type { SsoProviderRepository } from '../sso/ports/sso-provider-repository.ts';
+import type { SsoSyncRunRepository } from '../sso/ports/sso-sync-run-repository.ts';
 
 export interface SecurityRepositories {
   readonly apiTokens: ApiTokenRepository;
@@ -16,6 +20,10 @@ export interface SecurityRepositories {
   readonly mfaFactors: MfaFactorRepository;
   readonly oneTimeCodes: OneTimeCodeRepository;
   readonly knownNetworks: KnownNetworkRepository;
+  readonly ssoProviders: SsoProviderRepository;
+  readonly linkedIdentities: LinkedIdentityRepository;
+  readonly ssoPolicies: SsoPolicyRepository;
+  readonly ssoSyncRuns: SsoSyncRunRepository;
 }
 
 /** As PbxStore: `transaction` commits when `work` resolves, rolls back when it throws. */

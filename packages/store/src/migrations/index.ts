@@ -1,6 +1,7 @@
 import { initialMigration } from './0001-initial.ts';
 import { identityMigration } from './0002-identity.ts';
 import { registrationsMigration } from './0003-registrations.ts';
+import { ssoMigration } from './0004-sso.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
@@ -8,4 +9,5 @@ export const migrations: readonly Migration[] = [
   initialMigration,
   identityMigration,
   registrationsMigration,
+  ssoMigration,
 ];

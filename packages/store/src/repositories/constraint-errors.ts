@@ -18,6 +18,12 @@ const UNIQUE: readonly (readonly [string, string, string])[] = [
   ['setup_tokens_token_hash_key', 'setup_tokens.token_hash', 'tokenHash'],
   ['web_sessions_token_hash_key', 'web_sessions.token_hash', 'tokenHash'],
   ['mfa_factors_credential_id_key', 'mfa_factors.credential_id', 'credentialId'],
+  ['sso_providers_tenant_name_key', 'sso_providers.tenant_id, sso_providers.name', 'name'],
+  [
+    'sso_identities_subject_key',
+    'sso_identities.tenant_id, sso_identities.issuer, sso_identities.subject',
+    'subject',
+  ],
 ];
 
 /** Foreign keys PostgreSQL names; SQLite does not say which one failed. */
@@ -25,6 +31,10 @@ const FOREIGN: Readonly<Record<string, string>> = {
   devices_user_fkey: 'userId',
   group_members_group_fkey: 'groupId',
   group_members_user_fkey: 'userId',
+  sso_identities_user_fkey: 'userId',
+  sso_identities_provider_fkey: 'providerId',
+  sso_user_flags_user_fkey: 'userId',
+  sso_sync_runs_provider_fkey: 'providerId',
 };
 
 interface DriverError {

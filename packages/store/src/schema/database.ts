@@ -197,6 +197,56 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+export interface SsoProvidersTable {
+  id: string;
+  tenant_id: string;
+  kind: 'oidc' | 'ldap';
+  name: string;
+  enabled: Flag;
+  /** JSON text of the provider configuration (no secrets). */
+  config: string;
+  sealed_secret: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SsoIdentitiesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  linked_at: number;
+  last_login_at: number | null;
+}
+
+export interface SsoUserFlagsTable {
+  user_id: string;
+  tenant_id: string;
+  sso_only: Flag;
+  updated_at: number;
+}
+
+export interface SsoTenantPoliciesTable {
+  tenant_id: string;
+  break_glass_local_admin: Flag;
+  updated_at: number;
+}
+
+export interface SsoSyncRunsTable {
+  id: string;
+  tenant_id: string;
+  provider_id: string;
+  dry_run: Flag;
+  started_at: number;
+  finished_at: number;
+  outcome: 'success' | 'failure';
+  /** JSON text of the report. */
+  report: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -214,4 +264,9 @@ export interface Database {
   mfa_factors: MfaFactorsTable;
   one_time_codes: OneTimeCodesTable;
   known_networks: KnownNetworksTable;
+  sso_providers: SsoProvidersTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_user_flags: SsoUserFlagsTable;
+  sso_tenant_policies: SsoTenantPoliciesTable;
+  sso_sync_runs: SsoSyncRunsTable;
 }

@@ -1,0 +1,42 @@
+/**
+ * The SSO master key: 32 random bytes that seal provider secrets (OIDC client
+ * secrets, LDAP service passwords) and pending-login cookies (AES-256-GCM,
+ * one HKDF subkey per use). It lives outside the database on purpose: a
+ * stolen database dump alone does not reveal the directory password. Back
+ * it up with the data directory; without it the secrets must be entered
+ * again (logins keep working once they are).
+ *
+ * Default: `<data>/secrets/sso.key`, created at first start with mode 0600.
+ * A configured `sso.keyFile` must exist: a missing configured key is an
+ * error, never silently replaced.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PalisadeError } from '@palisade/common';
+import { SECRET_BOX_KEY_BYTES } from '@palisade/security';
+
+function parse(raw: Buffer, file: string): Buffer {
+  if (raw.length === SECRET_BOX_KEY_BYTES) return raw;
+  const text = raw.toString('utf8').trim();
+  const decoded = Buffer.from(text, /^[0-9a-f]{64}$/i.test(text) ? 'hex' : 'base64');
+  if (decoded.length !== SECRET_BOX_KEY_BYTES)
+    throw new PalisadeError(
+      'config_invalid',
+      `${file} must hold a 32-byte key (raw, hex or base64)`,
+    );
+  return decoded;
+}
+
+export function loadSsoKey(dataDir: string, configured: string | null): Buffer {
+  const file = configured ?? join(dataDir, 'secrets', 'sso.key');
+  if (existsSync(file)) {
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    return parse(readFileSync(file), file);
+  }
+  if (configured) throw new PalisadeError('config_invalid', `sso.keyFile ${file} does not exist`);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const key = randomBytes(SECRET_BOX_KEY_BYTES);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  return key;
+}

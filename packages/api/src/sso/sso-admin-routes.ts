@@ -1,0 +1,209 @@
+/** Console routes: a tenant's identity providers, connection tests, directory sync, SSO policy. */
+import { Type } from 'typebox';
+import { PalisadeError } from '@palisade/common';
+import type { ProviderInput } from '@palisade/security';
+import { route, type RouteSpec } from '../http/route-kit.ts';
+import type { ApiServices } from '../routes/api-services.ts';
+import { Deleted, IdParams } from '../routes/schemas.ts';
+import {
+  ConnectionReportBody,
+  NewProvider,
+  ProviderBody,
+  ProviderParams,
+  ProviderPatch,
+  SyncRunBody,
+} from './sso-schemas.ts';
+
+const Policy = Type.Object(
+  { breakGlassLocalAdmin: Type.Boolean() },
+  { additionalProperties: false },
+);
+const SsoOnly = Type.Object({ ssoOnly: Type.Boolean() }, { additionalProperties: false });
+const SyncRequest = Type.Object({ dryRun: Type.Boolean() }, { additionalProperties: false });
+
+export function ssoAdminRoutes(s: ApiServices): RouteSpec[] {
+  const sso = s.sso;
+  return [
+    route({
+      method: 'GET',
+      url: '/api/v1/sso/providers',
+      tag: 'sso',
+      summary: "List the tenant's identity providers (secrets are never shown)",
+      permission: 'security:view',
+      response: { 200: Type.Array(ProviderBody) },
+      handler: ({ principal }) => sso.providers.list(principal.tenantId),
+    }),
+    route({
+      method: 'POST',
+      url: '/api/v1/sso/providers',
+      tag: 'sso',
+      summary:
+        'Add an OpenID Connect or LDAP / AD provider (presets: google, microsoft, generic; active-directory, openldap)',
+      permission: 'security:change',
+      body: NewProvider,
+      response: { 201: ProviderBody },
+      handler: async ({ principal, body, actor, reply }) => {
+        const view = await sso.providers.create(
+          principal.tenantId,
+          {
+            ...(body as ProviderInput),
+            name: body.name,
+            enabled: body.enabled,
+            secret: body.secret ?? null,
+          },
+          actor.id,
+          actor,
+        );
+        return reply.status(201).send(view);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/v1/sso/providers/:providerId',
+      tag: 'sso',
+      summary: 'One identity provider',
+      permission: 'security:view',
+      params: ProviderParams,
+      response: { 200: ProviderBody },
+      handler: async ({ principal, params }) => {
+        const list = await sso.providers.list(principal.tenantId);
+        const found = list.find((p) => p.id === params.providerId);
+        if (!found) throw new PalisadeError('not_found', 'no such provider');
+        return found;
+      },
+    }),
+    route({
+      method: 'PATCH',
+      url: '/api/v1/sso/providers/:providerId',
+      tag: 'sso',
+      summary: 'Change a provider (a new secret replaces the old; null removes it)',
+      permission: 'security:change',
+      params: ProviderParams,
+      body: ProviderPatch,
+      response: { 200: ProviderBody },
+      handler: ({ principal, params, body, actor }) =>
+        sso.providers.update(
+          principal.tenantId,
+          params.providerId,
+          body as Parameters<typeof sso.providers.update>[2],
+          actor.id,
+          actor,
+        ),
+    }),
+    route({
+      method: 'DELETE',
+      url: '/api/v1/sso/providers/:providerId',
+      tag: 'sso',
+      summary: 'Remove a provider and its identity links (accounts stay)',
+      permission: 'security:change',
+      params: ProviderParams,
+      response: { 200: Deleted },
+      handler: async ({ principal, params, actor }) => {
+        await sso.providers.delete(principal.tenantId, params.providerId, actor.id, actor);
+        return { deleted: true };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/v1/sso/providers/:providerId/test',
+      tag: 'sso',
+      summary:
+        'Test the connection: says in plain words which step failed (DNS, TCP, TLS certificate, bind, search base; or OIDC discovery)',
+      permission: 'security:change',
+      params: ProviderParams,
+      response: { 200: ConnectionReportBody },
+      handler: async ({ principal, params }) => {
+        const p = await sso.providers.get(principal.tenantId, params.providerId);
+        return p.kind === 'ldap'
+          ? sso.ldap.testConnection(p.id, principal.tenantId)
+          : sso.oidc.check(p.id);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/v1/sso/providers/:providerId/sync',
+      tag: 'sso',
+      summary: 'Sync users from an LDAP / AD provider now, or compute the report only (dryRun)',
+      permission: 'security:change',
+      params: ProviderParams,
+      body: SyncRequest,
+      response: { 200: SyncRunBody },
+      handler: ({ principal, params, body, actor }) =>
+        sso.ldap.sync({
+          providerId: params.providerId,
+          tenantId: principal.tenantId,
+          dryRun: body.dryRun,
+          actor: actor.id,
+        }),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/v1/sso/providers/:providerId/sync-runs',
+      tag: 'sso',
+      summary: 'Reports of the last directory syncs, newest first',
+      permission: 'security:view',
+      params: ProviderParams,
+      response: { 200: Type.Array(SyncRunBody) },
+      handler: async ({ principal, params }) => {
+        const p = await sso.providers.get(principal.tenantId, params.providerId);
+        return s.sso.runs.list(p.id, 20);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/v1/sso/policy',
+      tag: 'sso',
+      summary: "The tenant's SSO policy",
+      permission: 'security:view',
+      response: { 200: Policy },
+      handler: ({ principal }) => sso.policies.tenantPolicy(principal.tenantId),
+    }),
+    route({
+      method: 'PUT',
+      url: '/api/v1/sso/policy',
+      tag: 'sso',
+      summary: 'Set whether "SSO only" admins keep a local break-glass login',
+      permission: 'security:change',
+      body: Policy,
+      response: { 200: Policy },
+      handler: async ({ principal, body, actor }) => {
+        await sso.policies.setTenantPolicy(principal.tenantId, body);
+        await s.audit.record({
+          actor: actor.id,
+          action: 'sso.policy-update',
+          outcome: 'success',
+          tenantId: principal.tenantId,
+          remoteAddress: actor.remoteAddress,
+          remotePort: actor.remotePort,
+          detail: { ...body },
+        });
+        return body;
+      },
+    }),
+    route({
+      method: 'PUT',
+      url: '/api/v1/users/:id/sso-only',
+      tag: 'sso',
+      summary: 'Make a user "SSO only" (no local password login) or lift it',
+      permission: 'users:change',
+      params: IdParams,
+      body: SsoOnly,
+      response: { 200: SsoOnly },
+      handler: async ({ actor, params, body }) => {
+        const user = await s.users.get(actor, params.id);
+        await sso.policies.setSsoOnly(user.tenantId, user.id, body.ssoOnly);
+        await s.audit.record({
+          actor: actor.id,
+          action: 'user.sso-only',
+          outcome: 'success',
+          tenantId: user.tenantId,
+          target: `user:${user.id}`,
+          remoteAddress: actor.remoteAddress,
+          remotePort: actor.remotePort,
+          detail: { ...body },
+        });
+        return body;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,406 @@
+/**
+ * OpenID Connect login (OpenID Connect Core 1.0 §3.1, the authorization code
+ * flow) with openid-client doing the protocol work:
+ *
+ *   start ──► IdP (PKCE S256, state, nonce) ──► callback ──► token endpoint
+ *     │ sealed pending cookie (browser binding)     │ checks: iss param (RFC 9207),
+ *     └─────────────────────────────────────────────┘ state, code_verifier, ID token
+ *                                                    signature (JWKS), alg, iss, aud,
+ *                                                    exp, nonce
+ *
+ * then the identity is resolved to a local account by (issuer, subject).
+ * The callback URL handed to the client is rebuilt from the configured
+ * redirect URI, so the redirect_uri sent to the token endpoint is exact.
+ */
+import { type Clock, isPalisadeError, PalisadeError } from '@palisade/common';
+import * as oidc from 'openid-client';
+import type { AuditTrail } from '../../audit/audit-trail.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import type { SsoAccountPort } from '../ports/sso-account-port.ts';
+import type { SsoProviderRepository } from '../ports/sso-provider-repository.ts';
+import type { SsoAuthenticated } from '../sso-authentication.ts';
+import { recordSso, type SsoRemote } from '../sso-audit.ts';
+import { ssoFailure, ssoFailureReason } from '../sso-failure.ts';
+import type { ExternalIdentity, SsoIdentityResolver } from '../sso-identity-resolver.ts';
+import { decideSsoMfa } from '../sso-mfa-decision.ts';
+import {
+  providerSecretContext,
+  type OidcProviderConfig,
+  type SsoProvider,
+} from '../sso-provider.ts';
+import { oidcErrorCategory } from './oidc-error-category.ts';
+import {
+  openPendingLogin,
+  PENDING_LOGIN_TTL_MS,
+  sealPendingLogin,
+  type PendingOidcLogin,
+} from './pending-oidc-login.ts';
+
+export interface OidcLoginDeps {
+  readonly providers: SsoProviderRepository;
+  readonly resolver: SsoIdentityResolver;
+  readonly accounts: SsoAccountPort;
+  readonly audit: AuditTrail;
+  readonly clock: Clock;
+  /** Seals pending-login cookies. */
+  readonly pendingBox: SecretBox;
+  /** Opens provider secrets (client secrets). */
+  readonly secretBox: SecretBox;
+  /** Seconds per request to the IdP. */
+  readonly timeoutSeconds?: number;
+}
+
+export interface OidcStart {
+  readonly authorizationUrl: string;
+  /** Value of the pending-login cookie (HttpOnly, Secure, SameSite=Lax, path of the callback). */
+  readonly pendingCookie: string;
+  readonly maxAgeSeconds: number;
+}
+
+export type OidcCallbackResult =
+  | { readonly kind: 'login'; readonly authenticated: SsoAuthenticated }
+  | { readonly kind: 'linked'; readonly userId: string; readonly identityId: string };
+
+const DISCOVERY_TTL_MS = 10 * 60 * 1000;
+const MAX_QUERY = 8192;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+interface CachedConfig {
+  readonly updatedAt: number;
+  readonly fetchedAt: number;
+  readonly config: oidc.Configuration;
+}
+
+/** Codes and messages along an error's cause chain (fetch hides the socket error two levels down). */
+function causeText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
+    const o = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof o.code === 'string') parts.push(o.code);
+    if (typeof o.message === 'string') parts.push(o.message);
+    e = o.cause;
+  }
+  return parts.join(' ');
+}
+
+function usernameFrom(claims: oidc.IDToken, subject: string): string {
+  const raw = [claims['preferred_username'], claims['email']].find((v) => typeof v === 'string');
+  const cleaned = (typeof raw === 'string' ? raw : `sso-${subject}`)
+    .toLowerCase()
+    .replace(/[^a-z0-9._@+-]/g, '')
+    .slice(0, 100);
+  return cleaned.length > 0 ? cleaned : `sso-${subject.slice(0, 40)}`;
+}
+
+function stringClaim(claims: oidc.IDToken, name: string, max = 254): string | null {
+  const v = claims[name];
+  return typeof v === 'string' && v.length > 0 && v.length <= max ? v : null;
+}
+
+export class OidcLoginService {
+  readonly #d: OidcLoginDeps;
+  readonly #configs = new Map<string, CachedConfig>();
+
+  constructor(deps: OidcLoginDeps) {
+    this.#d = deps;
+  }
+
+  async #provider(providerId: string): Promise<SsoProvider & { kind: 'oidc' }> {
+    const p = await this.#d.providers.findById(providerId);
+    if (!p || p.kind !== 'oidc') throw new PalisadeError('not_found', 'no such sign-in provider');
+    if (!p.enabled) throw ssoFailure('provider-disabled');
+    return p;
+  }
+
+  async #configuration(p: SsoProvider & { kind: 'oidc' }): Promise<oidc.Configuration> {
+    const now = this.#d.clock.now();
+    const cached = this.#configs.get(p.id);
+    if (cached && cached.updatedAt === p.updatedAt && now - cached.fetchedAt < DISCOVERY_TTL_MS)
+      return cached.config;
+    const c = p.config;
+    const issuer = new URL(c.issuer);
+    const insecure = issuer.protocol === 'http:';
+    if (insecure && !(c.allowHttpLoopback && LOOPBACK.has(issuer.hostname)))
+      throw new PalisadeError('config_invalid', 'the issuer must be an https:// URL');
+    const secret = p.sealedSecret
+      ? this.#d.secretBox.openString(p.sealedSecret, providerSecretContext(p.id))
+      : null;
+    let config: oidc.Configuration;
+    try {
+      config = await oidc.discovery(
+        issuer,
+        c.clientId,
+        {
+          redirect_uris: [c.redirectUri],
+          response_types: ['code'],
+          id_token_signed_response_alg: c.idTokenAlg,
+        },
+        secret ? oidc.ClientSecretBasic(secret) : oidc.None(),
+        {
+          timeout: this.#d.timeoutSeconds ?? 10,
+          ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+        },
+      );
+    } catch (err) {
+      const reason = oidcErrorCategory(err);
+      throw ssoFailure(reason === 'issuer-mismatch' ? reason : 'provider-unreachable', err);
+    }
+    // Verify ID token signatures against the IdP's JWKS even though the token
+    // came over TLS from the token endpoint (Core §3.1.3.7 makes it optional).
+    oidc.enableNonRepudiationChecks(config);
+    this.#configs.set(p.id, { updatedAt: p.updatedAt, fetchedAt: now, config });
+    return config;
+  }
+
+  /**
+   * "Test connection": fetches the IdP's discovery document and keys now and
+   * says in plain words what went wrong.
+   */
+  async check(
+    providerId: string,
+  ): Promise<{ ok: boolean; checks: { step: string; ok: boolean; message: string }[] }> {
+    const p = await this.#d.providers.findById(providerId);
+    if (!p || p.kind !== 'oidc') throw new PalisadeError('not_found', 'no such sign-in provider');
+    this.#configs.delete(p.id);
+    try {
+      const config = await this.#configuration(p);
+      const meta = config.serverMetadata();
+      const checks = [
+        {
+          step: 'discovery',
+          ok: true,
+          message: `the issuer ${meta.issuer} answered with its configuration`,
+        },
+        {
+          step: 'pkce',
+          ok: meta.code_challenge_methods_supported?.includes('S256') !== false,
+          message:
+            meta.code_challenge_methods_supported?.includes('S256') === false
+              ? 'the provider does not support PKCE S256'
+              : 'PKCE S256 is supported',
+        },
+      ];
+      return { ok: checks.every((c) => c.ok), checks };
+    } catch (err) {
+      const reason = ssoFailureReason(err);
+      const cause = causeText(err);
+      const message =
+        reason === 'issuer-mismatch'
+          ? 'the provider says it is a different issuer: check the issuer URL (for Microsoft 365, the tenant ID)'
+          : /ENOTFOUND|EAI_AGAIN/.test(cause)
+            ? 'the issuer host name could not be resolved (DNS)'
+            : /ECONNREFUSED/.test(cause)
+              ? 'the issuer refused the connection'
+              : /certificate|CERT|self.signed/i.test(cause)
+                ? 'the issuer TLS certificate is not trusted'
+                : err instanceof PalisadeError && err.code === 'config_invalid'
+                  ? err.message
+                  : 'the issuer did not answer with an OpenID configuration';
+      return { ok: false, checks: [{ step: 'discovery', ok: false, message }] };
+    }
+  }
+
+  /** Begins a login (or, with `linkUserId`, a link to the logged-in account). */
+  async start(input: {
+    readonly providerId: string;
+    readonly tenantId?: string;
+    readonly linkUserId?: string;
+  }): Promise<OidcStart> {
+    const p = await this.#provider(input.providerId);
+    if (input.tenantId && input.tenantId !== p.tenantId)
+      throw new PalisadeError('not_found', 'no such sign-in provider');
+    const config = await this.#configuration(p);
+    const pending: PendingOidcLogin = {
+      providerId: p.id,
+      tenantId: p.tenantId,
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      codeVerifier: oidc.randomPKCECodeVerifier(),
+      intent: input.linkUserId ? 'link' : 'login',
+      userId: input.linkUserId ?? null,
+      expiresAt: this.#d.clock.now() + PENDING_LOGIN_TTL_MS,
+    };
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: p.config.redirectUri,
+      scope: p.config.scopes.join(' '),
+      response_type: 'code',
+      state: pending.state,
+      nonce: pending.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),
+      code_challenge_method: 'S256',
+    });
+    return {
+      authorizationUrl: url.href,
+      pendingCookie: sealPendingLogin(this.#d.pendingBox, pending),
+      maxAgeSeconds: PENDING_LOGIN_TTL_MS / 1000,
+    };
+  }
+
+  /**
+   * Completes a login at the provider's callback. `query` is the raw query
+   * string (without `?`); `pendingCookie` the cookie set by `start`;
+   * `currentUserId` the logged-in user when linking.
+   */
+  async callback(input: {
+    readonly providerId: string;
+    readonly query: string;
+    readonly pendingCookie: string | null;
+    readonly currentUserId?: string | null;
+    readonly remote?: SsoRemote;
+  }): Promise<OidcCallbackResult> {
+    let tenantId: string | null = null;
+    let userId: string | null = null;
+    let intent: PendingOidcLogin['intent'] = 'login';
+    try {
+      const p = await this.#provider(input.providerId);
+      tenantId = p.tenantId;
+      if (!input.pendingCookie || input.query.length > MAX_QUERY)
+        throw ssoFailure('state-mismatch');
+      let pending: PendingOidcLogin;
+      try {
+        pending = openPendingLogin(
+          this.#d.pendingBox,
+          input.pendingCookie,
+          p.id,
+          this.#d.clock.now(),
+        );
+      } catch (err) {
+        throw ssoFailure('state-mismatch', err);
+      }
+      intent = pending.intent;
+      if (pending.tenantId !== p.tenantId) throw ssoFailure('state-mismatch');
+      if (pending.intent === 'link' && pending.userId !== (input.currentUserId ?? null))
+        throw ssoFailure('state-mismatch');
+      const config = await this.#configuration(p);
+      const currentUrl = new URL(p.config.redirectUri);
+      currentUrl.search = input.query;
+      let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+      try {
+        tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
+          pkceCodeVerifier: pending.codeVerifier,
+          expectedState: pending.state,
+          expectedNonce: pending.nonce,
+          idTokenExpected: true,
+        });
+      } catch (err) {
+        throw ssoFailure(oidcErrorCategory(err), err);
+      }
+      const claims = tokens.claims();
+      if (!claims) throw ssoFailure('token-invalid');
+      const who = this.#identity(p.id, p.tenantId, claims);
+      if (pending.intent === 'link' && pending.userId) {
+        userId = pending.userId;
+        const identity = await this.#d.resolver.link(who, pending.userId);
+        await recordSso(this.#d.audit, {
+          action: 'sso.link',
+          outcome: 'success',
+          tenantId: p.tenantId,
+          userId,
+          providerId: p.id,
+          remote: input.remote,
+          detail: { issuer: who.issuer },
+        });
+        return { kind: 'linked', userId, identityId: identity.id };
+      }
+      const resolved = await this.#d.resolver.resolve(who, p.config);
+      userId = resolved.account.id;
+      if (resolved.created)
+        await recordSso(this.#d.audit, {
+          action: 'sso.account-create',
+          outcome: 'success',
+          tenantId: p.tenantId,
+          actor: 'system',
+          userId,
+          providerId: p.id,
+          remote: input.remote,
+        });
+      const authenticated = await this.#authenticated(
+        p.config,
+        p.id,
+        p.tenantId,
+        who,
+        claims,
+        resolved,
+      );
+      await recordSso(this.#d.audit, {
+        action: 'sso.login',
+        outcome: 'success',
+        tenantId: p.tenantId,
+        userId,
+        providerId: p.id,
+        remote: input.remote,
+        detail: {
+          method: 'oidc',
+          mfa: authenticated.mfa.result,
+          amr: authenticated.amr.slice(0, 10),
+        },
+      });
+      return { kind: 'login', authenticated };
+    } catch (err) {
+      const reason = ssoFailureReason(err);
+      if (reason || !isPalisadeError(err, 'not_found'))
+        await recordSso(this.#d.audit, {
+          action: intent === 'link' ? 'sso.link' : 'sso.login',
+          outcome: 'failure',
+          tenantId,
+          userId,
+          providerId: input.providerId,
+          reason: reason ?? 'token-invalid',
+          remote: input.remote,
+          detail: { method: 'oidc' },
+        });
+      throw reason || isPalisadeError(err) ? err : ssoFailure('token-invalid', err);
+    }
+  }
+
+  #identity(providerId: string, tenantId: string, claims: oidc.IDToken): ExternalIdentity {
+    const email = stringClaim(claims, 'email');
+    return {
+      tenantId,
+      providerId,
+      issuer: claims.iss,
+      subject: claims.sub,
+      email,
+      // Entra ID sends no email_verified; its optional claim xms_edov says the
+      // address is in a domain the tenant has verified (Microsoft's answer to
+      // e-mail based account takeover).
+      emailVerified: claims['email_verified'] === true || claims['xms_edov'] === true,
+      profile: {
+        username: usernameFrom(claims, claims.sub),
+        displayName: stringClaim(claims, 'name', 200) ?? email ?? claims.sub.slice(0, 200),
+        email,
+        phone: null,
+      },
+    };
+  }
+
+  async #authenticated(
+    c: OidcProviderConfig,
+    providerId: string,
+    tenantId: string,
+    who: ExternalIdentity,
+    claims: oidc.IDToken,
+    resolved: { account: { id: string }; created: boolean },
+  ): Promise<SsoAuthenticated> {
+    const amr = Array.isArray(claims.amr) ? claims.amr.filter((v) => typeof v === 'string') : [];
+    const acr = typeof claims.acr === 'string' ? claims.acr : null;
+    return {
+      tenantId,
+      userId: resolved.account.id,
+      providerId,
+      providerKind: 'oidc',
+      issuer: who.issuer,
+      subject: who.subject,
+      amr,
+      acr,
+      mfa: decideSsoMfa({
+        mfaRequired: await this.#d.accounts.mfaRequired(resolved.account.id),
+        amr,
+        acr,
+        trust: c,
+      }),
+      created: resolved.created,
+    };
+  }
+}

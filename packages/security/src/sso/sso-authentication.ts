@@ -1,0 +1,45 @@
+/**
+ * The end of every SSO login: "this local user has authenticated via
+ * provider P with amr/acr X". The session layer (web login, issue 5) turns
+ * it into a session: active when `mfa.result` is not `ask-local-factor`,
+ * otherwise a session that waits for Palisade's own second factor.
+ */
+import type { SsoProviderKind } from './sso-provider.ts';
+import type { SsoMfaDecision } from './sso-mfa-decision.ts';
+
+export interface SsoAuthenticated {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly providerId: string;
+  readonly providerKind: SsoProviderKind;
+  readonly issuer: string;
+  readonly subject: string;
+  /** RFC 8176 methods the IdP reported (`pwd` for an LDAP bind). */
+  readonly amr: readonly string[];
+  readonly acr: string | null;
+  readonly mfa: SsoMfaDecision;
+  /** The account was created by this login (just-in-time). */
+  readonly created: boolean;
+}
+
+/** Where a failure came from, for the audit log and metrics; never a secret. */
+export type SsoFailureReason =
+  | 'provider-disabled'
+  | 'provider-unreachable'
+  | 'state-mismatch'
+  | 'idp-error'
+  | 'issuer-mismatch'
+  | 'audience-mismatch'
+  | 'nonce-mismatch'
+  | 'token-expired'
+  | 'signature-invalid'
+  | 'alg-refused'
+  | 'token-invalid'
+  | 'not-linked'
+  | 'domain-not-allowed'
+  | 'email-unverified'
+  | 'already-linked'
+  | 'account-disabled'
+  | 'bad-credentials'
+  | 'throttled'
+  | 'directory-error';

@@ -1,0 +1,338 @@
+/**
+ * The SSO API on a real Palisade (HTTPS on loopback): provider setup with
+ * the secret sealed, "test connection", directory sync with its report,
+ * the OIDC start/callback routes with the pending-login cookie, and the
+ * hand-over to the session port: first with a test client, then in
+ * headless Chromium. The session port is the web session layer's; here a
+ * recording one stands in for it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { SsoSessionPort, SsoSessionRequest } from '@palisade/api';
+import { ALL_PERMISSIONS, LDAP_PRESETS } from '@palisade/security';
+import { chromium } from 'playwright-core';
+import { debianPeer } from '../../support/debian.ts';
+import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
+import { freeTcpPort } from '../../support/ports.ts';
+import { CookieJar, followToCallback } from './browse.ts';
+import { startOidcPeer, type OidcPeer } from './oidc-provider-peer.ts';
+import { SUFFIX, SVC_DN, SVC_PW, startSlapd, type Slapd } from './slapd-peer.ts';
+
+const slapdBin = debianPeer('slapd', 'slapd');
+const ldapUtils = slapdBin.skip ? slapdBin : debianPeer('ldap-utils', 'ldapadd');
+const browser = debianPeer('chromium', 'chromium');
+
+describe('SSO API on a running server', { timeout: 240_000 }, () => {
+  let p: TestPalisade;
+  let base: string;
+  let admin: string;
+  let idp: OidcPeer;
+  let slapd: Slapd | null = null;
+  let providerId = '';
+  const completed: SsoSessionRequest[] = [];
+  const auth = (): Record<string, string> => ({ authorization: `Bearer ${admin}` });
+
+  before(async () => {
+    const port = await freeTcpPort();
+    base = `https://127.0.0.1:${port}`;
+    p = await startTestPalisade({
+      PALISADE_HTTP_PORT: String(port),
+      PALISADE_HTTP_PUBLIC_URL: base,
+    });
+    const d = p.server.domain;
+    admin = (
+      await d.tokens.issue({
+        tenantId: d.defaultTenant.id,
+        name: 'admin',
+        scopes: ALL_PERMISSIONS.filter((x) => x.endsWith(':change')),
+        by: { id: 'cli' },
+        granterPermissions: null,
+      })
+    ).token;
+    // Stand-in for the web session layer: records the hand-over and answers like it would.
+    const recorder: SsoSessionPort = {
+      completeSsoLogin(req) {
+        completed.push(req);
+        return Promise.resolve(req.reply.redirect('/app?signed-in=1', 303));
+      },
+    };
+    (d.sso as { session: SsoSessionPort }).session = recorder;
+  });
+
+  after(async () => {
+    await idp?.stop();
+    await slapd?.stop();
+    await p?.stop();
+  });
+
+  test('OIDC provider setup: presets, derived redirect URI, secret sealed and never shown', async () => {
+    const bad = await p.client.call('POST', '/api/v1/sso/providers', {
+      headers: auth(),
+      body: {
+        kind: 'oidc',
+        name: 'M365',
+        enabled: true,
+        secret: 's',
+        config: {
+          preset: 'microsoft',
+          issuer: '',
+          microsoftTenantId: 'common',
+          clientId: 'x',
+          scopes: ['openid'],
+          idTokenAlg: 'RS256',
+          allowHttpLoopback: false,
+          trustIdpMfa: false,
+          mfaAcrValues: [],
+          jitCreate: false,
+          allowedEmailDomains: [],
+          defaultGroupId: null,
+        },
+      },
+    });
+    assert.equal(bad.status, 400, bad.text);
+    assert.match(bad.text, /\(tenant\) ID/);
+    assert.equal(
+      (await p.client.call('GET', '/api/v1/sso/providers', { headers: auth() })).json<unknown[]>()
+        .length,
+      0,
+    );
+
+    const secret = 'palisade-test-client-secret-0123456789';
+    const res = await p.client.call('POST', '/api/v1/sso/providers', {
+      headers: auth(),
+      body: {
+        kind: 'oidc',
+        name: 'Test IdP',
+        enabled: true,
+        secret,
+        config: {
+          preset: 'generic',
+          issuer: 'http://127.0.0.1:1',
+          clientId: 'palisade-test',
+          scopes: ['openid', 'email', 'profile'],
+          idTokenAlg: 'RS256',
+          allowHttpLoopback: true,
+          trustIdpMfa: false,
+          mfaAcrValues: [],
+          jitCreate: true,
+          allowedEmailDomains: ['corp.test'],
+          defaultGroupId: null,
+        },
+      },
+    });
+    assert.equal(res.status, 201, res.text);
+    const created = res.json<{ id: string; hasSecret: boolean; config: { redirectUri: string } }>();
+    providerId = created.id;
+    assert.equal(created.hasSecret, true);
+    assert.equal(created.config.redirectUri, `${base}/api/v1/sso/oidc/${providerId}/callback`);
+    assert.ok(!res.text.includes(secret));
+    const stored = await p.server.domain.store.ssoProviders.findById(providerId);
+    assert.ok(stored?.sealedSecret && !stored.sealedSecret.includes(secret));
+
+    const current = (
+      await p.client.call('GET', `/api/v1/sso/providers/${providerId}`, { headers: auth() })
+    ).json<{ config: Record<string, unknown> }>().config;
+    const { redirectUri: _uri, ...currentSettings } = current;
+    const google = await p.client.call('POST', '/api/v1/sso/providers', {
+      headers: auth(),
+      body: {
+        kind: 'oidc',
+        name: 'Google',
+        enabled: false,
+        config: { ...currentSettings, preset: 'google', issuer: '' },
+      },
+    });
+    assert.equal(google.status, 201, google.text);
+    assert.equal(
+      google.json<{ config: { issuer: string } }>().config.issuer,
+      'https://accounts.google.com',
+    );
+
+    idp = await startOidcPeer(() => [created.config.redirectUri]);
+    idp.accounts.set('alice', {
+      password: 'alice-idp-pw',
+      email: 'alice@corp.test',
+      emailVerified: true,
+      name: 'Alice Adams',
+    });
+    const cfg = (
+      await p.client.call('GET', `/api/v1/sso/providers/${providerId}`, { headers: auth() })
+    ).json<{ config: Record<string, unknown> }>().config;
+    const { redirectUri: _r, ...settings } = cfg;
+    const patched = await p.client.call('PATCH', `/api/v1/sso/providers/${providerId}`, {
+      headers: auth(),
+      body: { config: { ...settings, issuer: idp.issuer } },
+    });
+    assert.equal(patched.status, 200, patched.text);
+    const check = await p.client.call('POST', `/api/v1/sso/providers/${providerId}/test`, {
+      headers: auth(),
+    });
+    assert.equal(check.json<{ ok: boolean }>().ok, true, check.text);
+  });
+
+  test('OIDC start and callback over HTTPS: cookie attributes, hand-over to the session port, audit', async () => {
+    const start = await p.client.call('GET', `/api/v1/sso/oidc/${providerId}/start`);
+    assert.equal(start.status, 303);
+    const location = String(start.headers['location']);
+    assert.ok(location.startsWith(`${idp.issuer}/auth?`), location);
+    const cookie = ([] as string[])
+      .concat(start.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('__Host-palisade-sso='))!;
+    assert.match(cookie, /; Path=\//);
+    assert.match(cookie, /; Secure/);
+    assert.match(cookie, /; HttpOnly/);
+    assert.match(cookie, /; SameSite=Lax/);
+    const back = await followToCallback(
+      location,
+      (u) => u.href.startsWith(base),
+      { login: 'alice', password: 'alice-idp-pw' },
+      new CookieJar(),
+    );
+    assert.equal(back.pathname, `/api/v1/sso/oidc/${providerId}/callback`);
+    const pair = cookie.split(';')[0]!;
+    // Without the browser's cookie the callback is refused (state bound to the browser).
+    const stranger = await p.client.call('GET', back.pathname + back.search);
+    assert.equal(stranger.status, 303);
+    assert.match(String(stranger.headers['location']), /sso_error=state-mismatch/);
+    assert.equal(completed.length, 0);
+    // The first callback attempt above did not consume the code: the real browser's works.
+    const done = await p.client.call('GET', back.pathname + back.search, {
+      headers: { cookie: pair },
+    });
+    assert.equal(done.status, 303, done.text);
+    assert.equal(done.headers['location'], '/app?signed-in=1');
+    assert.equal(completed.length, 1);
+    const a = completed[0]!.authenticated;
+    const user = await p.server.domain.store.users.findById(a.userId);
+    assert.equal(user?.email, 'alice@corp.test');
+    assert.equal(a.providerId, providerId);
+    assert.equal(a.mfa.result, 'not-required');
+    const audit = await p.client.call('GET', '/api/v1/audit?action=sso&limit=100', {
+      headers: auth(),
+    });
+    assert.match(audit.text, /sso\.login/);
+    assert.match(audit.text, /sso\.provider-create/);
+  });
+
+  test('linked identities are for signed-in users only (API tokens get 403)', async () => {
+    const res = await p.client.call('GET', '/api/v1/me/identities', { headers: auth() });
+    assert.equal(res.status, 403);
+  });
+
+  test(
+    'headless Chromium signs in through the IdP login page',
+    { skip: browser.skip },
+    async () => {
+      const before = completed.length;
+      const b = await chromium.launch({
+        executablePath: browser.path!,
+        headless: true,
+        args: ['--no-sandbox'],
+        timeout: 30_000,
+      });
+      try {
+        const ctx = await b.newContext({ ignoreHTTPSErrors: true });
+        const page = await ctx.newPage();
+        page.setDefaultTimeout(20_000);
+        await page.goto(`${base}/api/v1/sso/oidc/${providerId}/start`);
+        await page.waitForURL((u) => u.pathname.startsWith('/interaction/'));
+        await page.fill('#login', 'alice');
+        await page.fill('#password', 'alice-idp-pw');
+        await Promise.all([
+          page.waitForURL((u) => u.href.startsWith(`${base}/app`)),
+          page.click('#submit'),
+        ]);
+        assert.equal(completed.length, before + 1);
+        assert.equal(completed.at(-1)?.respondWith, 'redirect');
+        // The pending cookie was cleared by the callback.
+        const cookies = await ctx.cookies(base);
+        assert.ok(!cookies.some((c) => c.name === '__Host-palisade-sso' && c.value !== ''));
+      } finally {
+        await b.close();
+      }
+    },
+  );
+
+  test(
+    'LDAP provider over the API: test connection, sync dry run and run, sign-in',
+    { skip: slapdBin.skip ?? ldapUtils.skip },
+    async () => {
+      slapd = await startSlapd(slapdBin.path!, p.dataDir);
+      const body = {
+        kind: 'ldap',
+        name: 'Corp AD',
+        enabled: true,
+        secret: SVC_PW,
+        config: {
+          preset: 'active-directory',
+          url: slapd.ldapUrl,
+          startTls: true,
+          caPem: slapd.ca.caPem,
+          allowAnyCertificate: false,
+          bindDn: SVC_DN,
+          baseDn: `ou=ad,${SUFFIX}`,
+          userFilter: '(objectClass=palisadeAdUser)',
+          attributes: { ...LDAP_PRESETS['active-directory'].attributes, uniqueId: 'entryUUID' },
+          groupSearch: null,
+          groupMappings: [],
+          timeoutMs: 5000,
+          syncIntervalMinutes: 0,
+          jitCreate: true,
+          allowedEmailDomains: [],
+          defaultGroupId: null,
+        },
+      };
+      const created = await p.client.call('POST', '/api/v1/sso/providers', {
+        headers: auth(),
+        body,
+      });
+      assert.equal(created.status, 201, created.text);
+      const id = created.json<{ id: string }>().id;
+      const ok = await p.client.call('POST', `/api/v1/sso/providers/${id}/test`, {
+        headers: auth(),
+      });
+      assert.equal(ok.json<{ ok: boolean }>().ok, true, ok.text);
+      await p.client.call('PATCH', `/api/v1/sso/providers/${id}`, {
+        headers: auth(),
+        body: { secret: 'wrong' },
+      });
+      const bad = await p.client.call('POST', `/api/v1/sso/providers/${id}/test`, {
+        headers: auth(),
+      });
+      assert.match(bad.text, /service account DN or password is wrong/);
+      await p.client.call('PATCH', `/api/v1/sso/providers/${id}`, {
+        headers: auth(),
+        body: { secret: SVC_PW },
+      });
+      const dry = await p.client.call('POST', `/api/v1/sso/providers/${id}/sync`, {
+        headers: auth(),
+        body: { dryRun: true },
+      });
+      assert.equal(dry.status, 200, dry.text);
+      assert.deepEqual(dry.json<{ report: { created: string[] } }>().report.created.sort(), [
+        'alice',
+        'bob',
+        'carol',
+      ]);
+      const run = await p.client.call('POST', `/api/v1/sso/providers/${id}/sync`, {
+        headers: auth(),
+        body: { dryRun: false },
+      });
+      assert.equal(run.json<{ outcome: string }>().outcome, 'success');
+      const runs = await p.client.call('GET', `/api/v1/sso/providers/${id}/sync-runs`, {
+        headers: auth(),
+      });
+      assert.equal(runs.json<unknown[]>().length, 2);
+      const login = await p.client.call('POST', `/api/v1/sso/ldap/${id}/login`, {
+        body: { username: 'bob', password: 'Bob-pw-1' },
+      });
+      assert.equal(login.status, 303, login.text);
+      assert.equal(completed.at(-1)?.respondWith, 'json');
+      const wrong = await p.client.call('POST', `/api/v1/sso/ldap/${id}/login`, {
+        body: { username: '*)(sAMAccountName=*', password: 'Bob-pw-1' },
+      });
+      assert.equal(wrong.status, 401);
+      assert.equal(wrong.json<{ message: string }>().message, 'wrong user name or password');
+    },
+  );
+});
