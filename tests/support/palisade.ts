@@ -46,6 +46,7 @@ export async function startTestPalisade(
       PALISADE_SIP_UDP_PORT: sipPort,
       PALISADE_SIP_TCP_PORT: sipPort,
       PALISADE_SIP_TLS_PORT: tlsPort,
+      PALISADE_MEDIA_BIND_ADDRESS: '127.0.0.1',
       ...env,
     },
   });

@@ -25,6 +25,7 @@ import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
+import { cdrRoutes } from './routes/cdr-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -39,6 +40,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...deviceRoutes(services),
     ...groupRoutes(services),
     ...registrationRoutes(services),
+    ...cdrRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...setupRoutes(services),
