@@ -22,6 +22,7 @@ import { accountSecurityRoutes } from './routes/account-security-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
+import { userPasswordRoutes } from './routes/user-password-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
@@ -49,6 +50,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...sessionAdminRoutes(services),
     ...ssoAdminRoutes(services),
     ...ssoLoginRoutes(services),
+    ...userPasswordRoutes(services),
   ];
 }
 

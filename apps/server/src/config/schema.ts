@@ -98,6 +98,10 @@ export const configSchema = {
       600_000,
     ),
     bodyLimitBytes: integer(1_048_576, 'Largest API request body.', 1_024, 104_857_600),
+    webRoot: optionalString(
+      'Directory of the built web app (console and user app). Default: apps/web/dist of this installation; without a build the server runs API-only.',
+      { maxLength: 1024 },
+    ),
   },
   tls: {
     certFile: optionalString(
