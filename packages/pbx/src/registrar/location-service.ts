@@ -30,6 +30,8 @@ export class LocationService {
   readonly #sweepMs: number;
   readonly #byDevice = new Map<string, readonly RegistrationBinding[]>();
   readonly #byAor = new Map<string, Set<string>>();
+  /** Bindings per source address (for the intrusion detector: registered devices are not flood-banned). */
+  readonly #bySource = new Map<string, number>();
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #maxBatch: number;
   #pending: PendingWrite[] = [];
@@ -144,16 +146,23 @@ export class LocationService {
     return run;
   }
 
-  /** Resolves once the change is committed, together with whatever else is waiting. */
+  /**
+   * Resolves once the change is committed, together with whatever else is
+   * waiting. The write starts on the next turn of the event loop, not at
+   * once: a synchronous driver (better-sqlite3) would otherwise commit each
+   * change alone before the next request is even read.
+   */
   #write(upsert: readonly RegistrationBinding[], remove: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ upsert, remove, resolve, reject });
-      if (!this.#writing) void this.#drain();
+      if (!this.#writing) {
+        this.#writing = true;
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 
   async #drain(): Promise<void> {
-    this.#writing = true;
     try {
       while (this.#pending.length > 0) {
         const batch: PendingWrite[] = [];
@@ -178,14 +187,24 @@ export class LocationService {
                 .apply({ upsert: w.upsert, remove: w.remove })
                 .then(w.resolve, w.reject);
         }
+        // let the requests that arrived meanwhile join the next batch
+        if (this.#pending.length > 0) await new Promise((r) => setImmediate(r));
       }
     } finally {
       this.#writing = false;
     }
   }
 
+  /** Whether a registered, authenticated device has a binding from this address. O(1). */
+  hasSource(address: string): boolean {
+    return this.#bySource.has(address);
+  }
+
   #set(deviceId: string, list: readonly RegistrationBinding[]): void {
     for (const b of this.#byDevice.get(deviceId) ?? []) {
+      const n = (this.#bySource.get(b.sourceAddress) ?? 0) - 1;
+      if (n > 0) this.#bySource.set(b.sourceAddress, n);
+      else this.#bySource.delete(b.sourceAddress);
       const key = b.aor.toLowerCase();
       const set = this.#byAor.get(key);
       set?.delete(deviceId);
@@ -194,6 +213,7 @@ export class LocationService {
     if (list.length === 0) this.#byDevice.delete(deviceId);
     else this.#byDevice.set(deviceId, list);
     for (const b of list) {
+      this.#bySource.set(b.sourceAddress, (this.#bySource.get(b.sourceAddress) ?? 0) + 1);
       const key = b.aor.toLowerCase();
       let set = this.#byAor.get(key);
       if (!set) this.#byAor.set(key, (set = new Set()));
