@@ -132,6 +132,8 @@ export function registerApi(app: FastifyInstance, options: ApiOptions): RouteSpe
       return session !== undefined && identity.sessions.checkCsrf(session, presented);
     }),
     onDenied: auditDenials(options.services),
+    isFresh: (principal) =>
+      principal.web !== undefined && identity.sessions.isFresh(principal.web.session),
   });
   return routes;
 }

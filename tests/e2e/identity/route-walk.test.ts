@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { apiRoutes, isStateChanging, type ApiServices, type RouteSpec } from '@palisade/api';
+import { CLI_ACTOR } from '@palisade/pbx';
 import { generateTotpSecret, totpCode } from '@palisade/security';
 import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
 import type { HttpClient } from '../../support/https-client.ts';
@@ -65,7 +66,7 @@ before(async () => {
     tenantId: d.defaultTenant.id,
     name: 'weak',
     scopes: ['files'],
-    by: { id: 'cli' },
+    by: CLI_ACTOR,
     granterPermissions: null,
   });
   weakToken = issued.token;
@@ -168,7 +169,7 @@ test("a tenant's trusted origin may call cross-site; an unlisted one stops worki
     tenantId: p.server.domain.defaultTenant.id,
     name: 'crm',
     scopes: ['tokens:change'],
-    by: { id: 'cli' },
+    by: CLI_ACTOR,
     granterPermissions: null,
   });
   const call = (o: string) =>
@@ -186,4 +187,33 @@ test("a tenant's trusted origin may call cross-site; an unlisted one stops worki
     headers: { authorization: `Bearer ${issued.token}` },
   });
   assert.equal(plain.status, 404);
+});
+
+test('every security-change route refuses a session that has not re-authenticated recently', async () => {
+  const fresh = routes.filter((r) => r.freshAuth === true);
+  for (const url of [
+    '/api/v1/auth/password',
+    '/api/v1/auth/mfa/totp',
+    '/api/v1/devices/:id/rotate-secret',
+    '/api/v1/users/:id',
+  ])
+    assert.ok(
+      fresh.some((r) => r.url === url),
+      `${url} needs re-authentication`,
+    );
+  const me = await c.call('GET', '/api/v1/auth/session', { headers: { cookie: admin.cookie } });
+  await p.server.domain.store.webSessions.update(
+    me.json<{ session: { id: string } }>().session.id,
+    {
+      authenticatedAt: 0,
+    },
+  );
+  for (const r of fresh) {
+    const res = await c.call(r.method, urlOf(r), {
+      ...bodyOf(r),
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, origin },
+    });
+    assert.equal(res.status, 403, `${r.method} ${r.url}: ${res.text}`);
+    assert.equal(reason(res.text), 'reauthentication-required', `${r.method} ${r.url}`);
+  }
 });

@@ -68,6 +68,11 @@ export interface RouteSpec<
    * account (web sessions only: API tokens get 403).
    */
   readonly permission: Permission | 'public' | 'self';
+  /**
+   * A security change (e-mail, phone, SIP secrets, …): a web session must have
+   * re-authenticated recently (API tokens carry no password to re-check).
+   */
+  readonly freshAuth?: boolean;
   /** A `self` route a session that must first enrol a second factor may use. */
   readonly duringMfaEnrolment?: boolean;
   readonly body?: Body;
@@ -114,6 +119,8 @@ export type DenialListener = (
 
 export interface RouteSecurity {
   readonly authenticate: Authenticate;
+  /** Whether a session principal re-authenticated recently enough for `freshAuth` routes. */
+  readonly isFresh?: (principal: Principal) => boolean;
   readonly guard?: RequestGuard;
   readonly onDenied?: DenialListener;
 }
@@ -129,7 +136,10 @@ export function authorize(spec: RouteSpec, principal: Principal): void {
   }
   if (spec.permission === 'self') {
     if (principal.kind !== 'session')
-      throw new PalisadeError('forbidden', 'this needs a signed-in user, not an API token');
+      throw new PalisadeError(
+        'forbidden',
+        'this needs the permission self: a signed-in user, not an API token',
+      );
     return;
   }
   if (!permits(principal.permissions, spec.permission))
@@ -144,7 +154,7 @@ export function registerRoutes(
   routes: readonly RouteSpec[],
   security: RouteSecurity,
 ): void {
-  const { authenticate, guard, onDenied } = security;
+  const { authenticate, guard, onDenied, isFresh } = security;
   for (const spec of routes) {
     app.route({
       method: spec.method,
@@ -165,6 +175,14 @@ export function registerRoutes(
         try {
           if (guard && isStateChanging(spec.method)) await guard(request, principal);
           authorize(spec, principal);
+          if (spec.freshAuth && principal.kind === 'session' && isFresh && !isFresh(principal))
+            throw new PalisadeError(
+              'forbidden',
+              'confirm your password first (POST /api/v1/auth/reauth)',
+              {
+                details: { reason: 'reauthentication-required' },
+              },
+            );
         } catch (err) {
           await onDenied?.(request, principal, spec, (err as Error).message);
           throw err;

@@ -19,7 +19,7 @@ import {
   WebAuthnResponse,
 } from './auth-schemas.ts';
 import { rotateSession, sessionView } from './auth-responses.ts';
-import { requireFresh, sessionOf } from './fresh-auth.ts';
+import { sessionOf } from './session-of.ts';
 import { IdParams } from './schemas.ts';
 
 const Me = Type.Object(
@@ -218,10 +218,11 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       tag: 'auth',
       summary: 'Change my password (needs a fresh re-authentication); my other sessions end',
       permission: 'self',
+      freshAuth: true,
       body: NewPassword,
       response: { 204: Type.Null() },
       handler: async (ctx) => {
-        const session = requireFresh(id, ctx.principal);
+        const session = sessionOf(ctx.principal);
         const account = await id.directory.findById(ctx.principal.id);
         if (!account) throw new PalisadeError('unauthenticated', 'authentication required');
         await id.passwords.set(account, ctx.body.password, session.id);
@@ -247,11 +248,12 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       summary:
         'Start enrolling an authenticator app: the secret and its QR code (needs re-authentication)',
       permission: 'self',
+      freshAuth: true,
       duringMfaEnrolment: true,
       body: TotpLabel,
       response: { 201: TotpEnrolment },
       handler: async (ctx) => {
-        requireFresh(id, ctx.principal);
+        sessionOf(ctx.principal);
         const account = await id.directory.findById(ctx.principal.id);
         if (!account) throw new PalisadeError('unauthenticated', 'authentication required');
         const settings = await id.directory.settings(account.tenantId);
@@ -276,12 +278,13 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       tag: 'auth',
       summary: 'Finish enrolling an authenticator app with its first code; the session rotates',
       permission: 'self',
+      freshAuth: true,
       duringMfaEnrolment: true,
       params: IdParams,
       body: TotpConfirm,
       response: { 200: Type.Object({ factor: FactorBody, csrfToken: Type.String() }) },
       handler: async (ctx) => {
-        const session = requireFresh(id, ctx.principal);
+        const session = sessionOf(ctx.principal);
         const factor = await id.factors.confirmTotp(ctx.principal.id, ctx.params.id, ctx.body.code);
         await audit(ctx, 'auth.mfa-enrol', { method: 'totp', stage: 'confirm' });
         // A privilege change: the session may do more now, so it gets a new token.
@@ -298,11 +301,12 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       summary:
         'WebAuthn creation options (single-use challenge) to register a passkey (needs re-authentication)',
       permission: 'self',
+      freshAuth: true,
       duringMfaEnrolment: true,
       body: Type.Object({}, { additionalProperties: false }),
       response: { 200: WebAuthnOptions },
       handler: async (ctx) => {
-        const session = requireFresh(id, ctx.principal);
+        const session = sessionOf(ctx.principal);
         const account = await id.directory.findById(ctx.principal.id);
         if (!account) throw new PalisadeError('unauthenticated', 'authentication required');
         return id.passkeys.registrationOptions(account, session.id);
@@ -314,6 +318,7 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       tag: 'auth',
       summary: 'Register a passkey from the browser response; the session rotates',
       permission: 'self',
+      freshAuth: true,
       duringMfaEnrolment: true,
       body: Type.Object(
         {
@@ -324,7 +329,7 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       ),
       response: { 201: Type.Object({ factor: FactorBody, csrfToken: Type.String() }) },
       handler: async (ctx) => {
-        const session = requireFresh(id, ctx.principal);
+        const session = sessionOf(ctx.principal);
         const factor = await id.passkeys.register(
           { tenantId: ctx.principal.tenantId, userId: ctx.principal.id },
           session.id,
@@ -345,10 +350,11 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       summary:
         'New recovery codes (shown once; earlier ones stop working; needs re-authentication)',
       permission: 'self',
+      freshAuth: true,
       body: Type.Object({}, { additionalProperties: false }),
       response: { 201: RecoveryCodes },
       handler: async (ctx) => {
-        requireFresh(id, ctx.principal);
+        sessionOf(ctx.principal);
         const codes = await id.factors.newRecoveryCodes({
           tenantId: ctx.principal.tenantId,
           userId: ctx.principal.id,
@@ -363,10 +369,11 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       tag: 'auth',
       summary: 'Remove one of my second factors (needs re-authentication)',
       permission: 'self',
+      freshAuth: true,
       params: IdParams,
       response: { 200: FactorBody },
       handler: async (ctx) => {
-        requireFresh(id, ctx.principal);
+        sessionOf(ctx.principal);
         const removed = await id.factors.remove(ctx.principal.id, ctx.params.id);
         await audit(ctx, 'auth.mfa-remove', { method: removed.kind, factor: removed.id });
         return pickFactor(removed);

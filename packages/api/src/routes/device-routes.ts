@@ -47,6 +47,7 @@ export function deviceRoutes(s: ApiServices): RouteSpec[] {
     route({
       method: 'POST',
       url: '/api/v1/users/:id/devices',
+      freshAuth: true,
       tag: 'devices',
       summary: 'Add a device; the response shows its SIP secret once',
       permission: 'devices:change',
@@ -83,6 +84,7 @@ export function deviceRoutes(s: ApiServices): RouteSpec[] {
     route({
       method: 'POST',
       url: '/api/v1/devices/:id/rotate-secret',
+      freshAuth: true,
       tag: 'devices',
       summary: 'Replace the SIP secret; the response shows the new one once',
       permission: 'devices:change',

@@ -22,6 +22,7 @@ export function userPasswordRoutes(s: ApiServices): RouteSpec[] {
       tag: 'users',
       summary: "Set a user's password (policy applies; the user's sessions end)",
       permission: 'users:change',
+      freshAuth: true,
       params: IdParams,
       body: Type.Object({ password: Password }, { additionalProperties: false }),
       response: { 204: Type.Null() },

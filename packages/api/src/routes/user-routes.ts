@@ -77,11 +77,17 @@ export function userRoutes(s: ApiServices): RouteSpec[] {
       tag: 'users',
       summary: 'Change a user (disable with state=disabled)',
       permission: 'users:change',
+      freshAuth: true,
       params: IdParams,
       body: UserPatch,
       response: { 200: UserBody },
-      handler: async ({ actor, params, body }) =>
-        userView(await s.users.update(actor, params.id, body)),
+      handler: async ({ actor, params, body }) => {
+        const user = await s.users.update(actor, params.id, body);
+        // identity: a disabled user's sessions end now, not only at their next request.
+        if (user.state === 'disabled')
+          await s.identity.sessions.revokeAllOfUser(user.id, 'user disabled');
+        return userView(user);
+      },
     }),
     route({
       method: 'DELETE',
