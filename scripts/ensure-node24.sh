@@ -12,4 +12,11 @@ if [ "$(node_major || echo 0)" -lt 24 ] 2>/dev/null || ! command -v node >/dev/n
   export PATH="$cache/package/bin:$PATH"
   export npm_config_nodedir="$cache/package"
 fi
-echo "node $(node --version), npm $(npm --version)"
+# Native addons build against the running node's headers: point node-gyp at
+# them when they ship with it (official tarballs do), rather than at whatever
+# /usr/include/node happens to hold.
+if [ -z "${npm_config_nodedir:-}" ]; then
+  prefix="$(dirname "$(dirname "$(command -v node)")")"
+  [ -f "$prefix/include/node/node_version.h" ] && export npm_config_nodedir="$prefix"
+fi
+echo "node $(node --version), npm $(npm --version)${npm_config_nodedir:+, headers from $npm_config_nodedir}"
