@@ -30,6 +30,8 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
   let slapd: Slapd | null = null;
   let providerId = '';
   const completed: SsoSessionRequest[] = [];
+  /** The user the stand-in session layer says the browser is signed in as. */
+  let sessionUser: string | null = null;
   const auth = (): Record<string, string> => ({ authorization: `Bearer ${admin}` });
 
   before(async () => {
@@ -55,6 +57,7 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
         completed.push(req);
         return Promise.resolve(req.reply.redirect('/app?signed-in=1', 303));
       },
+      currentUserId: () => Promise.resolve(sessionUser),
     };
     (d.sso as { session: SsoSessionPort }).session = recorder;
   });
@@ -212,6 +215,44 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
     });
     assert.match(audit.text, /sso\.login/);
     assert.match(audit.text, /sso\.provider-create/);
+  });
+
+  test('linking through the callback completes only in the session of the user who started it', async () => {
+    const d = p.server.domain;
+    const bob = await d.store.users.create({
+      tenantId: d.defaultTenant.id,
+      username: 'bob-local',
+      extension: '4001',
+      displayName: 'Bob',
+    });
+    idp.accounts.set('bob-at-idp', {
+      password: 'bob-idp-pw',
+      email: 'bob@elsewhere.test',
+      emailVerified: true,
+      name: 'Bob',
+    });
+    const linkOnce = async (signedInAs: string | null) => {
+      const started = await d.sso.oidc.start({ providerId, linkUserId: bob.id });
+      const back = await followToCallback(
+        started.authorizationUrl,
+        (u) => u.href.startsWith(base),
+        { login: 'bob-at-idp', password: 'bob-idp-pw' },
+      );
+      sessionUser = signedInAs;
+      const res = await p.client.call('GET', back.pathname + back.search, {
+        headers: { cookie: `__Host-palisade-sso=${started.pendingCookie}` },
+      });
+      sessionUser = null;
+      return String(res.headers['location']);
+    };
+    assert.match(await linkOnce(null), /sso_error=state-mismatch/);
+    assert.match(await linkOnce('somebody-else'), /sso_error=state-mismatch/);
+    assert.equal(await linkOnce(bob.id), '/?sso_linked=1');
+    const links = await d.store.linkedIdentities.listOfUser(bob.id);
+    assert.deepEqual(
+      links.map((l) => l.subject),
+      ['bob-at-idp'],
+    );
   });
 
   test('linked identities are for signed-in users only (API tokens get 403)', async () => {

@@ -94,7 +94,7 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
             providerId: params.providerId,
             query,
             pendingCookie: readPendingCookie(request),
-            currentUserId: null,
+            currentUserId: await sso.session.currentUserId(request),
             remote: { remoteAddress, remotePort },
           });
           if (result.kind === 'linked') return reply.redirect(`${sso.appPath}?sso_linked=1`, 303);
