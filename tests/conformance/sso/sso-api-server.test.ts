@@ -255,6 +255,50 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
     );
   });
 
+  test('an admin links an identity to an account; the next IdP sign-in lands there', async () => {
+    const d = p.server.domain;
+    const carl = await d.store.users.create({
+      tenantId: d.defaultTenant.id,
+      username: 'carl',
+      extension: '4002',
+      displayName: 'Carl',
+    });
+    idp.accounts.set('carl-at-idp', {
+      password: 'carl-idp-pw',
+      email: 'carl@partner.test',
+      emailVerified: true,
+      name: 'Carl',
+    });
+    const path = `/api/v1/users/${carl.id}/identities`;
+    const linked = await p.client.call('POST', path, {
+      headers: auth(),
+      body: { providerId, subject: 'carl-at-idp' },
+    });
+    assert.equal(linked.status, 201, linked.text);
+    const again = await p.client.call('POST', path, {
+      headers: auth(),
+      body: { providerId, subject: 'carl-at-idp' },
+    });
+    assert.equal(again.status, 409);
+    const start = await p.client.call('GET', `/api/v1/sso/oidc/${providerId}/start`);
+    const cookie = ([] as string[]).concat(start.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+    const back = await followToCallback(
+      String(start.headers['location']),
+      (u) => u.href.startsWith(base),
+      { login: 'carl-at-idp', password: 'carl-idp-pw' },
+    );
+    const res = await p.client.call('GET', back.pathname + back.search, { headers: { cookie } });
+    assert.equal(res.headers['location'], '/app?signed-in=1');
+    assert.equal(completed.at(-1)?.authenticated.userId, carl.id);
+    const list = await p.client.call('GET', path, { headers: auth() });
+    const [identity] = list.json<{ id: string; subject: string; lastLoginAt: number | null }[]>();
+    assert.equal(identity?.subject, 'carl-at-idp');
+    assert.notEqual(identity?.lastLoginAt, null);
+    const removed = await p.client.call('DELETE', `${path}/${identity.id}`, { headers: auth() });
+    assert.equal(removed.status, 200);
+    assert.deepEqual((await p.client.call('GET', path, { headers: auth() })).json(), []);
+  });
+
   test('linked identities are for signed-in users only (API tokens get 403)', async () => {
     const res = await p.client.call('GET', '/api/v1/me/identities', { headers: auth() });
     assert.equal(res.status, 403);
