@@ -10,6 +10,7 @@ import {
   type PalisadeServer,
 } from '@palisade/server';
 import { httpsClient, type HttpClient } from './https-client.ts';
+import { freeSipPort, freeTcpPort } from './ports.ts';
 
 export interface TestPalisade {
   readonly server: PalisadeServer;
@@ -31,6 +32,8 @@ export async function startTestPalisade(
   opts: { realEvents?: boolean } = {},
 ): Promise<TestPalisade> {
   const dataDir = mkdtempSync(join(tmpdir(), 'palisade-e2e-'));
+  const sipPort = String(await freeSipPort());
+  const tlsPort = String(await freeTcpPort());
   const { config } = loadConfig({
     cwd: dataDir,
     env: {
@@ -39,6 +42,10 @@ export async function startTestPalisade(
       PALISADE_HTTP_PORT: '0',
       PALISADE_SIP_DOMAIN: 'pbx.test',
       PALISADE_SYSLOG_ENABLED: opts.realEvents ? 'true' : 'false',
+      PALISADE_SIP_BIND: '127.0.0.1',
+      PALISADE_SIP_UDP_PORT: sipPort,
+      PALISADE_SIP_TCP_PORT: sipPort,
+      PALISADE_SIP_TLS_PORT: tlsPort,
       ...env,
     },
   });

@@ -8,14 +8,22 @@ import { systemClock, type Clock, type Logger, type SecurityEventSink } from '@p
 import {
   DeviceService,
   GroupService,
+  RegistrationService,
   SetupService,
   TenantService,
   UserService,
   type DirectoryDeps,
 } from '@palisade/pbx';
-import { ApiTokenService, AuditTrail, hashPassword } from '@palisade/security';
+import {
+  ApiTokenService,
+  AuditTrail,
+  checkPassword,
+  hashPassword,
+  PASSWORD_POLICY_PRESETS,
+} from '@palisade/security';
 import { openStore, type Store } from '@palisade/store';
 import type { PalisadeConfig } from './config/schema.ts';
+import { buildIdentity, type Identity } from './identity/build-identity.ts';
 import type { Tenant } from '@palisade/pbx';
 import type { SsoApiServices } from '@palisade/api';
 import { buildSso } from './sso/build-sso.ts';
@@ -30,28 +38,31 @@ export interface Domain {
   readonly groups: GroupService;
   readonly tokens: ApiTokenService;
   readonly setup: SetupService;
+  readonly registrations: RegistrationService;
   readonly defaultTenant: Tenant;
+  // identity (issue 5): login, sessions, second factors, origins, call classes
+  readonly identity: Identity;
   readonly sso: SsoApiServices;
   close(): Promise<void>;
 }
 
 /**
- * The super-admin's password at first start: NIST SP 800-63B-4 length (15),
- * not one of the account's own words. The full tenant policy (blocklist,
- * presets) applies once the identity module is wired.
+ * The super-admin's password at first start: the `standards` policy with a
+ * second factor enforced (admins always need one), so NIST's 12-character
+ * minimum with MFA, the common-password blocklist and the account's own words.
  */
-function firstRunPasswordProblems(password: string, context: readonly string[]): string[] {
-  const problems: string[] = [];
-  if ([...password].length < 15) problems.push('use at least 15 characters');
-  if ([...password].length > 256) problems.push('use at most 256 characters');
-  const lower = password.toLowerCase();
-  if (
-    context.some((w) => w.length >= 3 && lower.includes(w.toLowerCase())) ||
-    lower.includes('palisade')
-  ) {
-    problems.push('do not use your name, login, extension or the product name');
-  }
-  return problems;
+async function firstRunPasswordProblems(
+  password: string,
+  context: readonly string[],
+): Promise<string[]> {
+  const [username, displayName, extension] = context;
+  const problems = await checkPassword(password, PASSWORD_POLICY_PRESETS.standards, {
+    ...(username !== undefined ? { username } : {}),
+    ...(displayName !== undefined ? { displayName } : {}),
+    ...(extension !== undefined ? { extension } : {}),
+    mfaEnforced: true,
+  });
+  return problems.map((p) => p.message);
 }
 
 export function defaultSipDomain(config: PalisadeConfig): string {
@@ -78,7 +89,19 @@ export async function openDomain(
     const deps: DirectoryDeps = { store, audit, clock };
     const tenants = new TenantService(deps);
     const defaultTenant = await tenants.ensureDefault(defaultSipDomain(config));
+    // identity (issue 5)
+    const identity = buildIdentity({
+      config,
+      store,
+      audit,
+      clock,
+      logger,
+      events,
+      defaultTenantId: defaultTenant.id,
+      publicUrl: config.http.publicUrl ?? `https://${hostname()}:${config.http.port}`,
+    });
     return {
+      identity,
       store,
       audit,
       tenants,
@@ -94,13 +117,17 @@ export async function openDomain(
         hashPassword: (pw) => hashPassword(pw),
         checkPassword: firstRunPasswordProblems,
       }),
+      registrations: new RegistrationService(store.registrations, clock),
       defaultTenant,
       sso: buildSso(store, audit, clock, logger, {
         key: loadSsoKey(dataDir, config.sso.keyFile),
         publicUrl: config.http.publicUrl ?? `https://${hostname()}:${config.http.port}`,
         firstExtension: config.sso.firstExtension,
       }),
-      close: () => store.close(),
+      close: async () => {
+        identity.close();
+        await store.close();
+      },
     };
   } catch (err) {
     await store.close();

@@ -8,3 +8,4 @@ export { loadConfig, ConfigError, type LoadedConfig } from './config/load-config
 export type { PalisadeConfig } from './config/schema.ts';
 export { createSecurityEvents, loggingEventSink } from './security-events.ts';
 export { hardenedTlsOptions, TLS12_AEAD_CIPHERS } from './tls/hardened-tls.ts';
+export { createSelfSignedCertificate, type PemPair } from './tls/self-signed.ts';

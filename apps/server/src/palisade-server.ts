@@ -2,8 +2,8 @@
  * The composition root: builds every part from the validated configuration,
  * starts them in order, and stops them in reverse order.
  *
- *   start: data dir → storage (migrate) → certificates → HTTPS → first-run link → directory sync schedule
- *   stop:  directory sync schedule → stop accepting → drain requests → close storage → flush logs
+ *   start: data dir → storage (migrate) → certificates → SIP → HTTPS → first-run link → directory sync schedule
+ *   stop:  directory sync schedule → SIP → stop accepting → drain requests → close storage → flush logs
  */
 import { hostname } from 'node:os';
 import Fastify from 'fastify';
@@ -14,6 +14,7 @@ import { prepareDataDir } from './data-dir.ts';
 import { openDomain, type Domain } from './domain.ts';
 import { HttpsListeners } from './http/https-listeners.ts';
 import { registerSetupPage } from './http/setup-page.ts';
+import { startSipStack, type SipStack } from './sip/sip-stack.ts';
 import { LdapSyncScheduler } from './sso/ldap-sync-scheduler.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
 import { VERSION } from './version.ts';
@@ -23,6 +24,7 @@ export interface PalisadeServer {
   readonly httpsPort: number;
   readonly baseUrl: string;
   readonly certificates: CertificateStore;
+  readonly sip: SipStack;
   /** Graceful: idempotent; resolves when everything is closed. */
   stop(): Promise<void>;
 }
@@ -49,6 +51,8 @@ export async function startPalisade({
   const domain = await openDomain(config, dataDir, logger, events);
   let listeners: HttpsListeners | null = null;
   let certificates: CertificateStore | null = null;
+  let sip: SipStack | null = null;
+  let baseUrl = '';
   let ready = false;
   try {
     certificates = await CertificateStore.open({
@@ -64,6 +68,18 @@ export async function startPalisade({
       requestTimeoutMs: config.http.requestTimeoutMs,
     });
     listeners = https;
+    // --- SIP (issue 3): listeners after storage and certificates, stopped first ---
+    sip = await startSipStack({
+      config,
+      domain,
+      certificates,
+      https,
+      trustedOrigins: () => [new URL(baseUrl).origin, ...config.http.trustedDomains],
+      logger,
+      events,
+    });
+    const sipStack = sip;
+    // --- end SIP ---
     const app = Fastify({
       serverFactory: (handler) => {
         https.setHandler(handler);
@@ -92,7 +108,8 @@ export async function startPalisade({
     await app.ready();
     const bound = await https.listen(config.http.port);
     const port = bound[0]?.port ?? config.http.port;
-    const baseUrl = publicBaseUrl(config, port);
+    baseUrl = publicBaseUrl(config, port);
+    domain.identity.publicUrl.set(baseUrl); // identity: links in e-mails, trusted origin
     ready = true;
     logger.info('palisade started', {
       version: VERSION,
@@ -129,11 +146,13 @@ export async function startPalisade({
       httpsPort: port,
       baseUrl,
       certificates: certs,
+      sip: sipStack,
       stop: () =>
         (stopping ??= (async () => {
           ready = false;
           logger.info('palisade stopping');
           await syncs.stop();
+          await sipStack.stop();
           await https.close();
           await app.close();
           certs.close();
@@ -142,6 +161,7 @@ export async function startPalisade({
         })()),
     };
   } catch (err) {
+    await sip?.stop();
     await listeners?.close(0);
     certificates?.close();
     await domain.close();

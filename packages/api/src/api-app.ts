@@ -7,12 +7,24 @@ import type { Logger } from '@palisade/common';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { registerHealthRoutes, type ReadinessCheck } from './http/health-routes.ts';
 import { buildOpenApi } from './http/openapi.ts';
-import { registerRoutes, type Principal, type RouteSpec } from './http/route-kit.ts';
+import { crossSiteGuard } from './http/request-guard.ts';
+import {
+  registerRoutes,
+  type Authenticate,
+  type DenialListener,
+  type Principal,
+  type RouteSpec,
+} from './http/route-kit.ts';
+import { sessionAuthenticator } from './http/session-authenticator.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import type { ApiServices } from './routes/api-services.ts';
+import { accountSecurityRoutes } from './routes/account-security-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
+import { registrationRoutes } from './routes/registration-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -26,9 +38,13 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...userRoutes(services),
     ...deviceRoutes(services),
     ...groupRoutes(services),
+    ...registrationRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...setupRoutes(services),
+    ...authRoutes(services),
+    ...accountSecurityRoutes(services),
+    ...sessionAdminRoutes(services),
     ...ssoAdminRoutes(services),
     ...ssoLoginRoutes(services),
   ];
@@ -58,6 +74,34 @@ export function bearerAuthenticator(
   };
 }
 
+/** A bearer token when an Authorization header is present, else the session cookie. */
+export function apiAuthenticator(services: ApiServices): Authenticate {
+  const bearer = bearerAuthenticator(services);
+  const session = sessionAuthenticator(services.identity);
+  return (request) => (request.headers.authorization ? bearer(request) : session(request));
+}
+
+/** Every refusal of an identified caller (403) goes to the audit trail. */
+export function auditDenials(services: ApiServices): DenialListener {
+  return async (request, principal, spec, reason) => {
+    if (!principal) return;
+    await services.audit.record({
+      actor: principal.actor,
+      action: 'http.denied',
+      outcome: 'denied',
+      tenantId: principal.tenantId || null,
+      remoteAddress: request.socket.remoteAddress,
+      remotePort: request.socket.remotePort,
+      detail: {
+        method: spec.method,
+        route: spec.url,
+        permission: spec.permission,
+        reason: reason.slice(0, 200),
+      },
+    });
+  };
+}
+
 export interface ApiOptions {
   readonly services: ApiServices;
   readonly logger: Logger;
@@ -72,6 +116,14 @@ export function registerApi(app: FastifyInstance, options: ApiOptions): RouteSpe
   const routes = apiRoutes(options.services);
   const openapi = buildOpenApi(routes, options.version);
   app.get('/api/openapi.json', async () => openapi);
-  registerRoutes(app, routes, bearerAuthenticator(options.services));
+  const identity = options.services.identity;
+  registerRoutes(app, routes, {
+    authenticate: apiAuthenticator(options.services),
+    guard: crossSiteGuard(identity.origins, (principal, presented) => {
+      const session = principal.web?.session;
+      return session !== undefined && identity.sessions.checkCsrf(session, presented);
+    }),
+    onDenied: auditDenials(options.services),
+  });
   return routes;
 }

@@ -1,5 +1,12 @@
 export * from './api-app.ts';
-export type { ApiServices } from './routes/api-services.ts';
+export type {
+  ApiServices,
+  IdentityServices,
+  IdentitySettingsView,
+  TenantIdentitySettingsStore,
+} from './routes/api-services.ts';
+export * from './http/request-guard.ts';
+export * from './http/session-cookie.ts';
 export * from './http/route-kit.ts';
 export * from './http/security-headers.ts';
 export type { ReadinessCheck } from './http/health-routes.ts';

@@ -1,2 +1,4 @@
 export * from './ports/index.ts';
 export * from './directory/index.ts';
+export * from './sip/index.ts';
+export * from './registrar/index.ts';

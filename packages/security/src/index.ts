@@ -25,5 +25,22 @@ export * from './authn/api-token-service.ts';
 // audit/: the audit trail (database + syslog)
 export * from './audit/audit-trail.ts';
 
+// authn/session/ and authn/login/: web sessions, login with throttling and second-factor steps
+export * from './authn/session/index.ts';
+export * from './authn/login/index.ts';
+
+// mfa/: factors (TOTP, recovery codes), single-use codes and links, mail templates
+export * from './mfa/factors/mfa-factor-service.ts';
+export * from './mfa/one-time-code-service.ts';
+export * from './mfa/mail-templates.ts';
+export { escapeControl } from './audit/escape-control.ts';
+export * from './authn/password/password-service.ts';
+export * from './authz/call-class-authorizer.ts';
+export * from './mfa/passkey/passkey-service.ts';
+export {
+  ChallengeStore,
+  CHALLENGE_BYTES,
+  type ChallengePurpose,
+} from './mfa/passkey/challenge-store.ts';
 // sso/: OpenID Connect and LDAP / Active Directory sign-in, linked identities, directory sync
 export * from './sso/index.ts';

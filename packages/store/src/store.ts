@@ -14,7 +14,13 @@ import type { MigrationReport } from './migrations/migrator.ts';
 import { SqlApiTokenRepository } from './repositories/api-token-repository.ts';
 import { SqlAuditLogRepository } from './repositories/audit-log-repository.ts';
 import { SqlDeviceRepository } from './repositories/device-repository.ts';
+import { SqlKnownNetworkRepository } from './repositories/known-network-repository.ts';
+import { SqlLoginThrottleRepository } from './repositories/login-throttle-repository.ts';
+import { SqlMfaFactorRepository } from './repositories/mfa-factor-repository.ts';
+import { SqlOneTimeCodeRepository } from './repositories/one-time-code-repository.ts';
+import { SqlWebSessionRepository } from './repositories/web-session-repository.ts';
 import { SqlGroupRepository } from './repositories/group-repository.ts';
+import { SqlRegistrationRepository } from './repositories/registration-repository.ts';
 import type { RepositoryContext } from './repositories/repository-context.ts';
 import { SqlSetupTokenRepository } from './repositories/setup-token-repository.ts';
 import { SqlLinkedIdentityRepository } from './repositories/linked-identity-repository.ts';
@@ -53,9 +59,15 @@ function repositories(ctx: RepositoryContext): Repositories {
     devices: new SqlDeviceRepository(ctx),
     groups: new SqlGroupRepository(ctx),
     tenantSettings: new SqlTenantSettingsRepository(ctx),
+    registrations: new SqlRegistrationRepository(ctx),
     apiTokens: new SqlApiTokenRepository(ctx),
     setupTokens: new SqlSetupTokenRepository(ctx),
     auditLog: new SqlAuditLogRepository(ctx),
+    webSessions: new SqlWebSessionRepository(ctx),
+    loginThrottle: new SqlLoginThrottleRepository(ctx),
+    mfaFactors: new SqlMfaFactorRepository(ctx),
+    oneTimeCodes: new SqlOneTimeCodeRepository(ctx),
+    knownNetworks: new SqlKnownNetworkRepository(ctx),
     ssoProviders: new SqlSsoProviderRepository(ctx),
     linkedIdentities: new SqlLinkedIdentityRepository(ctx),
     ssoPolicies: new SqlSsoPolicyRepository(ctx),
@@ -70,9 +82,15 @@ export class SqlStore implements Store {
   readonly devices: Repositories['devices'];
   readonly groups: Repositories['groups'];
   readonly tenantSettings: Repositories['tenantSettings'];
+  readonly registrations: Repositories['registrations'];
   readonly apiTokens: Repositories['apiTokens'];
   readonly setupTokens: Repositories['setupTokens'];
   readonly auditLog: Repositories['auditLog'];
+  readonly webSessions: Repositories['webSessions'];
+  readonly loginThrottle: Repositories['loginThrottle'];
+  readonly mfaFactors: Repositories['mfaFactors'];
+  readonly oneTimeCodes: Repositories['oneTimeCodes'];
+  readonly knownNetworks: Repositories['knownNetworks'];
   readonly ssoProviders: Repositories['ssoProviders'];
   readonly linkedIdentities: Repositories['linkedIdentities'];
   readonly ssoPolicies: Repositories['ssoPolicies'];
@@ -93,9 +111,15 @@ export class SqlStore implements Store {
     this.devices = repos.devices;
     this.groups = repos.groups;
     this.tenantSettings = repos.tenantSettings;
+    this.registrations = repos.registrations;
     this.apiTokens = repos.apiTokens;
     this.setupTokens = repos.setupTokens;
     this.auditLog = repos.auditLog;
+    this.webSessions = repos.webSessions;
+    this.loginThrottle = repos.loginThrottle;
+    this.mfaFactors = repos.mfaFactors;
+    this.oneTimeCodes = repos.oneTimeCodes;
+    this.knownNetworks = repos.knownNetworks;
     this.ssoProviders = repos.ssoProviders;
     this.linkedIdentities = repos.linkedIdentities;
     this.ssoPolicies = repos.ssoPolicies;

@@ -57,6 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return cmd.userAdd(flags, io, logger);
     case 'user list':
       return cmd.userList(flags, io, logger);
+    case 'registrations list':
+      return cmd.registrationsList(flags, io, logger);
     case 'user remove':
       return cmd.userRemove(flags, rest, io, logger);
     case 'device add':

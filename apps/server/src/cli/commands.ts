@@ -253,3 +253,30 @@ export async function status(flags: Flags, io: CliIo): Promise<number> {
   );
   return result.status === 200 ? 0 : 1;
 }
+
+export async function registrationsList(flags: Flags, io: CliIo, logger: Logger): Promise<number> {
+  return withDomain(flags, logger, async (d) => {
+    const tenant = await tenantOf(d, opt(flags, 'tenant'));
+    const userRef = opt(flags, 'user');
+    const user = userRef === undefined ? undefined : await userOf(d, tenant, userRef);
+    const rows = await d.registrations.list(
+      CLI_ACTOR,
+      { tenantId: tenant.id, ...(user ? { userId: user.id } : {}) },
+      { limit: 1000 },
+    );
+    const now = Date.now();
+    io.out(['AOR', 'CONTACT', 'TRANSPORT', 'SOURCE', 'EXPIRES', 'USER-AGENT'].join('\t'));
+    for (const r of rows)
+      io.out(
+        [
+          r.aor,
+          r.contact,
+          r.transport,
+          `${r.sourceAddress.includes(':') ? `[${r.sourceAddress}]` : r.sourceAddress}:${r.sourcePort}`,
+          `${Math.max(0, Math.round((r.expiresAt - now) / 1000))}s`,
+          r.userAgent,
+        ].join('\t'),
+      );
+    return 0;
+  });
+}

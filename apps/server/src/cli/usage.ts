@@ -13,6 +13,8 @@ Commands:
   user remove <username|id> [--tenant T]
   device add --user <username> [--sip-username S] [--label L] [--tenant T]
                                  prints the device's SIP credentials once
+  registrations list [--user <username>] [--tenant T]
+                                 live SIP registrations (contact, transport, source, expiry)
   token create --name N --scopes a,b [--expires-days D] [--tenant T]
                                  prints the token once
   token revoke <id>

@@ -127,6 +127,48 @@ export const configSchema = {
     tcpPort: port(5060, 'SIP over TCP.'),
     tlsPort: port(5061, 'SIP over TLS (SIPS).'),
     maxMessageBytes: integer(16_384, 'Largest SIP message accepted.', 2_048, 65_535),
+    nonceLifetimeSeconds: integer(
+      300,
+      'How long a digest nonce stays usable; older ones get stale=true.',
+      10,
+      86_400,
+    ),
+    digestAlgorithms: list(
+      oneOf(['SHA-256', 'MD5'], 'SHA-256', 'digest algorithm'),
+      ['SHA-256', 'MD5'],
+      'Digest algorithms offered to SIP clients (RFC 8760); SHA-256 is always offered first. Some clients (e.g. SIPp) read only the first challenge: list MD5 alone for them.',
+      2,
+    ),
+    minExpires: integer(
+      60,
+      'Shortest registration accepted (shorter gets 423 Interval Too Brief).',
+      1,
+      86_400,
+    ),
+    maxExpires: integer(3_600, 'Longest registration granted (longer is shortened).', 60, 604_800),
+    maxConnections: integer(
+      10_000,
+      'Open SIP connections (TCP, TLS, WebSocket) at most, all together.',
+      1,
+      1_000_000,
+    ),
+    maxConnectionsPerSource: integer(
+      64,
+      'Open SIP connections at most from one IP address.',
+      1,
+      100_000,
+    ),
+    idleTimeoutSeconds: integer(
+      600,
+      'A SIP connection with no traffic (keep-alives count) for this long is closed.',
+      10,
+      86_400,
+    ),
+    wsPath: string('/sip', 'Path of SIP over WebSocket (RFC 7118) on the HTTPS port.', {
+      maxLength: 100,
+      pattern: /^\/[A-Za-z0-9._~/-]*$/,
+      patternDoc: 'a path such as /sip',
+    }),
   },
   media: {
     engine: oneOf(
@@ -136,6 +178,97 @@ export const configSchema = {
     ),
     rtpPortMin: port(20_000, 'Lowest RTP port.'),
     rtpPortMax: port(29_999, 'Highest RTP port.'),
+  },
+  identity: {
+    consoleIdleMinutes: integer(
+      15,
+      'Console sessions end after this long without a request.',
+      1,
+      1440,
+    ),
+    consoleAbsoluteHours: integer(
+      12,
+      'Console sessions end this long after login, active or not.',
+      1,
+      168,
+    ),
+    appIdleMinutes: integer(
+      60,
+      'User-app sessions end after this long without a request.',
+      1,
+      10_080,
+    ),
+    appAbsoluteHours: integer(24, 'User-app sessions end this long after login.', 1, 720),
+    reauthMinutes: integer(
+      5,
+      'Security changes (password, e-mail, phone, second factors, SIP secrets) need a password check this recent.',
+      1,
+      60,
+    ),
+    knownNetworkDays: integer(
+      90,
+      'How long a confirmed login network is remembered (location check).',
+      1,
+      3650,
+    ),
+    ipv4PrefixBits: integer(
+      24,
+      'IPv4 prefix that makes a "network" for the location check.',
+      8,
+      32,
+    ),
+    ipv6PrefixBits: integer(
+      64,
+      'IPv6 prefix that makes a "network" for the location check.',
+      16,
+      128,
+    ),
+    sprayingAccounts: integer(
+      10,
+      'Distinct accounts one address may fail on within 10 minutes before it is reported as spraying.',
+      2,
+      1000,
+    ),
+  },
+  mail: {
+    host: optionalString('SMTP server for codes, links and alerts. Empty: no e-mail.', {
+      maxLength: 253,
+    }),
+    port: port(587, 'SMTP port (587 with STARTTLS, 465 with implicit TLS).'),
+    security: oneOf(
+      ['starttls', 'tls'],
+      'starttls',
+      'starttls: plain connection upgraded with STARTTLS (required); tls: TLS from the first byte.',
+    ),
+    username: optionalString('SMTP login.', { maxLength: 256 }),
+    password: optionalString('SMTP password (prefer PALISADE_MAIL_PASSWORD).', { maxLength: 256 }),
+    from: string('palisade@localhost', 'Sender address of every message.', { maxLength: 254 }),
+    caFile: optionalString(
+      'PEM file of the CA that signs the SMTP server certificate. Default: the system store. Certificates are always validated.',
+      { maxLength: 1024 },
+    ),
+  },
+  sms: {
+    webhookUrl: optionalString(
+      'HTTPS URL of the SMS provider webhook (JSON POST {to, text}). Empty: no SMS.',
+      { maxLength: 1024 },
+    ),
+    bearerToken: optionalString(
+      'Bearer token for the SMS webhook (prefer the PALISADE_SMS_BEARER_TOKEN environment variable).',
+      {
+        maxLength: 1024,
+      },
+    ),
+    maxPerHour: integer(
+      100,
+      'Installation-wide cap on SMS sent per hour (cost limit).',
+      1,
+      100_000,
+    ),
+    caFile: optionalString(
+      'PEM file of the CA that signs the webhook certificate. Default: the system store.',
+      { maxLength: 1024 },
+    ),
   },
   sso: {
     keyFile: optionalString(
@@ -203,11 +336,20 @@ export function crossChecks(config: PalisadeConfig): { key: string; message: str
   if (config.sip.domain !== '' && !hostname.test(config.sip.domain)) {
     problems.push({ key: 'sip.domain', message: 'must be a host name such as pbx.example.com' });
   }
+  if (config.sip.digestAlgorithms.length === 0) {
+    problems.push({ key: 'sip.digestAlgorithms', message: 'must name SHA-256, MD5 or both' });
+  }
+  if (config.sip.minExpires > config.sip.maxExpires) {
+    problems.push({ key: 'sip.minExpires', message: 'must not be above sip.maxExpires' });
+  }
   if (config.database.url !== null && !/^postgres(ql)?:\/\//.test(config.database.url)) {
     problems.push({
       key: 'database.url',
       message: 'must start with postgres:// (leave it empty for SQLite)',
     });
+  }
+  if (config.sms.webhookUrl !== null && !config.sms.webhookUrl.startsWith('https://')) {
+    problems.push({ key: 'sms.webhookUrl', message: 'must be an https:// URL' });
   }
   return problems;
 }

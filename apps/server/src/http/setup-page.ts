@@ -35,7 +35,7 @@ ${field('username', 'Login name', 'text', 'required maxlength="64" autocomplete=
 ${field('displayName', 'Display name', 'text', 'required maxlength="128"')}
 ${field('extension', 'Extension', 'text', 'required inputmode="numeric" maxlength="15"')}
 ${field('email', 'E-mail (for alerts and codes)', 'email', 'maxlength="254"')}
-${field('password', 'Password (at least 15 characters)', 'password', 'required minlength="12" maxlength="256" autocomplete="new-password"')}
+${field('password', 'Password (at least 12 characters; you will add a second factor)', 'password', 'required minlength="12" maxlength="256" autocomplete="new-password"')}
 <p><button type="submit">Create super-admin</button></p>
 </form>`,
   );

@@ -15,6 +15,8 @@ export interface ApiErrorBody {
 export function registerErrorHandler(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isPalisadeError(err)) {
+      const retry = err.details?.['retryAfterSeconds'];
+      if (typeof retry === 'number') void reply.header('retry-after', String(retry));
       const body: ApiErrorBody = {
         error: err.code,
         message: err.message,

@@ -9,16 +9,23 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { PalisadeError } from '@palisade/common';
 import type { Actor } from '@palisade/pbx';
-import { permits, type Permission } from '@palisade/security';
+import { permits, type Permission, type WebSession } from '@palisade/security';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** What a session principal carries beside the common fields. */
+export interface SessionInfo {
+  readonly session: WebSession;
+  /** The session's CSRF token (derived from the cookie), for the page to send back. */
+  readonly csrfToken: string;
+}
+
 /**
- * Who is calling: an API token, or nobody on the few routes declared public
- * (first-run setup). Web sessions join with the identity work.
+ * Who is calling: an API token, a signed-in user's web session (cookie), or
+ * nobody on the few routes declared public (setup, login).
  */
 export interface Principal {
-  readonly kind: 'token' | 'anonymous';
+  readonly kind: 'token' | 'session' | 'anonymous';
   readonly id: string;
   readonly tenantId: string;
   readonly permissions: ReadonlySet<string>;
@@ -28,6 +35,8 @@ export interface Principal {
   readonly installationWide: boolean;
   /** Holds the super-admin's own powers (admin groups), within its permissions. */
   readonly isSuperAdmin: boolean;
+  /** Only for kind 'session'. */
+  readonly web?: SessionInfo;
 }
 
 export interface RequestContext<B, P, Q> {
@@ -54,11 +63,13 @@ export interface RouteSpec<
   readonly summary: string;
   readonly tag: string;
   /**
-   * `public` only for routes that authenticate by other means (a setup token
-   * in the body, an identity provider); `self` for a signed-in user acting on
-   * their own account (API tokens get 403).
+   * `public` only for routes that authenticate by other means (a setup token,
+   * a password in the body); `self` for a signed-in user acting on their own
+   * account (web sessions only: API tokens get 403).
    */
   readonly permission: Permission | 'public' | 'self';
+  /** A `self` route a session that must first enrol a second factor may use. */
+  readonly duringMfaEnrolment?: boolean;
   readonly body?: Body;
   readonly params?: Params;
   readonly query?: Query;
@@ -90,14 +101,50 @@ export const ANONYMOUS: Principal = {
 
 export type Authenticate = (request: FastifyRequest) => Promise<Principal | null>;
 
+/** Refuses a state-changing request that is cross-site or lacks its CSRF token (throws forbidden). */
+export type RequestGuard = (request: FastifyRequest, principal: Principal) => Promise<void>;
+
+/** Told of every refused request (for the audit trail). */
+export type DenialListener = (
+  request: FastifyRequest,
+  principal: Principal | null,
+  spec: RouteSpec,
+  reason: string,
+) => Promise<void>;
+
+export interface RouteSecurity {
+  readonly authenticate: Authenticate;
+  readonly guard?: RequestGuard;
+  readonly onDenied?: DenialListener;
+}
+
+/** Throws forbidden unless `principal` may call the route. */
+export function authorize(spec: RouteSpec, principal: Principal): void {
+  if (spec.permission === 'public') return;
+  if (principal.kind === 'session' && principal.web?.session.mustEnrolMfa) {
+    if (spec.permission === 'self' && spec.duringMfaEnrolment === true) return;
+    throw new PalisadeError('forbidden', 'enrol a second factor first', {
+      details: { reason: 'mfa-enrolment-required' },
+    });
+  }
+  if (spec.permission === 'self') {
+    if (principal.kind !== 'session')
+      throw new PalisadeError('forbidden', 'this needs a signed-in user, not an API token');
+    return;
+  }
+  if (!permits(principal.permissions, spec.permission))
+    throw new PalisadeError('forbidden', `this needs the permission ${spec.permission}`);
+}
+
 const STATE_CHANGING = new Set<HttpMethod>(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const isStateChanging = (method: HttpMethod): boolean => STATE_CHANGING.has(method);
 
 export function registerRoutes(
   app: FastifyInstance,
   routes: readonly RouteSpec[],
-  authenticate: Authenticate,
+  security: RouteSecurity,
 ): void {
+  const { authenticate, guard, onDenied } = security;
   for (const spec of routes) {
     app.route({
       method: spec.method,
@@ -111,18 +158,16 @@ export function registerRoutes(
       // Authentication before validation: an anonymous caller learns nothing about the schema.
       onRequest: async (request) => {
         const principal = spec.permission === 'public' ? ANONYMOUS : await authenticate(request);
-        if (!principal) throw new PalisadeError('unauthenticated', 'authentication required');
-        if (spec.permission === 'self') {
-          if (!principal.actor.startsWith('user:'))
-            throw new PalisadeError(
-              'forbidden',
-              'this needs a signed-in user (self), not an API token',
-            );
-        } else if (
-          spec.permission !== 'public' &&
-          !permits(principal.permissions, spec.permission)
-        ) {
-          throw new PalisadeError('forbidden', `this needs the permission ${spec.permission}`);
+        if (!principal) {
+          await onDenied?.(request, null, spec, 'unauthenticated');
+          throw new PalisadeError('unauthenticated', 'authentication required');
+        }
+        try {
+          if (guard && isStateChanging(spec.method)) await guard(request, principal);
+          authorize(spec, principal);
+        } catch (err) {
+          await onDenied?.(request, principal, spec, (err as Error).message);
+          throw err;
         }
         (request as FastifyRequest & { principal?: Principal }).principal = principal;
       },

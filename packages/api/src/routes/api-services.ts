@@ -2,12 +2,52 @@
 import type {
   DeviceService,
   GroupService,
+  RegistrationService,
   SetupService,
   TenantService,
   UserService,
 } from '@palisade/pbx';
-import type { ApiTokenService, AuditLogRepository, AuditTrail } from '@palisade/security';
+import type {
+  AccountDirectory,
+  ApiTokenService,
+  AuditLogRepository,
+  AuditTrail,
+  LoginService,
+  MfaFactorService,
+  PasskeyService,
+  PasswordService,
+  SessionService,
+} from '@palisade/security';
+import type { OriginPolicy } from '../http/request-guard.ts';
 import type { SsoApiServices } from '../sso/sso-api-services.ts';
+
+/** Web login, sessions and second factors (issue 5). */
+export interface IdentityServices {
+  readonly login: LoginService;
+  readonly sessions: SessionService;
+  readonly factors: MfaFactorService;
+  readonly passkeys: PasskeyService;
+  readonly passwords: PasswordService;
+  readonly directory: AccountDirectory;
+  readonly origins: OriginPolicy;
+  /** Reads and writes the per-tenant identity settings (trusted origins, MFA rules, policy preset). */
+  readonly settings: TenantIdentitySettingsStore;
+  /** Renders an otpauth URI as an SVG QR code, locally. */
+  readonly qrSvg: (text: string) => Promise<string>;
+}
+
+export interface IdentitySettingsView {
+  readonly trustedOrigins: readonly string[];
+  readonly locationMfa: boolean;
+  readonly mfaForAll: boolean;
+  readonly mfaGroupIds: readonly string[];
+  readonly passwordPreset: 'standards' | 'vendor-compat';
+}
+
+export interface TenantIdentitySettingsStore {
+  get(tenantId: string): Promise<IdentitySettingsView>;
+  set(tenantId: string, patch: Partial<IdentitySettingsView>): Promise<IdentitySettingsView>;
+}
 
 export interface ApiServices {
   readonly tenants: TenantService;
@@ -18,6 +58,8 @@ export interface ApiServices {
   readonly auditLog: AuditLogRepository;
   readonly audit: AuditTrail;
   readonly setup: SetupService;
+  readonly registrations: RegistrationService;
+  readonly identity: IdentityServices;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;
   /** Single sign-on (OIDC, LDAP / AD). */

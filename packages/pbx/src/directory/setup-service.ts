@@ -22,7 +22,10 @@ export interface SetupDeps {
   /** Hashes a web password for storage (argon2id). */
   readonly hashPassword: (password: string) => Promise<string>;
   /** Explains why a password is not acceptable, or returns an empty list. */
-  readonly checkPassword: (password: string, context: readonly string[]) => readonly string[];
+  readonly checkPassword: (
+    password: string,
+    context: readonly string[],
+  ) => readonly string[] | Promise<readonly string[]>;
 }
 
 export interface SetupInput {
@@ -83,7 +86,7 @@ export class SetupService {
       extension: check('extension', input.extension),
       email: checkOptional('email', input.email) ?? null,
     };
-    const problems = this.#deps.checkPassword(input.password, [
+    const problems = await this.#deps.checkPassword(input.password, [
       fields.username,
       fields.displayName,
       fields.extension,

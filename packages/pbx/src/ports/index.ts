@@ -5,4 +5,5 @@ export * from './user-repository.ts';
 export * from './device-repository.ts';
 export * from './group-repository.ts';
 export * from './tenant-settings-repository.ts';
+export * from './registration-repository.ts';
 export * from './pbx-store.ts';

@@ -1,5 +1,6 @@
 import type { DeviceRepository } from './device-repository.ts';
 import type { GroupRepository } from './group-repository.ts';
+import type { RegistrationRepository } from './registration-repository.ts';
 import type { TenantRepository } from './tenant-repository.ts';
 import type { TenantSettingsRepository } from './tenant-settings-repository.ts';
 import type { UserRepository } from './user-repository.ts';
@@ -10,6 +11,7 @@ export interface PbxRepositories {
   readonly devices: DeviceRepository;
   readonly groups: GroupRepository;
   readonly tenantSettings: TenantSettingsRepository;
+  readonly registrations: RegistrationRepository;
 }
 
 /**

@@ -57,6 +57,7 @@ export class AuditTrail {
       ...(r.tenantId ? { tenantId: r.tenantId } : {}),
       ...(r.remoteAddress ? { remoteAddress: r.remoteAddress } : {}),
       ...(r.remotePort ? { remotePort: r.remotePort } : {}),
+      ...(typeof r.detail?.['method'] === 'string' ? { method: r.detail['method'] } : {}),
       detail: { ...(r.target ? { target: r.target } : {}), ...r.detail },
     });
     try {

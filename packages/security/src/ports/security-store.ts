@@ -1,6 +1,11 @@
 import type { ApiTokenRepository } from './api-token-repository.ts';
 import type { AuditLogRepository } from './audit-log-repository.ts';
+import type { KnownNetworkRepository } from './known-network-repository.ts';
+import type { LoginThrottleRepository } from './login-throttle-repository.ts';
+import type { MfaFactorRepository } from './mfa-factor-repository.ts';
+import type { OneTimeCodeRepository } from './one-time-code-repository.ts';
 import type { SetupTokenRepository } from './setup-token-repository.ts';
+import type { WebSessionRepository } from './web-session-repository.ts';
 import type { LinkedIdentityRepository } from '../sso/ports/linked-identity-repository.ts';
 import type { SsoPolicyRepository } from '../sso/ports/sso-policy-repository.ts';
 import type { SsoProviderRepository } from '../sso/ports/sso-provider-repository.ts';
@@ -10,6 +15,11 @@ export interface SecurityRepositories {
   readonly apiTokens: ApiTokenRepository;
   readonly setupTokens: SetupTokenRepository;
   readonly auditLog: AuditLogRepository;
+  readonly webSessions: WebSessionRepository;
+  readonly loginThrottle: LoginThrottleRepository;
+  readonly mfaFactors: MfaFactorRepository;
+  readonly oneTimeCodes: OneTimeCodeRepository;
+  readonly knownNetworks: KnownNetworkRepository;
   readonly ssoProviders: SsoProviderRepository;
   readonly linkedIdentities: LinkedIdentityRepository;
   readonly ssoPolicies: SsoPolicyRepository;

@@ -16,6 +16,8 @@ const UNIQUE: readonly (readonly [string, string, string])[] = [
   ['groups_tenant_name_key', 'groups.tenant_id, groups.name', 'name'],
   ['api_tokens_token_hash_key', 'api_tokens.token_hash', 'tokenHash'],
   ['setup_tokens_token_hash_key', 'setup_tokens.token_hash', 'tokenHash'],
+  ['web_sessions_token_hash_key', 'web_sessions.token_hash', 'tokenHash'],
+  ['mfa_factors_credential_id_key', 'mfa_factors.credential_id', 'credentialId'],
   ['sso_providers_tenant_name_key', 'sso_providers.tenant_id, sso_providers.name', 'name'],
   [
     'sso_identities_subject_key',

@@ -103,6 +103,94 @@ export interface SetupTokensTable {
   used_at: number | null;
 }
 
+export interface RegistrationsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  device_id: string;
+  aor: string;
+  contact_uri: string;
+  contact_header: string;
+  instance_id: string | null;
+  reg_id: number | null;
+  q: number | null;
+  call_id: string;
+  cseq: number;
+  /** JSON array of strings. */
+  path: string;
+  transport: string;
+  source_address: string;
+  source_port: number;
+  user_agent: string;
+  expires_at: number;
+  registered_at: number;
+  updated_at: number;
+}
+
+export interface WebSessionsTable {
+  id: string;
+  token_hash: string;
+  csrf_hash: string;
+  tenant_id: string;
+  user_id: string;
+  kind: 'console' | 'app';
+  stage: 'location' | 'mfa' | 'active';
+  must_enrol_mfa: Flag;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  idle_timeout_ms: number;
+  authenticated_at: number;
+  remote_address: string;
+  user_agent: string;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+}
+
+export interface LoginThrottleTable {
+  account_key: string;
+  address: string;
+  failures: number;
+  last_failure_at: number;
+  locked_until: number | null;
+}
+
+export interface MfaFactorsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  kind: 'totp' | 'passkey' | 'recovery';
+  label: string;
+  secret: string;
+  credential_id: string | null;
+  counter: number;
+  last_step: number | null;
+  confirmed: Flag;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface OneTimeCodesTable {
+  id: string;
+  purpose: 'email-code' | 'sms-code' | 'unlock' | 'location' | 'password-reset';
+  tenant_id: string;
+  user_id: string;
+  code_hash: string;
+  bound_to: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  attempts: number;
+}
+
+export interface KnownNetworksTable {
+  user_id: string;
+  prefix: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -169,7 +257,13 @@ export interface Database {
   audit_log: AuditLogTable;
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
+  registrations: RegistrationsTable;
   schema_migrations: SchemaMigrationsTable;
+  web_sessions: WebSessionsTable;
+  login_throttle: LoginThrottleTable;
+  mfa_factors: MfaFactorsTable;
+  one_time_codes: OneTimeCodesTable;
+  known_networks: KnownNetworksTable;
   sso_providers: SsoProvidersTable;
   sso_identities: SsoIdentitiesTable;
   sso_user_flags: SsoUserFlagsTable;

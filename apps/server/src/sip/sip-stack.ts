@@ -1,0 +1,142 @@
+/**
+ * Builds and runs the SIP side of the server: transports (UDP, TCP, TLS on
+ * every SIP bind address, WSS on the HTTPS listeners at `sip.wsPath`), the
+ * transaction layer, the server core with the registrar and OPTIONS, and
+ * the location service loaded from storage. `stop` closes the listeners
+ * first, then the transactions, then the location sweep.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger, SecurityEventSink } from '@palisade/common';
+import {
+  LocationService,
+  Registrar,
+  SipServerCore,
+  digestUriMatches,
+  optionsHandler,
+} from '@palisade/pbx';
+import { DigestAuthenticator, type DigestAlgorithm } from '@palisade/security';
+import { TransactionLayer } from '@palisade/sip';
+import { SipNodeTransport } from '@palisade/sip-node';
+import type { BoundListener, ListenerSpec } from '@palisade/sip-node';
+import type { PalisadeConfig } from '../config/schema.ts';
+import type { Domain } from '../domain.ts';
+import type { HttpsListeners } from '../http/https-listeners.ts';
+import type { CertificateStore } from '../tls/certificate-store.ts';
+import { hardenedTlsOptions } from '../tls/hardened-tls.ts';
+
+export interface SipStack {
+  readonly listeners: readonly BoundListener[];
+  readonly location: LocationService;
+  readonly registrar: Registrar;
+  readonly transport: SipNodeTransport;
+  stop(): Promise<void>;
+}
+
+export interface SipStackInit {
+  readonly config: PalisadeConfig;
+  readonly domain: Domain;
+  readonly certificates: CertificateStore;
+  readonly https: HttpsListeners;
+  /** The origins a browser may open SIP over WebSocket from. */
+  readonly trustedOrigins: () => readonly string[];
+  readonly logger: Logger;
+  readonly events: SecurityEventSink;
+}
+
+function listenerSpecs(config: PalisadeConfig): ListenerSpec[] {
+  const specs: ListenerSpec[] = [];
+  for (const host of config.sip.bind) {
+    // port 0 means off (config reference)
+    if (config.sip.udpPort > 0) specs.push({ transport: 'UDP', host, port: config.sip.udpPort });
+    if (config.sip.tcpPort > 0) specs.push({ transport: 'TCP', host, port: config.sip.tcpPort });
+    if (config.sip.tlsPort > 0) specs.push({ transport: 'TLS', host, port: config.sip.tlsPort });
+  }
+  return specs;
+}
+
+export async function startSipStack(init: SipStackInit): Promise<SipStack> {
+  const { config, domain, certificates, https, logger } = init;
+  const log = logger.child({ component: 'sip' });
+  const location = new LocationService({ repository: domain.store.registrations, logger: log });
+  const loaded = await location.start();
+  // no Server header: a version banner only helps scanners (svmap)
+  const core = new SipServerCore({ logger: log });
+  const registrar = new Registrar({
+    devices: domain.store.devices,
+    users: domain.store.users,
+    location,
+    // per process: a restart makes clients re-authenticate once (a plain 401)
+    authenticator: new DigestAuthenticator({
+      secretKey: randomBytes(32),
+      nonceLifetimeSeconds: config.sip.nonceLifetimeSeconds,
+      algorithms: config.sip.digestAlgorithms as readonly DigestAlgorithm[],
+      uriMatches: digestUriMatches,
+    }),
+    securityEvents: init.events,
+    policy: { minExpires: config.sip.minExpires, maxExpires: config.sip.maxExpires },
+  });
+  core.handle('REGISTER', registrar.handle);
+  core.handle('OPTIONS', optionsHandler(core));
+
+  let layer: TransactionLayer | null = null;
+  const transport = new SipNodeTransport({
+    receive: (message, source) => layer?.receive(message, source),
+    logger: log,
+    maxMessageBytes: config.sip.maxMessageBytes,
+    maxConnections: config.sip.maxConnections,
+    maxConnectionsPerSource: config.sip.maxConnectionsPerSource,
+    idleTimeoutMs: config.sip.idleTimeoutSeconds * 1000,
+    tls: {
+      ...hardenedTlsOptions(),
+      cert: certificates.current.certPem,
+      key: certificates.current.keyPem,
+    },
+    // a browser always sends Origin; SIP clients outside browsers may not
+    allowOrigin: (origin) =>
+      origin === undefined ||
+      init.trustedOrigins().some((o) => o.toLowerCase() === origin.toLowerCase()),
+  });
+  layer = new TransactionLayer({ transport, user: core });
+  const unsubscribe = certificates.onChange((pair) =>
+    transport.setSecureContext({ ...hardenedTlsOptions(), cert: pair.certPem, key: pair.keyPem }),
+  );
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === config.sip.wsPath) transport.handleUpgrade(req, socket, head, true);
+    else socket.destroy();
+  };
+  for (const server of https.servers) server.on('upgrade', onUpgrade);
+
+  let listeners: BoundListener[];
+  try {
+    listeners = await transport.listen(listenerSpecs(config));
+  } catch (err) {
+    unsubscribe();
+    await transport.close();
+    layer.close();
+    location.close();
+    throw err;
+  }
+  log.info('SIP listening', {
+    listeners: listeners.map((l) => `${l.transport} ${l.host}:${l.port}`),
+    websocket: config.sip.wsPath,
+    bindingsLoaded: loaded,
+  });
+  let stopping: Promise<void> | null = null;
+  return {
+    listeners,
+    location,
+    registrar,
+    transport,
+    stop: () =>
+      (stopping ??= (async () => {
+        for (const server of https.servers) server.off('upgrade', onUpgrade);
+        unsubscribe();
+        await transport.close();
+        layer.close();
+        location.close();
+      })()),
+  };
+}

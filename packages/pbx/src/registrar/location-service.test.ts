@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FakeClock } from '@palisade/common';
+import type {
+  RegistrationBinding,
+  RegistrationRepository,
+} from '../ports/registration-repository.ts';
+import { LocationService } from './location-service.ts';
+
+function binding(deviceId: string, n: number, now: number): RegistrationBinding {
+  return {
+    id: `${deviceId}-${n}`,
+    tenantId: 't',
+    userId: `u-${deviceId}`,
+    deviceId,
+    aor: `sip:${deviceId}@pbx.test`,
+    contactUri: `sip:${deviceId}@192.0.2.1:${5000 + n}`,
+    contactHeader: `<sip:${deviceId}@192.0.2.1:${5000 + n}>`,
+    instanceId: null,
+    regId: null,
+    q: null,
+    callId: 'c',
+    cseq: n,
+    path: [],
+    transport: 'UDP',
+    sourceAddress: '192.0.2.1',
+    sourcePort: 5000 + n,
+    userAgent: '',
+    expiresAt: now + 60_000,
+    registeredAt: now,
+    updatedAt: now,
+  };
+}
+
+/** A repository whose writes take a moment, like a commit with fsync. */
+class SlowRepository implements RegistrationRepository {
+  readonly rows = new Map<string, RegistrationBinding>();
+  readonly batches: number[] = [];
+  async apply(changes: {
+    upsert: readonly RegistrationBinding[];
+    remove: readonly string[];
+  }): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    if (changes.upsert.some((b) => b.transport === 'BROKEN')) throw new Error('constraint');
+    this.batches.push(changes.upsert.length + changes.remove.length);
+    for (const id of changes.remove) this.rows.delete(id);
+    for (const b of changes.upsert) this.rows.set(b.id, b);
+  }
+  listUnexpired = (now: number) =>
+    Promise.resolve([...this.rows.values()].filter((b) => b.expiresAt > now));
+  list = () => Promise.resolve([...this.rows.values()]);
+  purgeExpired = () => Promise.resolve(0);
+}
+
+describe('LocationService', () => {
+  it('commits concurrent changes of different devices together, each resolving once durable', async () => {
+    const clock = new FakeClock(1_000_000);
+    const repo = new SlowRepository();
+    const location = new LocationService({ repository: repo, clock });
+    const devices = Array.from({ length: 20 }, (_, i) => `d${i}`);
+    await Promise.all(
+      devices.map((d) =>
+        location.change(d, async () => {
+          const b = binding(d, 1, clock.now());
+          return { next: [b], upsert: [b], remove: [], result: undefined };
+        }),
+      ),
+    );
+    assert.equal(repo.rows.size, 20);
+    assert.equal(location.size, 20);
+    assert.ok(repo.batches.length < 20, `one write per change: ${repo.batches.join(',')}`);
+    assert.equal(
+      repo.batches.reduce((a, b) => a + b, 0),
+      20,
+    );
+    location.close();
+  });
+
+  it('fails only the change that the store refuses when it shares a batch', async () => {
+    const clock = new FakeClock(1_000_000);
+    const repo = new SlowRepository();
+    const location = new LocationService({ repository: repo, clock });
+    const results = await Promise.allSettled(
+      ['a', 'b', 'c', 'd'].map((d) =>
+        location.change(d, async () => {
+          const b = { ...binding(d, 1, clock.now()), transport: d === 'c' ? 'BROKEN' : 'UDP' };
+          return { next: [b], upsert: [b], remove: [], result: d };
+        }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual([...repo.rows.keys()].sort(), ['a-1', 'b-1', 'd-1']);
+    assert.deepEqual(location.bindingsOf('c'), []);
+    location.close();
+  });
+
+  it('serialises changes of one device: the second sees the first', async () => {
+    const clock = new FakeClock(1_000_000);
+    const repo = new SlowRepository();
+    const location = new LocationService({ repository: repo, clock });
+    const seen: number[] = [];
+    await Promise.all(
+      [1, 2, 3].map((n) =>
+        location.change('x', async (current) => {
+          seen.push(current.length);
+          const b = binding('x', n, clock.now());
+          return { next: [...current, b], upsert: [b], remove: [], result: undefined };
+        }),
+      ),
+    );
+    assert.deepEqual(seen, [0, 1, 2]);
+    location.close();
+  });
+});

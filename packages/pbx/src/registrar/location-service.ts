@@ -1,0 +1,209 @@
+/**
+ * The location service (RFC 3261 §10.2): every live binding in memory for
+ * routing, written through to the repository before a change is
+ * acknowledged. Changes to one device are serialised, so two REGISTERs of
+ * the same device never interleave their read-modify-write. Changes of
+ * different devices that arrive while a write is in flight are committed
+ * together in the next one (group commit): each caller still resolves only
+ * once its change is durable, but a burst costs one transaction (one fsync)
+ * instead of one per REGISTER. At start the unexpired bindings are loaded
+ * and the expired ones purged; a sweep drops bindings as they expire.
+ */
+import { systemClock } from '@palisade/common';
+import type { Clock, Logger, TimerHandle } from '@palisade/common';
+import type {
+  RegistrationBinding,
+  RegistrationRepository,
+} from '../ports/registration-repository.ts';
+
+interface PendingWrite {
+  readonly upsert: readonly RegistrationBinding[];
+  readonly remove: readonly string[];
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+export class LocationService {
+  readonly #repository: RegistrationRepository;
+  readonly #clock: Clock;
+  readonly #logger: Logger | undefined;
+  readonly #sweepMs: number;
+  readonly #byDevice = new Map<string, readonly RegistrationBinding[]>();
+  readonly #byAor = new Map<string, Set<string>>();
+  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #maxBatch: number;
+  #pending: PendingWrite[] = [];
+  #writing = false;
+  #sweep: TimerHandle | null = null;
+  #closed = false;
+
+  constructor(options: {
+    repository: RegistrationRepository;
+    clock?: Clock;
+    logger?: Logger;
+    sweepIntervalMs?: number;
+    /** Bindings written in one transaction at most; default 400. */
+    maxBatch?: number;
+  }) {
+    this.#repository = options.repository;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger;
+    this.#sweepMs = options.sweepIntervalMs ?? 30_000;
+    this.#maxBatch = options.maxBatch ?? 400;
+  }
+
+  /** Purges expired bindings, loads the rest, and starts the expiry sweep. */
+  async start(): Promise<number> {
+    const now = this.#clock.now();
+    await this.#repository.purgeExpired(now);
+    const live = await this.#repository.listUnexpired(now);
+    const grouped = new Map<string, RegistrationBinding[]>();
+    for (const b of live) {
+      const list = grouped.get(b.deviceId) ?? [];
+      list.push(b);
+      grouped.set(b.deviceId, list);
+    }
+    for (const [deviceId, list] of grouped) this.#set(deviceId, list);
+    this.#scheduleSweep();
+    return live.length;
+  }
+
+  #scheduleSweep(): void {
+    if (this.#closed) return;
+    this.#sweep = this.#clock.setTimeout(() => {
+      void this.sweep().finally(() => this.#scheduleSweep());
+    }, this.#sweepMs);
+  }
+
+  /** Drops expired bindings from memory and storage. */
+  async sweep(): Promise<void> {
+    const now = this.#clock.now();
+    for (const [deviceId, list] of [...this.#byDevice]) {
+      const live = list.filter((b) => b.expiresAt > now);
+      if (live.length !== list.length) this.#set(deviceId, live);
+    }
+    try {
+      await this.#repository.purgeExpired(now);
+    } catch (err) {
+      this.#logger?.warn('expired registrations could not be purged', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  /** The live bindings of a device. */
+  bindingsOf(deviceId: string): RegistrationBinding[] {
+    const now = this.#clock.now();
+    return (this.#byDevice.get(deviceId) ?? []).filter((b) => b.expiresAt > now);
+  }
+
+  /** Where an address-of-record can be reached now (RFC 3261 §10.2 "location service"). */
+  lookup(aor: string): RegistrationBinding[] {
+    const devices = this.#byAor.get(aor.toLowerCase());
+    if (!devices) return [];
+    return [...devices].flatMap((d) =>
+      this.bindingsOf(d).filter((b) => b.aor.toLowerCase() === aor.toLowerCase()),
+    );
+  }
+
+  /** Number of live bindings held. */
+  get size(): number {
+    let n = 0;
+    for (const list of this.#byDevice.values()) n += list.length;
+    return n;
+  }
+
+  /**
+   * Runs `work` for a device with no other change of that device in
+   * between; `work` returns the next binding list and what to write, and
+   * the memory is updated only after the write has committed.
+   */
+  change<T>(
+    deviceId: string,
+    work: (current: RegistrationBinding[]) => Promise<{
+      readonly next: readonly RegistrationBinding[];
+      readonly upsert: readonly RegistrationBinding[];
+      readonly remove: readonly string[];
+      readonly result: T;
+    }>,
+  ): Promise<T> {
+    const previous = this.#queues.get(deviceId) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const planned = await work(this.bindingsOf(deviceId));
+      if (planned.upsert.length > 0 || planned.remove.length > 0) {
+        await this.#write(planned.upsert, planned.remove);
+        this.#set(deviceId, planned.next);
+      }
+      return planned.result;
+    });
+    const tail = run.catch(() => undefined);
+    this.#queues.set(deviceId, tail);
+    void tail.then(() => {
+      if (this.#queues.get(deviceId) === tail) this.#queues.delete(deviceId);
+    });
+    return run;
+  }
+
+  /** Resolves once the change is committed, together with whatever else is waiting. */
+  #write(upsert: readonly RegistrationBinding[], remove: readonly string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ upsert, remove, resolve, reject });
+      if (!this.#writing) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#pending.length > 0) {
+        const batch: PendingWrite[] = [];
+        let size = 0;
+        while (this.#pending.length > 0 && (batch.length === 0 || size < this.#maxBatch)) {
+          const next = this.#pending.shift()!;
+          size += next.upsert.length + next.remove.length;
+          batch.push(next);
+        }
+        try {
+          await this.#repository.apply({
+            upsert: batch.flatMap((w) => w.upsert),
+            remove: batch.flatMap((w) => w.remove),
+          });
+          for (const w of batch) w.resolve();
+        } catch (err) {
+          // one bad change must not sink the others: retry them one by one
+          if (batch.length === 1) batch[0]!.reject(err);
+          else
+            for (const w of batch)
+              await this.#repository
+                .apply({ upsert: w.upsert, remove: w.remove })
+                .then(w.resolve, w.reject);
+        }
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  #set(deviceId: string, list: readonly RegistrationBinding[]): void {
+    for (const b of this.#byDevice.get(deviceId) ?? []) {
+      const key = b.aor.toLowerCase();
+      const set = this.#byAor.get(key);
+      set?.delete(deviceId);
+      if (set?.size === 0) this.#byAor.delete(key);
+    }
+    if (list.length === 0) this.#byDevice.delete(deviceId);
+    else this.#byDevice.set(deviceId, list);
+    for (const b of list) {
+      const key = b.aor.toLowerCase();
+      let set = this.#byAor.get(key);
+      if (!set) this.#byAor.set(key, (set = new Set()));
+      set.add(deviceId);
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#sweep?.cancel();
+    this.#sweep = null;
+  }
+}

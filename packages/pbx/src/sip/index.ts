@@ -1,0 +1,3 @@
+export { SipServerCore } from './sip-server-core.ts';
+export type { IncomingRequest, RequestHandler, SipServerCoreOptions } from './sip-server-core.ts';
+export { optionsHandler } from './options-handler.ts';

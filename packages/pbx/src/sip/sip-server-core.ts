@@ -1,0 +1,144 @@
+/**
+ * The UA core of the server (RFC 3261 §8.2): a transaction user that checks
+ * what every request must pass and hands it to the handler registered for
+ * its method. Other modules (calls, presence, messaging) add their methods
+ * with `handle`; until then a method we know answers 405 with Allow and an
+ * unknown one 501 (§8.2.1). A handler that throws becomes a 500, never a
+ * crash.
+ */
+import { isPalisadeError, nullLogger } from '@palisade/common';
+import type { Logger } from '@palisade/common';
+import { createResponse, isSipParseError } from '@palisade/sip';
+import type {
+  Destination,
+  ExtraHeaders,
+  ResponseInit,
+  ServerTransaction,
+  SipRequest,
+  TransactionUser,
+} from '@palisade/sip';
+
+export interface IncomingRequest {
+  readonly request: SipRequest;
+  readonly source: Destination;
+  /** Sends a response in the request's server transaction. */
+  respond(status: number, init?: ResponseInit): void;
+}
+
+export type RequestHandler = (incoming: IncomingRequest) => void | Promise<void>;
+
+/** Methods of RFC 3261 and its common extensions: a 405 is right for these, 501 for the rest. */
+const KNOWN_METHODS = new Set([
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'REGISTER',
+  'OPTIONS',
+  'PRACK',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'PUBLISH',
+  'INFO',
+  'REFER',
+  'MESSAGE',
+  'UPDATE',
+]);
+
+export interface SipServerCoreOptions {
+  readonly logger?: Logger;
+  /** Option tags we support (RFC 3261 §8.2.2.3; a Require outside them gets 420). */
+  readonly supported?: readonly string[];
+  /** Value of the Server header; empty for none. */
+  readonly serverHeader?: string;
+}
+
+export class SipServerCore implements TransactionUser {
+  readonly #handlers = new Map<string, RequestHandler>();
+  readonly #logger: Logger;
+  readonly #supported: readonly string[];
+  readonly #server: string;
+
+  constructor(options: SipServerCoreOptions = {}) {
+    this.#logger = options.logger ?? nullLogger;
+    this.#supported = options.supported ?? ['path', 'outbound'];
+    this.#server = options.serverHeader ?? '';
+  }
+
+  /** Registers the handler of a method (upper case); replaces an earlier one. */
+  handle(method: string, handler: RequestHandler): void {
+    this.#handlers.set(method.toUpperCase(), handler);
+  }
+
+  /** Methods with a handler, for Allow. */
+  get allowed(): string[] {
+    return [...this.#handlers.keys()];
+  }
+
+  get supported(): readonly string[] {
+    return this.#supported;
+  }
+
+  /** Headers every response of ours carries. */
+  get commonHeaders(): ExtraHeaders {
+    return this.#server ? [['Server', this.#server]] : [];
+  }
+
+  request(
+    request: SipRequest,
+    transaction: ServerTransaction | undefined,
+    source: Destination,
+  ): void {
+    // an ACK outside a transaction (for a 2xx) has no one to go to yet
+    if (!transaction) return;
+    const respond = (status: number, init: ResponseInit = {}): void => {
+      const headers = [...this.commonHeaders, ...(init.headers ?? [])];
+      transaction.respond(createResponse(request, status, { ...init, headers }));
+    };
+    const incoming: IncomingRequest = { request, source, respond };
+    try {
+      if (this.#rejectedUpfront(incoming)) return;
+      const handler = this.#handlers.get(request.method);
+      if (handler) {
+        const done = handler(incoming);
+        if (done) done.catch((err: unknown) => this.#failed(incoming, err));
+        return;
+      }
+      if (request.method === 'CANCEL') respond(481);
+      else if (KNOWN_METHODS.has(request.method))
+        respond(405, { headers: [['Allow', this.allowed.join(', ')]] });
+      else respond(501);
+    } catch (err) {
+      this.#failed(incoming, err);
+    }
+  }
+
+  /** §8.2.2.3: a Require we do not support gets 420 with Unsupported. */
+  #rejectedUpfront(incoming: IncomingRequest): boolean {
+    const { request } = incoming;
+    if (request.method === 'CANCEL' || request.method === 'ACK') return false;
+    const unsupported = request
+      .header('require')
+      .filter((t) => !this.#supported.includes(t.toLowerCase()));
+    if (unsupported.length === 0) return false;
+    incoming.respond(420, { headers: [['Unsupported', unsupported.join(', ')]] });
+    return true;
+  }
+
+  #failed(incoming: IncomingRequest, err: unknown): void {
+    if (isSipParseError(err)) {
+      incoming.respond(400, { reason: 'Bad Request' });
+      return;
+    }
+    if (!isPalisadeError(err))
+      this.#logger.error('SIP request handler failed', {
+        method: incoming.request.method,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    try {
+      incoming.respond(isPalisadeError(err) ? err.sipStatus : 500);
+    } catch {
+      // the transaction may already have answered
+    }
+  }
+}
