@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SsoSessionPort, SsoSessionRequest } from '@palisade/api';
-import { ALL_PERMISSIONS, LDAP_PRESETS } from '@palisade/security';
+import { ALL_PERMISSIONS, hashPassword, LDAP_PRESETS } from '@palisade/security';
 import { chromium } from 'playwright-core';
 import { debianPeer } from '../../support/debian.ts';
 import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
@@ -32,6 +32,8 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
   const completed: SsoSessionRequest[] = [];
   /** The user the stand-in session layer says the browser is signed in as. */
   let sessionUser: string | null = null;
+  /** The port the server wired to the web login. */
+  let realPort: SsoSessionPort;
   const auth = (): Record<string, string> => ({ authorization: `Bearer ${admin}` });
 
   before(async () => {
@@ -51,16 +53,20 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
         granterPermissions: null,
       })
     ).token;
-    // Stand-in for the web session layer: records the hand-over and answers like it would.
-    const recorder: SsoSessionPort = {
+    // A stand-in for the web session layer records the hand-over (one test puts the real one back).
+    realPort = d.sso.session;
+    (d.sso as { session: SsoSessionPort }).session = completedRecorder();
+  });
+
+  function completedRecorder(): SsoSessionPort {
+    return {
       completeSsoLogin(req) {
         completed.push(req);
         return Promise.resolve(req.reply.redirect('/app?signed-in=1', 303));
       },
       currentUserId: () => Promise.resolve(sessionUser),
     };
-    (d.sso as { session: SsoSessionPort }).session = recorder;
-  });
+  }
 
   after(async () => {
     await idp?.stop();
@@ -297,6 +303,79 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
     const removed = await p.client.call('DELETE', `${path}/${identity.id}`, { headers: auth() });
     assert.equal(removed.status, 200);
     assert.deepEqual((await p.client.call('GET', path, { headers: auth() })).json(), []);
+  });
+
+  test('wired to the web login: the IdP sign-in ends in a session cookie that the self routes accept', async () => {
+    const d = p.server.domain;
+    (d.sso as { session: SsoSessionPort }).session = realPort;
+    try {
+      const start = await p.client.call('GET', `/api/v1/sso/oidc/${providerId}/start`);
+      const pending = ([] as string[]).concat(start.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+      const back = await followToCallback(
+        String(start.headers['location']),
+        (u) => u.href.startsWith(base),
+        { login: 'alice', password: 'alice-idp-pw' },
+      );
+      const done = await p.client.call('GET', back.pathname + back.search, {
+        headers: { cookie: pending },
+      });
+      assert.equal(done.status, 303, done.text);
+      assert.equal(done.headers['location'], '/');
+      const session = ([] as string[])
+        .concat(done.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('__Host-palisade='));
+      assert.ok(session, JSON.stringify(done.headers['set-cookie']));
+      assert.match(session, /HttpOnly/);
+      const mine = await p.client.call('GET', '/api/v1/me/identities', {
+        headers: { cookie: session.split(';')[0]! },
+      });
+      assert.equal(mine.status, 200, mine.text);
+      assert.deepEqual(
+        mine.json<{ subject: string }[]>().map((i) => i.subject),
+        ['alice'],
+      );
+      const audit = await d.store.auditLog.query({ actionPrefix: 'auth.login' });
+      assert.ok(
+        audit.entries.some((e) => e.outcome === 'success' && e.detail['method'] === 'oidc'),
+      );
+    } finally {
+      (d.sso as { session: SsoSessionPort }).session = completedRecorder();
+    }
+  });
+
+  test('"SSO only" refuses the local password like a wrong one; break-glass lets an admin in', async () => {
+    const d = p.server.domain;
+    const user = await d.store.users.create({
+      tenantId: d.defaultTenant.id,
+      username: 'dora',
+      extension: '4003',
+      displayName: 'Dora',
+    });
+    await d.store.users.update(user.id, {
+      passwordHash: await hashPassword('a long local password 123'),
+    });
+    const login = () =>
+      p.client.call('POST', '/api/v1/auth/login', {
+        body: { username: 'dora', password: 'a long local password 123' },
+      });
+    assert.equal((await login()).status, 200);
+    const set = await p.client.call('PUT', `/api/v1/users/${user.id}/sso-only`, {
+      headers: auth(),
+      body: { ssoOnly: true },
+    });
+    assert.equal(set.status, 200, set.text);
+    const refused = await login();
+    assert.equal(refused.status, 401);
+    assert.equal(refused.json<{ message: string }>().message, 'wrong user name or password');
+    // An admin who is SSO only gets in locally only when the tenant keeps break-glass.
+    const admins = (await d.store.groups.findByName(d.defaultTenant.id, 'Admins'))!;
+    await d.store.groups.addMember(admins.id, user.id);
+    assert.equal((await login()).status, 401);
+    await p.client.call('PUT', '/api/v1/sso/policy', {
+      headers: auth(),
+      body: { breakGlassLocalAdmin: true },
+    });
+    assert.equal((await login()).status, 200);
   });
 
   test('linked identities are for signed-in users only (API tokens get 403)', async () => {
