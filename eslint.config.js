@@ -42,14 +42,7 @@ const boundaryBlocks = Object.entries(allowed).map(([layer, deps]) => ({
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/node_modules/**',
-      '**/dist/**',
-      'data/**',
-      'apps/web/**',
-      'eslint.config.js',
-      'test-output/**',
-    ],
+    ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'eslint.config.js', 'test-output/**'],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -57,7 +50,7 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
-    settings: { 'import-x/extensions': ['.ts'] },
+    settings: { 'import-x/extensions': ['.ts', '.tsx'] },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
@@ -76,6 +69,40 @@ export default tseslint.config(
     },
   },
   ...boundaryBlocks,
+  {
+    // The web app runs in the browser and talks to the server only through the API.
+    files: ['apps/web/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'navigator',
+          'location',
+          'history',
+          'localStorage',
+          'fetch',
+          'console',
+        ]
+          .concat(['URL', 'URLSearchParams', 'FormData', 'Blob', 'Response', 'PublicKeyCredential'])
+          .map((g) => [g, 'readonly']),
+      ),
+    },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@palisade/*'],
+              message: 'the web app talks to the server only through the API',
+            },
+            { regex: '^node:', message: 'the web app runs in the browser' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.test.ts', 'tests/**/*.ts'],
     rules: {

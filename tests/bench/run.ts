@@ -13,7 +13,9 @@
  *
  * Figures are printed, never asserted. Env: BENCH_DIR (the shared harness,
  * default ../shared/bench beside the repository or /work/shared/bench),
- * BENCH_REPEATS (1), BENCH_REG_RATES, BENCH_HOLD_SECS (60), BENCH_SKIP_PEER=1.
+ * BENCH_REPEATS (1), BENCH_REG_RATES, BENCH_HOLD_SECS (60), BENCH_SKIP_PEER=1,
+ * BENCH_KEEP=1 (keep the raw results), and any harness variable (e.g.
+ * QUIET_WAIT_S=5 on a busy host).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

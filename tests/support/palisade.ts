@@ -42,10 +42,14 @@ export async function startTestPalisade(
       PALISADE_HTTP_PORT: '0',
       PALISADE_SIP_DOMAIN: 'pbx.test',
       PALISADE_SYSLOG_ENABLED: opts.realEvents ? 'true' : 'false',
+      // API-only unless a test asks for the web app (tests/support/web-browser.ts), so
+      // results do not depend on whether apps/web/dist happens to be built.
+      PALISADE_HTTP_WEB_ROOT: join(dataDir, 'no-web-app'),
       PALISADE_SIP_BIND: '127.0.0.1',
       PALISADE_SIP_UDP_PORT: sipPort,
       PALISADE_SIP_TCP_PORT: sipPort,
       PALISADE_SIP_TLS_PORT: tlsPort,
+      PALISADE_MEDIA_BIND_ADDRESS: '127.0.0.1',
       ...env,
     },
   });

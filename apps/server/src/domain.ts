@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock, type Logger, type SecurityEventSink } from '@palisade/common';
 import {
+  CdrService,
   DeviceService,
   GroupService,
   RegistrationService,
@@ -39,6 +40,7 @@ export interface Domain {
   readonly tokens: ApiTokenService;
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
+  readonly cdrs: CdrService;
   readonly defaultTenant: Tenant;
   // identity (issue 5): login, sessions, second factors, origins, call classes
   readonly identity: Identity;
@@ -118,6 +120,7 @@ export async function openDomain(
         checkPassword: firstRunPasswordProblems,
       }),
       registrations: new RegistrationService(store.registrations, clock),
+      cdrs: new CdrService(store.cdrs),
       defaultTenant,
       sso: buildSso(store, audit, clock, logger, {
         key: loadSsoKey(dataDir, config.sso.keyFile),

@@ -14,6 +14,7 @@ import { prepareDataDir } from './data-dir.ts';
 import { openDomain, type Domain } from './domain.ts';
 import { HttpsListeners } from './http/https-listeners.ts';
 import { registerSetupPage } from './http/setup-page.ts';
+import { DEFAULT_WEB_ROOT, loadWebApp, registerWebApp } from './http/web-app.ts';
 import { startSipStack, type SipStack } from './sip/sip-stack.ts';
 import { LdapSyncScheduler } from './sso/ldap-sync-scheduler.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
@@ -104,7 +105,10 @@ export async function startPalisade({
         async () => ({ name: 'https', ok: ready }),
       ],
     });
-    registerSetupPage(app, domain);
+    const webApp = loadWebApp(config.http.webRoot ?? DEFAULT_WEB_ROOT);
+    if (webApp) registerWebApp(app, webApp);
+    else logger.warn('no built web app: serving the API only (npm run build -w @palisade/web)');
+    registerSetupPage(app, domain, webApp);
     await app.ready();
     const bound = await https.listen(config.http.port);
     const port = bound[0]?.port ?? config.http.port;

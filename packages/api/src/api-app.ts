@@ -22,9 +22,11 @@ import { accountSecurityRoutes } from './routes/account-security-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
+import { userPasswordRoutes } from './routes/user-password-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
+import { cdrRoutes } from './routes/cdr-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -39,6 +41,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...deviceRoutes(services),
     ...groupRoutes(services),
     ...registrationRoutes(services),
+    ...cdrRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...setupRoutes(services),
@@ -47,6 +50,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...sessionAdminRoutes(services),
     ...ssoAdminRoutes(services),
     ...ssoLoginRoutes(services),
+    ...userPasswordRoutes(services),
   ];
 }
 

@@ -13,6 +13,7 @@ import { migrate } from './migrations/migrator.ts';
 import type { MigrationReport } from './migrations/migrator.ts';
 import { SqlApiTokenRepository } from './repositories/api-token-repository.ts';
 import { SqlAuditLogRepository } from './repositories/audit-log-repository.ts';
+import { SqlCdrRepository } from './repositories/cdr-repository.ts';
 import { SqlDeviceRepository } from './repositories/device-repository.ts';
 import { SqlKnownNetworkRepository } from './repositories/known-network-repository.ts';
 import { SqlLoginThrottleRepository } from './repositories/login-throttle-repository.ts';
@@ -60,6 +61,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     groups: new SqlGroupRepository(ctx),
     tenantSettings: new SqlTenantSettingsRepository(ctx),
     registrations: new SqlRegistrationRepository(ctx),
+    cdrs: new SqlCdrRepository(ctx),
     apiTokens: new SqlApiTokenRepository(ctx),
     setupTokens: new SqlSetupTokenRepository(ctx),
     auditLog: new SqlAuditLogRepository(ctx),
@@ -83,6 +85,7 @@ export class SqlStore implements Store {
   readonly groups: Repositories['groups'];
   readonly tenantSettings: Repositories['tenantSettings'];
   readonly registrations: Repositories['registrations'];
+  readonly cdrs: Repositories['cdrs'];
   readonly apiTokens: Repositories['apiTokens'];
   readonly setupTokens: Repositories['setupTokens'];
   readonly auditLog: Repositories['auditLog'];
@@ -112,6 +115,7 @@ export class SqlStore implements Store {
     this.groups = repos.groups;
     this.tenantSettings = repos.tenantSettings;
     this.registrations = repos.registrations;
+    this.cdrs = repos.cdrs;
     this.apiTokens = repos.apiTokens;
     this.setupTokens = repos.setupTokens;
     this.auditLog = repos.auditLog;

@@ -20,10 +20,10 @@ import {
   type Setting,
 } from './schema-kit.ts';
 
-function ipAddress(doc: string): Setting<string> {
+function ipAddress(doc: string, def = ''): Setting<string> {
   return {
     type: 'IP address',
-    default: '',
+    default: def,
     doc,
     parse(raw) {
       if (typeof raw !== 'string' || isIP(raw) === 0)
@@ -98,6 +98,10 @@ export const configSchema = {
       600_000,
     ),
     bodyLimitBytes: integer(1_048_576, 'Largest API request body.', 1_024, 104_857_600),
+    webRoot: optionalString(
+      'Directory of the built web app (console and user app). Default: apps/web/dist of this installation; without a build the server runs API-only.',
+      { maxLength: 1024 },
+    ),
   },
   tls: {
     certFile: optionalString(
@@ -178,6 +182,42 @@ export const configSchema = {
     ),
     rtpPortMin: port(20_000, 'Lowest RTP port.'),
     rtpPortMax: port(29_999, 'Highest RTP port.'),
+    bindAddress: ipAddress('Address the built-in relay binds its RTP sockets to.', '0.0.0.0'),
+    advertiseAddress: string(
+      '',
+      'Address written into SDP for the relay (a public address in front of NAT). Default: media.bindAddress, or the SIP advertised address when that is a wildcard.',
+      { maxLength: 64, pattern: /^$|^[0-9A-Fa-f.:]+$/, patternDoc: 'an IP address' },
+    ),
+    timeoutSeconds: integer(
+      60,
+      'A call whose media stays silent this long is ended (built-in engine).',
+      5,
+      3_600,
+    ),
+    rtpengineNodes: list(
+      string('', 'host:port', {
+        maxLength: 100,
+        pattern: /^[A-Za-z0-9.:[\]-]+:[0-9]{1,5}$/,
+        patternDoc: 'host:port',
+      }),
+      ['127.0.0.1:2223'],
+      'rtpengine ng control addresses (host:port) when media.engine is rtpengine.',
+      16,
+    ),
+  },
+  calls: {
+    sessionExpires: integer(
+      1_800,
+      'Session interval (RFC 4028) asked for on calls; the B2BUA refreshes at half of it and ends calls that do not answer.',
+      90,
+      86_400,
+    ),
+    minSessionExpires: integer(90, 'Smallest session interval accepted (Min-SE).', 90, 86_400),
+    digestUri: oneOf(
+      ['request-uri', 'or-server'],
+      'request-uri',
+      "What the digest-uri of INVITE credentials must be: the Request-URI (RFC 7616), or also this server's address (what SIPp sends; only for load generators).",
+    ),
   },
   identity: {
     consoleIdleMinutes: integer(

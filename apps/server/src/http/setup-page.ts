@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isPalisadeError } from '@palisade/common';
 import type { Domain } from '../domain.ts';
+import { sendWebAppIndex, type WebApp } from './web-app.ts';
 
 const escapeHtml = (s: string): string =>
   s.replace(
@@ -41,7 +42,12 @@ ${field('password', 'Password (at least 12 characters; you will add a second fac
   );
 }
 
-export function registerSetupPage(app: FastifyInstance, domain: Domain): void {
+/** With a built web app, a valid setup link opens the app's setup page (which posts to /api/v1/setup); the plain form stays as the fallback. */
+export function registerSetupPage(
+  app: FastifyInstance,
+  domain: Domain,
+  webApp: WebApp | null = null,
+): void {
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: 16_384 },
@@ -65,6 +71,7 @@ export function registerSetupPage(app: FastifyInstance, domain: Domain): void {
           ),
         );
     }
+    if (webApp) return sendWebAppIndex(reply, webApp);
     return form(token, {});
   });
 

@@ -10,13 +10,17 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger, SecurityEventSink } from '@palisade/common';
 import {
+  B2bua,
+  CALL_METHODS,
   LocationService,
+  RegistrarLocation,
   Registrar,
   SipServerCore,
   digestUriMatches,
   optionsHandler,
 } from '@palisade/pbx';
 import { DigestAuthenticator, type DigestAlgorithm } from '@palisade/security';
+import type { MediaEngine } from '@palisade/media';
 import { TransactionLayer } from '@palisade/sip';
 import { SipNodeTransport } from '@palisade/sip-node';
 import type { BoundListener, ListenerSpec } from '@palisade/sip-node';
@@ -25,12 +29,15 @@ import type { Domain } from '../domain.ts';
 import type { HttpsListeners } from '../http/https-listeners.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
 import { hardenedTlsOptions } from '../tls/hardened-tls.ts';
+import { startMediaEngine } from '../media/media-engine.ts';
 
 export interface SipStack {
   readonly listeners: readonly BoundListener[];
   readonly location: LocationService;
   readonly registrar: Registrar;
   readonly transport: SipNodeTransport;
+  readonly b2bua: B2bua;
+  readonly media: MediaEngine;
   stop(): Promise<void>;
 }
 
@@ -61,8 +68,14 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   const log = logger.child({ component: 'sip' });
   const location = new LocationService({ repository: domain.store.registrations, logger: log });
   const loaded = await location.start();
+  // calls that were in progress when the server last stopped (a crash, kill -9)
+  const interrupted = await domain.store.cdrs.markInterrupted(Date.now());
+  if (interrupted > 0) log.warn('calls interrupted by the last stop', { count: interrupted });
   // no Server header: a version banner only helps scanners (svmap)
-  const core = new SipServerCore({ logger: log });
+  const core = new SipServerCore({
+    logger: log,
+    supported: ['path', 'outbound', 'timer', 'replaces'],
+  });
   const registrar = new Registrar({
     devices: domain.store.devices,
     users: domain.store.users,
@@ -81,6 +94,32 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   core.handle('OPTIONS', optionsHandler(core));
 
   let layer: TransactionLayer | null = null;
+  let transportRef: SipNodeTransport | null = null;
+  const media = await startMediaEngine(config, logger);
+  const b2bua = new B2bua({
+    repos: domain.store,
+    authenticator: new DigestAuthenticator({
+      secretKey: randomBytes(32),
+      nonceLifetimeSeconds: config.sip.nonceLifetimeSeconds,
+      algorithms: config.sip.digestAlgorithms as readonly DigestAlgorithm[],
+      uriMatches: digestUriMatches,
+    }),
+    location: new RegistrarLocation(location, domain.store.devices),
+    media,
+    sentBy: (d) => (transportRef ? transportRef.sentBy(d) : { host: '127.0.0.1', port: 5060 }),
+    audit: domain.audit,
+    securityEvents: init.events,
+    logger: log.child({ component: 'calls' }),
+    sessionExpires: config.calls.sessionExpires,
+    minSessionExpires: config.calls.minSessionExpires,
+    acceptServerDigestUri: config.calls.digestUri === 'or-server',
+  });
+  for (const method of CALL_METHODS)
+    if (method !== 'ACK')
+      core.handle(method, (incoming) =>
+        b2bua.receive(incoming.request, incoming.transaction, incoming.source),
+      );
+  core.handleAck((request, source) => b2bua.receive(request, undefined, source));
   const transport = new SipNodeTransport({
     receive: (message, source) => layer?.receive(message, source),
     logger: log,
@@ -98,7 +137,9 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
       origin === undefined ||
       init.trustedOrigins().some((o) => o.toLowerCase() === origin.toLowerCase()),
   });
+  transportRef = transport;
   layer = new TransactionLayer({ transport, user: core });
+  b2bua.attach(layer);
   const unsubscribe = certificates.onChange((pair) =>
     transport.setSecureContext({ ...hardenedTlsOptions(), cert: pair.certPem, key: pair.keyPem }),
   );
@@ -117,6 +158,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     await transport.close();
     layer.close();
     location.close();
+    await media.close();
     throw err;
   }
   log.info('SIP listening', {
@@ -130,13 +172,18 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     location,
     registrar,
     transport,
+    b2bua,
+    media,
     stop: () =>
       (stopping ??= (async () => {
         for (const server of https.servers) server.off('upgrade', onUpgrade);
         unsubscribe();
+        // calls end with BYE and their CDRs are committed before the sockets close
+        await b2bua.close().catch(() => undefined);
         await transport.close();
         layer.close();
         location.close();
+        await media.close();
       })()),
   };
 }

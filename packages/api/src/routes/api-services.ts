@@ -1,5 +1,6 @@
 /** What the API routes need from the domain; apps/server wires the concrete services. */
 import type {
+  CdrService,
   DeviceService,
   GroupService,
   RegistrationService,
@@ -59,6 +60,7 @@ export interface ApiServices {
   readonly audit: AuditTrail;
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
+  readonly cdrs: CdrService;
   readonly identity: IdentityServices;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;

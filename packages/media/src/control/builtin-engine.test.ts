@@ -342,7 +342,7 @@ test('delete during an offer in flight frees everything', async () => {
   assert.equal(engine.freePortPairs, before);
 });
 
-test('no common codec is a 488, DTLS is refused, and neither allocates ports', async () => {
+test('no common codec is a 488, DTLS without ICE is refused, and neither allocates ports', async () => {
   const before = engine.freePortPairs;
   const session = await engine.createSession('call-488');
   await assert.rejects(

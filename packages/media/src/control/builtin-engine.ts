@@ -12,6 +12,8 @@ import { BuiltinMediaSession } from './builtin-session.ts';
 import type { MediaEngine, MediaSession, SessionEnded } from './media-engine.ts';
 import { PortAllocator } from './port-allocator.ts';
 import { WorkerChannel } from './worker-channel.ts';
+import { createDtlsCertificate } from '../webrtc/dtls-certificate.ts';
+import type { DtlsCertificate } from '../webrtc/dtls-certificate.ts';
 
 export interface BuiltinEngineOptions {
   /** IP the relay sockets bind to. */
@@ -28,6 +30,8 @@ export interface BuiltinEngineOptions {
   readonly requestTimeoutMs?: number;
   /** SRTP replay window in packets (default 128). */
   readonly replayWindow?: number;
+  /** WebRTC legs (ICE-lite, DTLS-SRTP) with a fresh self-signed certificate (default true). */
+  readonly webrtc?: boolean;
   readonly logger?: Logger;
 }
 
@@ -39,6 +43,7 @@ export class BuiltinMediaEngine implements MediaEngine {
   readonly #channels: WorkerChannel[];
   readonly #ports: PortAllocator;
   readonly #advertise: string;
+  readonly #certificate: DtlsCertificate | undefined;
   readonly #sessions = new Map<string, BuiltinMediaSession>();
   readonly #events = new TypedEmitter<{ ended: SessionEnded }>();
   readonly #logger: Logger;
@@ -50,7 +55,9 @@ export class BuiltinMediaEngine implements MediaEngine {
     ports: PortAllocator,
     advertise: string,
     logger: Logger,
+    certificate: DtlsCertificate | undefined,
   ) {
+    this.#certificate = certificate;
     this.#channels = channels;
     this.#ports = ports;
     this.#advertise = advertise;
@@ -72,13 +79,21 @@ export class BuiltinMediaEngine implements MediaEngine {
       invalid('replayWindow', 'must be 64 to 32768');
     const ports = new PortAllocator(options.portMin, options.portMax);
     const logger = options.logger ?? nullLogger;
-    const settings = { bindAddress: options.bindAddress, mediaTimeoutMs, replayWindow };
+    const certificate = options.webrtc === false ? undefined : await createDtlsCertificate();
+    const settings = {
+      bindAddress: options.bindAddress,
+      mediaTimeoutMs,
+      replayWindow,
+      ...(certificate
+        ? { dtls: { certPem: certificate.certPem, keyPem: certificate.keyPem } }
+        : {}),
+    };
     const events: { sink?: (e: WorkerEvent) => void } = {};
     const channels = Array.from(
       { length: workers },
       () => new WorkerChannel(settings, options.requestTimeoutMs ?? 5000, (e) => events.sink?.(e)),
     );
-    const engine = new BuiltinMediaEngine(channels, ports, advertise, logger);
+    const engine = new BuiltinMediaEngine(channels, ports, advertise, logger, certificate);
     events.sink = (e) => engine.#onWorkerEvent(e);
     try {
       await Promise.all(channels.map((c) => c.ready()));
@@ -98,10 +113,12 @@ export class BuiltinMediaEngine implements MediaEngine {
       channel,
       ports: this.#ports,
       advertiseAddress: this.#advertise,
+      ...(this.#certificate ? { fingerprint: this.#certificate.fingerprint } : {}),
       onEnded: (s, reason) => {
         if (!this.#sessions.delete(s.id)) return;
         channel.sessions--;
         if (reason === 'timeout') this.#logger.info('media timeout', { callId: s.callId });
+        if (reason === 'media_failed') this.#logger.warn('WebRTC leg failed', { callId: s.callId });
         this.#emit({ callId: s.callId, reason });
       },
     });
@@ -130,7 +147,11 @@ export class BuiltinMediaEngine implements MediaEngine {
   }
 
   #onWorkerEvent(e: WorkerEvent): void {
-    this.#sessions.get(e.sessionId)?.released('timeout');
+    if (e.type === 'session-failed')
+      this.#logger.warn('media session failed', { sessionId: e.sessionId, reason: e.reason });
+    this.#sessions
+      .get(e.sessionId)
+      ?.released(e.type === 'session-failed' ? 'media_failed' : 'timeout');
   }
 
   #emit(event: SessionEnded): void {

@@ -12,7 +12,7 @@ import { PalisadeError } from '@palisade/common';
 import { parseSdp } from '../sdp/sdp-parser.ts';
 import { serializeSdp } from '../sdp/sdp-serializer.ts';
 import { NoCommonCodecError } from '../sdp/sdp-error.ts';
-import { cryptoAttributes, rtcpAttribute, rtcpMux } from '../sdp/sdp-attributes.ts';
+import { cryptoAttributes, mediaId, rtcpAttribute, rtcpMux } from '../sdp/sdp-attributes.ts';
 import type { CryptoAttribute } from '../sdp/sdp-attributes.ts';
 import { DEFAULT_CODECS, intersectCodecs, isAuxiliary, mediaCodecs } from '../sdp/codecs.ts';
 import type { Codec } from '../sdp/codecs.ts';
@@ -22,7 +22,24 @@ import type { SdpMedia, SessionDescription } from '../sdp/sdp-types.ts';
 import { chooseCrypto, createSdesKey, sdesKeyMaterial } from '../srtp/sdes-keys.ts';
 import type { SrtpKeyMaterial } from '../srtp/srtp-context.ts';
 import type { SrtpSuiteName } from '../srtp/srtp-suites.ts';
-import type { SideConfig } from '../worker/worker-protocol.ts';
+import type { SideConfig, WebrtcSideConfig } from '../worker/worker-protocol.ts';
+import type { Fingerprint, SetupRole } from '../sdp/sdp-attributes.ts';
+import {
+  isWebrtcProto,
+  stripWebrtcMedia,
+  stripWebrtcSession,
+  toWebrtcMedia,
+  toWebrtcSession,
+} from '../sdp/webrtc-sdp.ts';
+import {
+  answerSetup,
+  newIceCredentials,
+  offerSetup,
+  readRemoteWebrtc,
+  webrtcSide,
+} from './webrtc-plan.ts';
+import type { DtlsRole } from '../webrtc/dtls-leg.ts';
+import type { IceCredentials, RemoteWebrtc } from './webrtc-plan.ts';
 import { otherLeg } from './media-engine.ts';
 import type {
   AnswerOptions,
@@ -44,6 +61,10 @@ interface Stream {
   readonly ports: [number, number];
   /** Our SRTP key towards each leg, kept across re-offers. */
   readonly ours: { a?: OurKey; b?: OurKey };
+  /** Our ICE-lite credentials towards each WebRTC leg, kept across re-offers (no ICE restart). */
+  readonly ice: { a?: IceCredentials; b?: IceCredentials };
+  /** Our DTLS role towards each WebRTC leg once negotiated; re-offers keep it. */
+  readonly dtls: { a?: DtlsRole; b?: DtlsRole };
 }
 
 interface PendingMedia {
@@ -58,17 +79,25 @@ interface PendingMedia {
   /** SDES passthrough: the offerer's own (acceptable) crypto lines, forwarded as they are. */
   readonly passthrough?: readonly CryptoAttribute[];
   readonly codecs: readonly Codec[];
+  /** The offerer is a WebRTC leg: what our answer to it must say. */
+  readonly offererWebrtc?: RemoteWebrtc;
+  /** We offered WebRTC to the answerer with this mid. */
+  readonly outMid?: string;
 }
 
 interface PendingOffer {
   readonly from: LegId;
   readonly media: readonly PendingMedia[];
+  /** The offerer's a=mid per m= line: a WebRTC offerer needs them back, rejected lines too. */
+  readonly mids: readonly (string | undefined)[];
 }
 
 export interface SessionContext {
   readonly channel: WorkerChannel;
   readonly ports: PortAllocator;
   readonly advertiseAddress: string;
+  /** The engine's DTLS certificate fingerprint; undefined: no WebRTC legs. */
+  readonly fingerprint?: Fingerprint;
   readonly onEnded: (session: BuiltinMediaSession, reason: SessionEndReason) => void;
 }
 
@@ -93,7 +122,7 @@ const MOVES: Readonly<Record<NegotiationState, readonly NegotiationState[]>> = {
 const DEFAULT_SUITES: readonly SrtpSuiteName[] = ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM'];
 const BIND_ATTEMPTS = 8;
 const side = (leg: LegId): 0 | 1 => (leg === 'a' ? 0 : 1);
-const isSecure = (proto: string): boolean => proto.includes('SAVP');
+const isSecure = (proto: string): boolean => proto.includes('SAVP') && !isWebrtcProto(proto);
 const isRtp = (m: SdpMedia): boolean => m.proto.includes('RTP/');
 
 export class BuiltinMediaSession implements MediaSession {
@@ -174,11 +203,21 @@ export class BuiltinMediaSession implements MediaSession {
 
   async #offer(from: LegId, text: string, options: OfferOptions): Promise<string> {
     const to = otherLeg(from);
-    const sdp = restrictOffer(parseSdp(text), options.codecs ?? DEFAULT_CODECS);
+    const parsed = parseSdp(text);
+    const mids = parsed.media.map((m) => mediaId(m));
+    const sdp = restrictOffer(parsed, options.codecs ?? DEFAULT_CODECS);
     const media: PendingMedia[] = [];
     const rewrites: (RelayMediaRewrite | undefined)[] = [];
     // Validate everything before touching sockets: a refused offer changes nothing.
     const plans = sdp.media.map((m) => planOffer(m, options));
+    const webrtcIn = sdp.media.map((m, i) =>
+      plans[i] && isWebrtcProto(m.proto) ? readRemoteWebrtc(sdp, m, false) : undefined,
+    );
+    const webrtcOut = plans.filter((p) => p && isWebrtcProto(p.outProto)).length;
+    if (webrtcIn.filter(Boolean).length > 1 || webrtcOut > 1)
+      throw new PalisadeError('unsupported_media', 'a WebRTC leg carries one audio stream');
+    if ((webrtcIn.some(Boolean) || webrtcOut > 0) && !this.#ctx.fingerprint)
+      throw new PalisadeError('unsupported_media', 'WebRTC is not enabled on this media engine');
     for (const [i, m] of sdp.media.entries()) {
       const plan = plans[i];
       if (!plan) {
@@ -194,6 +233,9 @@ export class BuiltinMediaSession implements MediaSession {
         continue;
       }
       const stream = await this.#stream(i);
+      const remote = webrtcIn[i];
+      if (remote) stream.ice[from] ??= newIceCredentials();
+      if (isWebrtcProto(plan.outProto)) stream.ice[to] ??= newIceCredentials();
       // Our key towards the offerer, in the suite it chose; reused on re-offers.
       let toOfferer = stream.ours[from];
       if (plan.accepted && toOfferer?.key.suite !== plan.accepted.attribute.suite)
@@ -216,6 +258,7 @@ export class BuiltinMediaSession implements MediaSession {
         options.signallingAddress,
         plan.accepted?.key,
         toOfferer?.key,
+        this.#webrtcSide(stream, from, remote),
       );
       media.push({
         active: true,
@@ -226,6 +269,8 @@ export class BuiltinMediaSession implements MediaSession {
         offered,
         ...(plan.passthrough ? { passthrough: plan.passthrough } : {}),
         codecs: mediaCodecs(m),
+        ...(remote ? { offererWebrtc: remote } : {}),
+        ...(isWebrtcProto(plan.outProto) ? { outMid: remote?.mid ?? String(i) } : {}),
       });
       rewrites.push({
         port: stream.ports[side(to)],
@@ -236,9 +281,15 @@ export class BuiltinMediaSession implements MediaSession {
       });
     }
     this.#transition('offered');
-    this.#pending = { from, media };
+    this.#pending = { from, media, mids };
+    const out = rewriteForRelay(sdp, { address: this.#ctx.advertiseAddress, media: rewrites });
     return serializeSdp(
-      rewriteForRelay(sdp, { address: this.#ctx.advertiseAddress, media: rewrites }),
+      this.#legSdp(out, to, (i) => {
+        const p = media[i];
+        return p?.outMid === undefined
+          ? undefined
+          : { mid: p.outMid, setup: offerSetup(this.#streams.get(i)?.dtls[to]) };
+      }),
     );
   }
 
@@ -256,6 +307,11 @@ export class BuiltinMediaSession implements MediaSession {
     // Validate first, configure after.
     const plans = sdp.media.map((m, i) => planAnswer(m, pending.media[i] as PendingMedia));
     if (!plans.some((p) => p !== undefined)) throw new NoCommonCodecError(0);
+    const webrtcIn = sdp.media.map((m, i) =>
+      plans[i] && pending.media[i]?.outMid !== undefined
+        ? readRemoteWebrtc(sdp, m, true)
+        : undefined,
+    );
     const rewrites: (RelayMediaRewrite | undefined)[] = [];
     for (const [i, m] of sdp.media.entries()) {
       const plan = plans[i];
@@ -272,6 +328,7 @@ export class BuiltinMediaSession implements MediaSession {
       stream.ours[from] = ours;
       // In passthrough the answerer's key goes to the offerer as it is; we decrypt nothing.
       const passthrough = p.passthrough !== undefined && plan.attribute !== undefined;
+      const remote = webrtcIn[i];
       await this.#configure(
         i,
         from,
@@ -280,6 +337,7 @@ export class BuiltinMediaSession implements MediaSession {
         options.signallingAddress,
         passthrough ? undefined : plan.key,
         ours?.key,
+        this.#webrtcSide(stream, from, remote),
       );
       const toOfferer = stream.ours[offerer];
       rewrites.push({
@@ -293,9 +351,63 @@ export class BuiltinMediaSession implements MediaSession {
     }
     this.#transition('active');
     this.#pending = undefined;
+    const out = rewriteForRelay(sdp, { address: this.#ctx.advertiseAddress, media: rewrites });
     return serializeSdp(
-      rewriteForRelay(sdp, { address: this.#ctx.advertiseAddress, media: rewrites }),
+      this.#legSdp(
+        out,
+        offerer,
+        (i) => {
+          const w = pending.media[i]?.offererWebrtc;
+          const role = this.#streams.get(i)?.dtls[offerer] ?? 'server';
+          return w ? { mid: w.mid ?? String(i), setup: answerSetup(role) } : undefined;
+        },
+        pending.media.some((p) => p.offererWebrtc) ? pending.mids : [],
+      ),
     );
+  }
+
+  /**
+   * Finishes SDP for one leg: WebRTC m= lines get our ICE-lite and DTLS
+   * parameters (and the session ice-lite and BUNDLE); every other m= line,
+   * and the session of a non-WebRTC leg, loses WebRTC-only attributes.
+   */
+  #legSdp(
+    sdp: SessionDescription,
+    leg: LegId,
+    webrtc: (index: number) => { mid: string; setup: SetupRole } | undefined,
+    offererMids: readonly (string | undefined)[] = [],
+  ): SessionDescription {
+    const mids: string[] = [];
+    const media = sdp.media.map((m, i) => {
+      const w = webrtc(i);
+      const ice = this.#streams.get(i)?.ice[leg];
+      const fingerprint = this.#ctx.fingerprint;
+      if (!w || !ice || !fingerprint || m.port === 0) {
+        const stripped = stripWebrtcMedia(m);
+        if (m.port !== 0) return stripped;
+        // A browser wants every m= line of its offer back, rejected ones too, with
+        // its mid and profile; a phone gets a rejected WebRTC line as RTP/AVP.
+        const mid = offererMids[i];
+        if (mid === undefined)
+          return isWebrtcProto(m.proto) ? { ...stripped, proto: 'RTP/AVP' } : stripped;
+        return {
+          ...stripped,
+          proto: 'UDP/TLS/RTP/SAVPF',
+          attributes: [...stripped.attributes, { name: 'mid', value: mid }],
+        };
+      }
+      mids.push(w.mid);
+      return toWebrtcMedia(m, {
+        ...ice,
+        fingerprint,
+        setup: w.setup,
+        mid: w.mid,
+        address: this.#ctx.advertiseAddress,
+        port: m.port,
+      });
+    });
+    const out = { ...sdp, media };
+    return mids.length > 0 ? toWebrtcSession(out, mids) : stripWebrtcSession(out);
   }
 
   async #configure(
@@ -306,6 +418,7 @@ export class BuiltinMediaSession implements MediaSession {
     signallingAddress: string | undefined,
     decrypt: SrtpKeyMaterial | undefined,
     encrypt: SrtpKeyMaterial | undefined,
+    webrtc?: WebrtcSideConfig,
   ): Promise<void> {
     const address = (m.connection ?? sdp.connection)?.address ?? '0.0.0.0';
     const expected = [address, ...(signallingAddress ? [signallingAddress] : [])].filter(
@@ -320,6 +433,7 @@ export class BuiltinMediaSession implements MediaSession {
       rtcpMux: rtcpMux(m),
       ...(decrypt ? { decrypt } : {}),
       ...(encrypt ? { encrypt } : {}),
+      ...(webrtc ? { webrtc, rtcpMux: true } : {}),
     };
     await this.#ctx.channel.request('configureSide', {
       sessionId: this.id,
@@ -329,6 +443,19 @@ export class BuiltinMediaSession implements MediaSession {
     });
   }
 
+  /** The worker config for a WebRTC leg; records the DTLS role it settles. */
+  #webrtcSide(
+    stream: Stream,
+    leg: LegId,
+    remote: RemoteWebrtc | undefined,
+  ): WebrtcSideConfig | undefined {
+    const ice = stream.ice[leg];
+    if (!remote || !ice) return undefined;
+    const config = webrtcSide(ice, remote, stream.dtls[leg]);
+    stream.dtls[leg] = config.dtlsRole;
+    return config;
+  }
+
   async #stream(index: number): Promise<Stream> {
     const known = this.#streams.get(index);
     if (known) return known;
@@ -336,7 +463,7 @@ export class BuiltinMediaSession implements MediaSession {
       const ports: [number, number] = [this.#ctx.ports.allocate(), this.#ctx.ports.allocate()];
       try {
         await this.#ctx.channel.request('openStream', { sessionId: this.id, stream: index, ports });
-        const stream: Stream = { ports, ours: {} };
+        const stream: Stream = { ports, ours: {}, ice: {}, dtls: {} };
         this.#streams.set(index, stream);
         return stream;
       } catch (err) {
@@ -368,12 +495,10 @@ function acceptableCrypto(offered: readonly CryptoAttribute[]): CryptoAttribute[
 
 function planOffer(m: SdpMedia, options: OfferOptions): OfferPlan | undefined {
   if (!isRtp(m) || m.port === 0) return undefined;
-  if (m.proto.includes('TLS') || m.proto.includes('DTLS'))
-    throw new PalisadeError(
-      'unsupported_media',
-      'DTLS-SRTP is not supported by the built-in relay yet',
-    );
+  if ((m.proto.includes('TLS') || m.proto.includes('DTLS')) && !isWebrtcProto(m.proto))
+    throw new PalisadeError('unsupported_media', 'only UDP/TLS/RTP/SAVPF is supported for DTLS');
   const outProto = options.transport ?? m.proto;
+  if (isWebrtcProto(m.proto)) return { outProto };
   if (!isSecure(m.proto)) return { outProto };
   const accepted = chooseCrypto(cryptoAttributes(m));
   if (!accepted)
@@ -393,7 +518,10 @@ function planAnswer(m: SdpMedia, p: PendingMedia): AnswerPlan | undefined {
   if (!p.active || m.port === 0) return undefined;
   const common = intersectCodecs(mediaCodecs(m), p.codecs);
   if (!common.some((c) => !isAuxiliary(c))) return undefined;
-  if (isSecure(m.proto) !== isSecure(p.outProto))
+  if (
+    isSecure(m.proto) !== isSecure(p.outProto) ||
+    isWebrtcProto(m.proto) !== isWebrtcProto(p.outProto)
+  )
     throw new PalisadeError('unsupported_media', 'answer transport does not match the offer');
   if (!isSecure(m.proto)) return {};
   const [crypto, ...more] = cryptoAttributes(m);

@@ -22,12 +22,13 @@ export type LegId = 'a' | 'b';
 export const otherLeg = (leg: LegId): LegId => (leg === 'a' ? 'b' : 'a');
 
 /** The RTP profile a leg speaks: plain RTP or SDES-keyed SRTP. */
-export type MediaTransport = 'RTP/AVP' | 'RTP/SAVP';
+export type MediaTransport = 'RTP/AVP' | 'RTP/SAVP' | 'UDP/TLS/RTP/SAVPF';
 
 export interface OfferOptions {
   /**
    * Transport to offer to the other leg; default: the same as the offerer's.
-   * `RTP/SAVP` makes the engine key SRTP (SDES) towards that leg.
+   * `RTP/SAVP` makes the engine key SRTP (SDES) towards that leg;
+   * `UDP/TLS/RTP/SAVPF` makes that leg a WebRTC leg (ICE-lite, DTLS-SRTP).
    */
   readonly transport?: MediaTransport;
   /** SRTP suites to offer, in preference order, when `transport` is RTP/SAVP. */
@@ -69,7 +70,8 @@ export interface SessionStats {
   readonly b: LegStats;
 }
 
-export type SessionEndReason = 'timeout' | 'deleted' | 'engine_closed';
+/** `media_failed`: a WebRTC leg's DTLS handshake failed (fingerprint mismatch, timeout). */
+export type SessionEndReason = 'timeout' | 'deleted' | 'engine_closed' | 'media_failed';
 
 export interface SessionEnded {
   readonly callId: string;

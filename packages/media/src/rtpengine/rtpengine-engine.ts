@@ -54,7 +54,7 @@ function checkReply(reply: BDict, command: string): BDict {
   throw new PalisadeError('overloaded', `rtpengine refused ${command}`, { details: { reason } });
 }
 
-/** Refuses what the built-in engine refuses: DTLS (not wired yet) and SDES offers without a suite we allow. */
+/** Refuses DTLS (WebRTC legs are built-in only for now) and SDES offers without a suite we allow. */
 function checkCrypto(sdp: SessionDescription): void {
   for (const m of sdp.media) {
     if (m.port === 0 || !m.proto.includes('SAVP')) continue;

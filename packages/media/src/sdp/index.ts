@@ -7,3 +7,4 @@ export { serializeSdp } from './sdp-serializer.ts';
 export * from './sdp-attributes.ts';
 export * from './codecs.ts';
 export * from './offer-answer.ts';
+export * from './webrtc-sdp.ts';

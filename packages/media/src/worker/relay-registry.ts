@@ -31,12 +31,16 @@ const EMPTY: LegStats = {
 export class RelayRegistry {
   readonly #settings: WorkerSettings;
   readonly #sessions = new Map<string, RelaySession>();
-  readonly #onTimeout: (sessionId: string, ports: number[]) => void;
+  readonly #onEnded: (sessionId: string, ports: number[], failure?: string) => void;
   readonly #sweep: NodeJS.Timeout;
 
-  constructor(settings: WorkerSettings, onTimeout: (sessionId: string, ports: number[]) => void) {
+  /** `onEnded` reports a session the worker ended itself: media timeout, or a failure. */
+  constructor(
+    settings: WorkerSettings,
+    onEnded: (sessionId: string, ports: number[], failure?: string) => void,
+  ) {
     this.#settings = settings;
-    this.#onTimeout = onTimeout;
+    this.#onEnded = onEnded;
     const every = Math.max(20, Math.min(1000, Math.floor(settings.mediaTimeoutMs / 4)));
     this.#sweep = setInterval(() => this.#sweepTimeouts(), every);
   }
@@ -60,7 +64,13 @@ export class RelayRegistry {
         opened.push(rtp);
         const rtcp = await this.#bind(p + 1);
         opened.push(rtcp);
-        sides.push(new RelaySide(rtp, rtcp, p, this.#settings.replayWindow));
+        sides.push(
+          new RelaySide(rtp, rtcp, p, {
+            replayWindow: this.#settings.replayWindow,
+            ...(this.#settings.dtls ? { dtls: this.#settings.dtls } : {}),
+            onFailure: (reason) => this.#fail(sessionId, reason),
+          }),
+        );
       }
       const [a, b] = sides as [RelaySide, RelaySide];
       // Deleted while we were binding: the sockets must not outlive it.
@@ -108,6 +118,16 @@ export class RelayRegistry {
     for (const id of [...this.#sessions.keys()]) this.deleteSession(id);
   }
 
+  /** A leg failed for good (DTLS): the whole session ends, off the receive path. */
+  #fail(sessionId: string, reason: string): void {
+    setImmediate(() => {
+      const session = this.#sessions.get(sessionId);
+      if (!session) return;
+      this.#sessions.delete(sessionId);
+      this.#onEnded(sessionId, closeSession(session), reason);
+    });
+  }
+
   #session(sessionId: string): RelaySession {
     const session = this.#sessions.get(sessionId);
     if (!session) throw new PalisadeError('not_found', 'no such media session');
@@ -153,7 +173,7 @@ export class RelayRegistry {
       }
       if (now - session.lastActive >= this.#settings.mediaTimeoutMs) {
         this.#sessions.delete(id);
-        this.#onTimeout(id, closeSession(session));
+        this.#onEnded(id, closeSession(session));
       }
     }
   }

@@ -14,7 +14,16 @@ import type { Socket, RemoteInfo } from 'node:dgram';
 import type { LegStats } from '../control/media-engine.ts';
 import { SrtpContext } from '../srtp/srtp-context.ts';
 import { isRtcp } from '../srtp/rtp-header.ts';
-import type { SideConfig } from './worker-protocol.ts';
+import type { SideConfig, WebrtcSideConfig } from './worker-protocol.ts';
+import { WebrtcEndpoint } from './webrtc-endpoint.ts';
+import type { DtlsIdentity } from './webrtc-endpoint.ts';
+
+export interface RelaySideOptions {
+  readonly replayWindow: number;
+  readonly dtls?: DtlsIdentity;
+  /** A WebRTC leg failed (DTLS, fingerprint): the session must end. */
+  readonly onFailure: (reason: string) => void;
+}
 
 interface Latch {
   address: string;
@@ -35,7 +44,8 @@ export class RelaySide {
   #encrypt: SrtpContext | undefined;
   #rtpLatch: Latch | undefined;
   #rtcpLatch: Latch | undefined;
-  #replayWindow: number;
+  readonly #options: RelaySideOptions;
+  #webrtc: WebrtcEndpoint | undefined;
 
   packetsIn = 0;
   bytesIn = 0;
@@ -44,11 +54,11 @@ export class RelaySide {
   droppedWrongSource = 0;
   droppedSrtp = 0;
 
-  constructor(rtpSocket: Socket, rtcpSocket: Socket, port: number, replayWindow: number) {
+  constructor(rtpSocket: Socket, rtcpSocket: Socket, port: number, options: RelaySideOptions) {
     this.rtpSocket = rtpSocket;
     this.rtcpSocket = rtcpSocket;
     this.port = port;
-    this.#replayWindow = replayWindow;
+    this.#options = options;
     rtpSocket.on('message', (msg, rinfo) => this.#receive(msg, rinfo, false));
     rtcpSocket.on('message', (msg, rinfo) => this.#receive(msg, rinfo, true));
   }
@@ -66,7 +76,13 @@ export class RelaySide {
       this.#rtpLatch = undefined;
       this.#rtcpLatch = undefined;
     }
-    const opts = { replayWindow: this.#replayWindow };
+    if (config.webrtc || this.#webrtc) {
+      this.#configureWebrtc(config.webrtc);
+      this.#config = config;
+      this.configured = true;
+      if (config.webrtc) return;
+    }
+    const opts = { replayWindow: this.#options.replayWindow };
     if (!sameKey(old?.decrypt, config.decrypt))
       this.#decrypt = config.decrypt ? new SrtpContext(config.decrypt, opts) : undefined;
     if (!sameKey(old?.encrypt, config.encrypt))
@@ -87,11 +103,47 @@ export class RelaySide {
   }
 
   close(): void {
+    this.#webrtc?.close();
     this.rtpSocket.close();
     this.rtcpSocket.close();
   }
 
+  #configureWebrtc(next: WebrtcSideConfig | undefined): void {
+    const now = this.#webrtc?.config;
+    if (now && next && sameDtls(now, next)) {
+      // Same DTLS association: new ICE credentials (a restart) keep the keys and the peer.
+      this.#webrtc?.updateIce(next);
+      return;
+    }
+    // New credentials or fingerprint (or no longer WebRTC): start over, unkeyed.
+    this.#webrtc?.close();
+    this.#webrtc = undefined;
+    this.#decrypt = undefined;
+    this.#encrypt = undefined;
+    this.#rtpLatch = undefined;
+    this.#rtcpLatch = undefined;
+    const identity = this.#options.dtls;
+    if (!next) return;
+    if (!identity) {
+      this.#options.onFailure('no DTLS certificate in this relay');
+      return;
+    }
+    const opts = { replayWindow: this.#options.replayWindow };
+    this.#webrtc = new WebrtcEndpoint(next, identity, {
+      send: (packet, peer) => this.rtpSocket.send(packet, peer.port, peer.address),
+      onKeys: (keys) => {
+        this.#decrypt = new SrtpContext(keys.remote, opts);
+        this.#encrypt = new SrtpContext(keys.local, opts);
+      },
+      onFailure: (reason) => this.#options.onFailure(reason),
+    });
+  }
+
   #receive(msg: Buffer, rinfo: RemoteInfo, onRtcpSocket: boolean): void {
+    if (this.#webrtc) {
+      this.#receiveWebrtc(this.#webrtc, msg, rinfo, onRtcpSocket);
+      return;
+    }
     const config = this.#config;
     const latch = onRtcpSocket ? this.#rtcpLatch : this.#rtpLatch;
     if (latch) {
@@ -108,6 +160,26 @@ export class RelaySide {
       if (onRtcpSocket) this.#rtcpLatch = learned;
       else this.#rtpLatch = learned;
     }
+    this.#relay(msg, onRtcpSocket);
+  }
+
+  /** Everything on a WebRTC leg comes in on the RTP port (rtcp-mux is mandatory). */
+  #receiveWebrtc(
+    endpoint: WebrtcEndpoint,
+    msg: Buffer,
+    rinfo: RemoteInfo,
+    onRtcpSocket: boolean,
+  ): void {
+    const verdict = onRtcpSocket ? 'dropped' : endpoint.accept(msg, rinfo);
+    if (verdict === 'dropped') {
+      this.droppedWrongSource++;
+      return;
+    }
+    this.active = true;
+    if (verdict === 'media') this.#relay(msg, false);
+  }
+
+  #relay(msg: Buffer, onRtcpSocket: boolean): void {
     this.packetsIn++;
     this.bytesIn += msg.length;
     this.active = true;
@@ -128,6 +200,10 @@ export class RelaySide {
   send(packet: Buffer, rtcp: boolean): void {
     const config = this.#config;
     if (!config) return;
+    if (this.#webrtc) {
+      this.#sendWebrtc(this.#webrtc, packet, rtcp);
+      return;
+    }
     const viaRtcpSocket = rtcp && !config.rtcpMux;
     const latch = viaRtcpSocket ? this.#rtcpLatch : this.#rtpLatch;
     const port = latch ? latch.port : viaRtcpSocket ? config.rtcpPort : config.rtpPort;
@@ -147,6 +223,31 @@ export class RelaySide {
     this.bytesOut += out.length;
     (viaRtcpSocket ? this.rtcpSocket : this.rtpSocket).send(out, port, address);
   }
+
+  /** Media to a WebRTC peer goes only to the ICE-verified address, only once keyed. */
+  #sendWebrtc(endpoint: WebrtcEndpoint, packet: Buffer, rtcp: boolean): void {
+    const peer = endpoint.mediaPeer;
+    const encrypt = this.#encrypt;
+    if (!peer || !encrypt) return;
+    let out: Buffer;
+    try {
+      out = rtcp ? encrypt.protectRtcp(packet) : encrypt.protectRtp(packet);
+    } catch {
+      this.droppedSrtp++;
+      return;
+    }
+    this.packetsOut++;
+    this.bytesOut += out.length;
+    this.rtpSocket.send(out, peer.port, peer.address);
+  }
+}
+
+function sameDtls(a: WebrtcSideConfig, b: WebrtcSideConfig): boolean {
+  return (
+    a.dtlsRole === b.dtlsRole &&
+    a.remoteFingerprint.hashFunction === b.remoteFingerprint.hashFunction &&
+    a.remoteFingerprint.value === b.remoteFingerprint.value
+  );
 }
 
 function sameKey(

@@ -18,12 +18,13 @@ const port = parentPort;
 if (!port) throw new Error('relay-worker must run in a worker thread');
 const settings = workerData as WorkerSettings;
 
-const registry = new RelayRegistry(settings, (sessionId, ports) => {
+const registry = new RelayRegistry(settings, (sessionId, ports, failure) => {
   port.postMessage({
     kind: 'event',
-    type: 'session-timeout',
+    type: failure === undefined ? 'session-timeout' : 'session-failed',
     sessionId,
     ports,
+    ...(failure === undefined ? {} : { reason: failure }),
   } satisfies WorkerMessage);
 });
 

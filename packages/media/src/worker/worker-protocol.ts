@@ -6,6 +6,18 @@
 import type { ErrorCode } from '@palisade/common';
 import type { LegStats } from '../control/media-engine.ts';
 import type { SrtpKeyMaterial } from '../srtp/srtp-context.ts';
+import type { Fingerprint } from '../sdp/sdp-attributes.ts';
+import type { DtlsRole } from '../webrtc/dtls-leg.ts';
+
+/** A WebRTC leg: ICE-lite credentials and the DTLS parameters from both SDPs. */
+export interface WebrtcSideConfig {
+  readonly localUfrag: string;
+  readonly localPwd: string;
+  readonly remoteUfrag: string;
+  readonly dtlsRole: DtlsRole;
+  /** The peer's a=fingerprint: its DTLS certificate must match. */
+  readonly remoteFingerprint: Fingerprint;
+}
 
 /** Where a relay side sends, and whom it accepts packets from. */
 export interface SideConfig {
@@ -20,12 +32,16 @@ export interface SideConfig {
   readonly decrypt?: SrtpKeyMaterial;
   /** Our SRTP key towards the peer: what we encrypt with. */
   readonly encrypt?: SrtpKeyMaterial;
+  /** Set on a WebRTC leg: keys come from DTLS, the peer address from ICE. */
+  readonly webrtc?: WebrtcSideConfig;
 }
 
 export interface WorkerSettings {
   readonly bindAddress: string;
   readonly mediaTimeoutMs: number;
   readonly replayWindow: number;
+  /** The engine's DTLS certificate and key (PEM) for WebRTC legs. */
+  readonly dtls?: { readonly certPem: string; readonly keyPem: string };
 }
 
 export interface WorkerApi {
@@ -69,9 +85,11 @@ export type WorkerResponse =
 
 export type WorkerEvent = {
   readonly kind: 'event';
-  readonly type: 'session-timeout';
+  /** session-failed: a WebRTC leg's DTLS failed (e.g. fingerprint mismatch); the session is gone. */
+  readonly type: 'session-timeout' | 'session-failed';
   readonly sessionId: string;
   readonly ports: number[];
+  readonly reason?: string;
 };
 
 export type WorkerMessage = WorkerResponse | WorkerEvent;

@@ -7,3 +7,4 @@ export * from './group-repository.ts';
 export * from './tenant-settings-repository.ts';
 export * from './registration-repository.ts';
 export * from './pbx-store.ts';
+export * from './cdr-repository.ts';

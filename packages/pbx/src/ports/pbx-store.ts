@@ -1,3 +1,4 @@
+import type { CdrRepository } from './cdr-repository.ts';
 import type { DeviceRepository } from './device-repository.ts';
 import type { GroupRepository } from './group-repository.ts';
 import type { RegistrationRepository } from './registration-repository.ts';
@@ -12,6 +13,7 @@ export interface PbxRepositories {
   readonly groups: GroupRepository;
   readonly tenantSettings: TenantSettingsRepository;
   readonly registrations: RegistrationRepository;
+  readonly cdrs: CdrRepository;
 }
 
 /**

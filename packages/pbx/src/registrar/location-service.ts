@@ -144,16 +144,23 @@ export class LocationService {
     return run;
   }
 
-  /** Resolves once the change is committed, together with whatever else is waiting. */
+  /**
+   * Resolves once the change is committed, together with whatever else is
+   * waiting. The write starts on the next turn of the event loop, not at
+   * once: a synchronous driver (better-sqlite3) would otherwise commit each
+   * change alone before the next request is even read.
+   */
   #write(upsert: readonly RegistrationBinding[], remove: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ upsert, remove, resolve, reject });
-      if (!this.#writing) void this.#drain();
+      if (!this.#writing) {
+        this.#writing = true;
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 
   async #drain(): Promise<void> {
-    this.#writing = true;
     try {
       while (this.#pending.length > 0) {
         const batch: PendingWrite[] = [];
@@ -178,6 +185,8 @@ export class LocationService {
                 .apply({ upsert: w.upsert, remove: w.remove })
                 .then(w.resolve, w.reject);
         }
+        // let the requests that arrived meanwhile join the next batch
+        if (this.#pending.length > 0) await new Promise((r) => setImmediate(r));
       }
     } finally {
       this.#writing = false;

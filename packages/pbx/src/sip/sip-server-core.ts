@@ -21,6 +21,8 @@ import type {
 export interface IncomingRequest {
   readonly request: SipRequest;
   readonly source: Destination;
+  /** The server transaction of the request (call control answers INVITEs through it). */
+  readonly transaction: ServerTransaction;
   /** Sends a response in the request's server transaction. */
   respond(status: number, init?: ResponseInit): void;
 }
@@ -58,6 +60,7 @@ export class SipServerCore implements TransactionUser {
   readonly #logger: Logger;
   readonly #supported: readonly string[];
   readonly #server: string;
+  #onAck: ((request: SipRequest, source: Destination) => void) | undefined;
 
   constructor(options: SipServerCoreOptions = {}) {
     this.#logger = options.logger ?? nullLogger;
@@ -68,6 +71,11 @@ export class SipServerCore implements TransactionUser {
   /** Registers the handler of a method (upper case); replaces an earlier one. */
   handle(method: string, handler: RequestHandler): void {
     this.#handlers.set(method.toUpperCase(), handler);
+  }
+
+  /** Where ACKs for 2xx responses go (they have no transaction). */
+  handleAck(handler: (request: SipRequest, source: Destination) => void): void {
+    this.#onAck = handler;
   }
 
   /** Methods with a handler, for Allow. */
@@ -89,13 +97,16 @@ export class SipServerCore implements TransactionUser {
     transaction: ServerTransaction | undefined,
     source: Destination,
   ): void {
-    // an ACK outside a transaction (for a 2xx) has no one to go to yet
-    if (!transaction) return;
+    // an ACK outside a transaction (for a 2xx, RFC 6026 §8.7) goes to call control
+    if (!transaction) {
+      if (request.method === 'ACK') this.#onAck?.(request, source);
+      return;
+    }
     const respond = (status: number, init: ResponseInit = {}): void => {
       const headers = [...this.commonHeaders, ...(init.headers ?? [])];
       transaction.respond(createResponse(request, status, { ...init, headers }));
     };
-    const incoming: IncomingRequest = { request, source, respond };
+    const incoming: IncomingRequest = { request, source, transaction, respond };
     try {
       if (this.#rejectedUpfront(incoming)) return;
       const handler = this.#handlers.get(request.method);

@@ -2,6 +2,7 @@ import { initialMigration } from './0001-initial.ts';
 import { identityMigration } from './0002-identity.ts';
 import { registrationsMigration } from './0003-registrations.ts';
 import { ssoMigration } from './0004-sso.ts';
+import { callsMigration } from './0005-calls.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
@@ -10,4 +11,5 @@ export const migrations: readonly Migration[] = [
   identityMigration,
   registrationsMigration,
   ssoMigration,
+  callsMigration,
 ];

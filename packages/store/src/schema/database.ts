@@ -247,6 +247,26 @@ export interface SsoSyncRunsTable {
   report: string;
 }
 
+export interface CdrsTable {
+  id: string;
+  tenant_id: string;
+  call_id: string;
+  caller_user_id: string;
+  caller_device_id: string;
+  caller: string;
+  callee: string;
+  callee_user_id: string | null;
+  callee_device_id: string | null;
+  call_class: string;
+  started_at: number;
+  answered_at: number | null;
+  ended_at: number | null;
+  duration_seconds: number;
+  disposition: string;
+  hangup_cause: string | null;
+  cause_side: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -258,6 +278,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
   registrations: RegistrationsTable;
+  cdrs: CdrsTable;
   schema_migrations: SchemaMigrationsTable;
   web_sessions: WebSessionsTable;
   login_throttle: LoginThrottleTable;

@@ -1,0 +1,43 @@
+/** The top of the app: one login, then the console (/console) or the user app (/app). */
+import { useEffect } from 'react';
+import { ConsoleArea } from '../console/console-area.tsx';
+import { LoginPage } from '../login/login-page.tsx';
+import { SetupPage } from '../login/setup-page.tsx';
+import { UserArea } from '../user/user-area.tsx';
+import { Loading } from '../components/ui.tsx';
+import { navigate, useLocation } from './router.tsx';
+import { SessionProvider, useSession } from './session.tsx';
+
+function Routes() {
+  const { path } = useLocation();
+  const { me, loading } = useSession();
+  const isConsole = path === '/console' || path.startsWith('/console/');
+  const isApp = path === '/app' || path.startsWith('/app/');
+  const needsLogin = (isConsole || isApp || path === '/') && !loading && !me;
+
+  useEffect(() => {
+    if (needsLogin) navigate(isConsole ? '/login?to=console' : '/login', true);
+    else if (path === '/' && me)
+      navigate(me.session.kind === 'console' ? '/console' : '/app', true);
+  }, [needsLogin, isConsole, path, me]);
+
+  if (path === '/setup') return <SetupPage />;
+  if (path === '/login') return <LoginPage />;
+  if (loading || !me) return <Loading />;
+  if (isConsole) return <ConsoleArea path={path} />;
+  if (isApp) return <UserArea path={path} />;
+  return (
+    <main className="narrow">
+      <h1>Not found</h1>
+      <p>There is no page at this address.</p>
+    </main>
+  );
+}
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Routes />
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,37 @@
+/** The permission names the ACL editor offers (they mirror @palisade/security's catalogue). */
+export const CONSOLE_AREAS = [
+  'tenants',
+  'users',
+  'devices',
+  'groups',
+  'tokens',
+  'audit',
+  'registrations',
+  'calls',
+  'cdr',
+  'dialplan',
+  'trunks',
+  'security',
+  'intrusion',
+  'certificates',
+  'backups',
+  'retention',
+  'syslog',
+  'monitoring',
+  'system',
+] as const;
+
+export const USER_PERMISSIONS = [
+  'call:internal',
+  'call:national',
+  'call:international',
+  'call:emergency',
+  'chat',
+  'phonebook:edit',
+  'recording',
+  'conferences',
+  'voicemail',
+  'files',
+  'webphone',
+  'api',
+] as const;

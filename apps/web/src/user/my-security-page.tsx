@@ -1,0 +1,365 @@
+/**
+ * My security: confirm the password (the server asks for a fresh confirmation
+ * before any change), change it, second factors (authenticator app with QR,
+ * passkeys, recovery codes), and my sessions.
+ */
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, setCsrfToken } from '../api/api-client.ts';
+import type { Factor, SessionView } from '../api/types.ts';
+import { Link, useLocation } from '../app/router.tsx';
+import { useSession } from '../app/session.tsx';
+import {
+  Alert,
+  ErrorText,
+  Field,
+  formatTime,
+  Loading,
+  ShownOnce,
+  Submit,
+} from '../components/ui.tsx';
+import { useAction, useLoad } from '../components/use-load.ts';
+import { createPasskey } from '../login/webauthn.ts';
+import { formText } from '../components/form-data.ts';
+
+/** Session rotations hand back a new CSRF token. */
+function rotated(r: unknown): void {
+  if (r !== null && typeof r === 'object' && 'csrfToken' in r && typeof r.csrfToken === 'string')
+    setCsrfToken(r.csrfToken);
+}
+
+const needsReauth = (err: string | null) => err !== null && err.includes('confirm your password');
+
+function Reauth(props: { onDone: () => void; hasFactor: boolean }) {
+  const act = useAction();
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const code = formText(f, 'code').trim();
+    void act
+      .run(async () =>
+        rotated(
+          await api('POST', '/api/v1/auth/reauth', {
+            password: formText(f, 'password'),
+            ...(code !== '' ? { method: 'totp', code } : {}),
+          }),
+        ),
+      )
+      .then((ok) => ok && props.onDone());
+  };
+  return (
+    <form onSubmit={submit} className="card" aria-label="Confirm it is you">
+      <h2>Confirm it is you</h2>
+      <p className="hint">Changes to your password and second factors need your password again.</p>
+      <div className="grid">
+        <Field
+          label="Current password"
+          name="password"
+          type="password"
+          required
+          maxLength={1024}
+          autoComplete="current-password"
+        />
+        {props.hasFactor ? (
+          <Field
+            label="Authenticator code (if you use one)"
+            name="code"
+            maxLength={64}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+          />
+        ) : null}
+      </div>
+      <ErrorText error={act.error} />
+      <Submit busy={act.busy}>Confirm</Submit>
+    </form>
+  );
+}
+
+function ChangePassword() {
+  const act = useAction();
+  const [done, setDone] = useState(false);
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const password = formText(f, 'password');
+    setDone(false);
+    if (password !== formText(f, 'confirm')) {
+      void act.run(() => Promise.reject(new Error('the two passwords differ')));
+      return;
+    }
+    void act
+      .run(() => api('POST', '/api/v1/auth/password', { password }))
+      .then((ok) => {
+        if (ok) {
+          form.reset();
+          setDone(true);
+        }
+      });
+  };
+  return (
+    <form onSubmit={submit} aria-label="Change password">
+      <h2>Password</h2>
+      <div className="grid">
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          required
+          maxLength={1024}
+          autoComplete="new-password"
+        />
+        <Field
+          label="New password again"
+          name="confirm"
+          type="password"
+          required
+          maxLength={1024}
+          autoComplete="new-password"
+        />
+      </div>
+      <ErrorText error={act.error} />
+      {done ? <Alert kind="success">Password changed; your other sessions ended.</Alert> : null}
+      <Submit busy={act.busy}>Change password</Submit>
+    </form>
+  );
+}
+
+interface TotpEnrolment {
+  readonly factor: Factor;
+  readonly secret: string;
+  readonly uri: string;
+  readonly qrSvg: string;
+}
+
+function Factors(props: { onNeedReauth: () => void }) {
+  const factors = useLoad(() => api<Factor[]>('GET', '/api/v1/auth/mfa/factors'), []);
+  const { refresh } = useSession();
+  const act = useAction();
+  const [totp, setTotp] = useState<TotpEnrolment | null>(null);
+  const [codes, setCodes] = useState<readonly string[] | null>(null);
+
+  const guarded = (work: () => Promise<void>) =>
+    void act.run(async () => {
+      try {
+        await work();
+      } catch (err) {
+        if (err instanceof ApiError && err.details['reason'] === 'reauthentication-required')
+          props.onNeedReauth();
+        throw err;
+      }
+    });
+
+  const beginTotp = () =>
+    guarded(async () =>
+      setTotp(
+        await api<TotpEnrolment>('POST', '/api/v1/auth/mfa/totp', { label: 'Authenticator app' }),
+      ),
+    );
+
+  const confirmTotp = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const code = formText(new FormData(e.currentTarget), 'code').replace(/\s+/g, '');
+    if (!totp) return;
+    guarded(async () => {
+      rotated(await api('POST', `/api/v1/auth/mfa/totp/${totp.factor.id}/confirm`, { code }));
+      setTotp(null);
+      factors.reload();
+      await refresh();
+    });
+  };
+
+  const addPasskey = () =>
+    guarded(async () => {
+      const options = await api<unknown>('POST', '/api/v1/auth/mfa/passkey/options', {});
+      const response = await createPasskey(options);
+      rotated(await api('POST', '/api/v1/auth/mfa/passkey', { response, label: 'Passkey' }));
+      factors.reload();
+      await refresh();
+    });
+
+  const newCodes = () =>
+    guarded(async () => {
+      const r = await api<{ codes: string[] }>('POST', '/api/v1/auth/mfa/recovery-codes', {});
+      rotated(r);
+      setCodes(r.codes);
+      factors.reload();
+    });
+
+  const remove = (f: Factor) => {
+    if (!window.confirm(`Remove “${f.label}”?`)) return;
+    guarded(async () => {
+      rotated(await api('DELETE', `/api/v1/auth/mfa/factors/${f.id}`));
+      factors.reload();
+    });
+  };
+
+  const qrSrc = totp ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(totp.qrSvg)}` : '';
+
+  return (
+    <section aria-labelledby="factors-title">
+      <h2 id="factors-title">Second factors</h2>
+      {factors.loading && !factors.data ? <Loading what="factors" /> : null}
+      <ErrorText error={factors.error ?? (needsReauth(act.error) ? null : act.error)} />
+      <ul className="plain">
+        {(factors.data ?? [])
+          .filter((f) => f.confirmed)
+          .map((f) => (
+            <li key={f.id}>
+              <strong>{f.label}</strong> <span className="badge">{f.kind}</span>{' '}
+              <span className="hint">
+                added {formatTime(f.createdAt)}, last used {formatTime(f.lastUsedAt)}
+              </span>{' '}
+              <button type="button" className="link" onClick={() => remove(f)}>
+                remove
+              </button>
+            </li>
+          ))}
+        {factors.data && factors.data.filter((f) => f.confirmed).length === 0 ? (
+          <li>None yet.</li>
+        ) : null}
+      </ul>
+      {totp ? (
+        <form onSubmit={confirmTotp} className="card" aria-label="Set up an authenticator app">
+          <h3>Set up an authenticator app</h3>
+          <p>Scan this code with the app, or type the key by hand, then enter the code it shows.</p>
+          <img
+            src={qrSrc}
+            alt="QR code for the authenticator app"
+            className="qr"
+            width={200}
+            height={200}
+          />
+          <p>
+            Key:{' '}
+            <code className="secret" data-testid="totp-secret">
+              {totp.secret}
+            </code>
+          </p>
+          <Field
+            label="Code from the app"
+            name="code"
+            required
+            maxLength={16}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+          />
+          <Submit busy={act.busy}>Confirm</Submit>
+        </form>
+      ) : null}
+      {codes ? (
+        <ShownOnce title="Recovery codes" onDone={() => setCodes(null)}>
+          <p>Each works once, when you cannot use your other factors. Keep them somewhere safe.</p>
+          <pre className="secret">{codes.join('\n')}</pre>
+        </ShownOnce>
+      ) : null}
+      <div className="row">
+        <button type="button" onClick={beginTotp} disabled={act.busy}>
+          Add an authenticator app
+        </button>
+        <button type="button" onClick={addPasskey} disabled={act.busy}>
+          Add a passkey
+        </button>
+        <button type="button" onClick={newCodes} disabled={act.busy}>
+          New recovery codes
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function Sessions() {
+  const sessions = useLoad(() => api<SessionView[]>('GET', '/api/v1/auth/sessions'), []);
+  const act = useAction();
+  const end = (id: string) =>
+    void act.run(async () => {
+      await api('DELETE', `/api/v1/auth/sessions/${id}`);
+      sessions.reload();
+    });
+  const endOthers = () =>
+    void act.run(async () => {
+      await api('POST', '/api/v1/auth/sessions/revoke-others', {});
+      sessions.reload();
+    });
+  return (
+    <section aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Sessions and recent sign-ins</h2>
+      {sessions.loading && !sessions.data ? <Loading what="sessions" /> : null}
+      <ErrorText error={sessions.error ?? act.error} />
+      {sessions.data ? (
+        <table className="list">
+          <caption className="visually-hidden">My sessions</caption>
+          <thead>
+            <tr>
+              <th scope="col">Signed in</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">From</th>
+              <th scope="col">Browser</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.data.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  {formatTime(s.createdAt)}{' '}
+                  {s.current ? <span className="badge">this one</span> : null}
+                </td>
+                <td>{formatTime(s.lastSeenAt)}</td>
+                <td>{s.remoteAddress}</td>
+                <td className="ua">{s.userAgent}</td>
+                <td>
+                  {!s.current ? (
+                    <button type="button" onClick={() => end(s.id)} disabled={act.busy}>
+                      End
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <button type="button" onClick={endOthers} disabled={act.busy}>
+        End all my other sessions
+      </button>
+    </section>
+  );
+}
+
+export function MySecurityPage() {
+  const { me } = useSession();
+  const enrolling = useLocation().params.get('enrol') === '1';
+  const [fresh, setFresh] = useState(false);
+  const [round, setRound] = useState(0);
+  return (
+    <section>
+      <h1>My security</h1>
+      {me?.mfaEnrolmentRequired ? (
+        <Alert kind="info">Your organisation requires a second factor: add one below.</Alert>
+      ) : enrolling && me?.session.kind === 'console' ? (
+        <Alert kind="success">
+          Second factor set up. <Link to="/console">Continue to the console</Link>
+        </Alert>
+      ) : null}
+      {!fresh ? (
+        <Reauth hasFactor onDone={() => setFresh(true)} />
+      ) : (
+        <Alert kind="success">
+          Confirmed: you can change your password and factors for a few minutes.
+        </Alert>
+      )}
+      <ChangePassword />
+      <Factors
+        key={round}
+        onNeedReauth={() => {
+          setFresh(false);
+          setRound(round + 1);
+        }}
+      />
+      {me?.mfaEnrolmentRequired ? null : <Sessions />}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+/** The user app: phone, call history, personal security. */
+import { useSession } from '../app/session.tsx';
+import { Shell, type NavItem } from '../components/shell.tsx';
+import { HistoryPage } from './history-page.tsx';
+import { PhonePage } from './phone-page.tsx';
+import { MySecurityPage } from './my-security-page.tsx';
+
+const NAV: readonly NavItem[] = [
+  { to: '/app', label: 'Phone' },
+  { to: '/app/history', label: 'Call history' },
+  { to: '/app/security', label: 'My security' },
+];
+
+export function UserArea(props: { path: string }) {
+  const { me } = useSession();
+  const page =
+    props.path === '/app/history' ? (
+      <HistoryPage />
+    ) : props.path === '/app/security' ? (
+      <MySecurityPage />
+    ) : props.path === '/app' ? (
+      <PhonePage />
+    ) : (
+      <section>
+        <h1>Not here</h1>
+        <p>There is no such page in the app.</p>
+      </section>
+    );
+  return (
+    <Shell
+      title="App"
+      path={props.path}
+      nav={NAV}
+      {...(me?.session.kind === 'console'
+        ? { switchTo: { to: '/console', label: 'Console' } }
+        : {})}
+    >
+      {me?.mfaEnrolmentRequired && props.path !== '/app/security' ? (
+        <div className="alert alert-info" role="status">
+          Your organisation requires a second factor: set one up under My security.
+        </div>
+      ) : null}
+      {page}
+    </Shell>
+  );
+}

@@ -1,0 +1,1006 @@
+/**
+ * One call through the B2BUA: the caller's leg `a` (we are its UAS) and the
+ * callee's leg `b` (we are its UAC), each its own dialog with its own
+ * Call-ID, tags, Via and Contact, joined by one media session that anchors
+ * the media (offer on one leg → rewritten SDP to the other; answer back).
+ *
+ *   INVITE (authenticated)
+ *      │
+ *      ▼           contacts found            first 2xx of a branch
+ *   routing ─────────────────────▶ ringing ─────────────────────────▶ answering
+ *      │                          │  ▲  │  (forwarding, next ring            │ ACK of the caller
+ *      │ 403 / 404 / 480 / 486 /  │  └──┘   group member)                    ▼
+ *      │ 488 / 503                │                                      confirmed ◀──┐ re-INVITE, UPDATE,
+ *      │                          │ busy, no answer, failure, CANCEL          │   └────┘ REFER (transfer)
+ *      ▼                          ▼                                           │ BYE, session timer,
+ *    ended ◀──────────────────── ended ◀──────────── ending ◀─────────────────┘ ACK or media timeout
+ *
+ * The CDR row is written (in progress) before any INVITE goes out and its
+ * outcome is committed before we answer the BYE that ends the call, so a
+ * call the phones saw complete always has its final CDR.
+ */
+import { randomInt } from 'node:crypto';
+import { PalisadeError, isPalisadeError } from '@palisade/common';
+import type { Clock, Logger } from '@palisade/common';
+import { DEFAULT_CODECS } from '@palisade/media';
+import type { CodecSpec, LegId, MediaEngine, MediaSession, SessionStats } from '@palisade/media';
+import {
+  Dialog,
+  NameAddr,
+  StateMachine,
+  createRequest,
+  createResponse,
+  newCallId,
+  newTag,
+  reasonPhrase,
+  sipUri,
+  unescapeComponent,
+} from '@palisade/sip';
+import type {
+  Destination,
+  ExtraHeaders,
+  InviteServerTransaction,
+  ServerTransaction,
+  SipRequest,
+  SipResponse,
+  TransitionTable,
+} from '@palisade/sip';
+import type { Cdr, CdrCauseSide, CdrOutcome } from '../ports/cdr-repository.ts';
+import type { PbxRepositories } from '../ports/pbx-store.ts';
+import type { User } from '../ports/user-repository.ts';
+import type { AuthenticatedCaller } from './caller-authenticator.ts';
+import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
+import {
+  CALL_SETTINGS_KEY,
+  NO_FORWARDING,
+  forwardingKey,
+  parseCallSettings,
+  parseForwarding,
+} from './call-settings.ts';
+import type { CallSettings, ForwardingSettings } from './call-settings.ts';
+import type { CallSignalling } from './call-signalling.ts';
+import { CALL_ALLOW, CALL_SUPPORTED } from './call-signalling.ts';
+import { classifyNumber, mayCall } from './dial-plan.ts';
+import type { CallClass } from './dial-plan.ts';
+import { DialogLeg } from './dialog-leg.ts';
+import type { Fork } from './fork.ts';
+import { RingAttempt } from './ring-attempt.ts';
+import type { AttemptOutcome } from './ring-attempt.ts';
+import { SessionTimer } from './session-timer.ts';
+
+export type CallState = 'routing' | 'ringing' | 'answering' | 'confirmed' | 'ending' | 'ended';
+
+export const CALL_TRANSITIONS: TransitionTable<CallState> = {
+  routing: ['ringing', 'ended'],
+  ringing: ['answering', 'ended'],
+  answering: ['confirmed', 'ending'],
+  confirmed: ['ending'],
+  ending: ['ended'],
+  ended: [],
+};
+
+/** How deep forwarding may chain (A → B → C …) before we stop: loop protection. */
+const MAX_FORWARDS = 5;
+
+export interface CallRegistry {
+  /** Routes in-dialog requests of `leg`'s dialog to `call`. */
+  bind(leg: DialogLeg, call: Call): void;
+  unbind(leg: DialogLeg): void;
+  /** The call is over. */
+  ended(call: Call): void;
+  /** The call and leg of one of our dialogs (RFC 3891 Replaces), trying both tag orders. */
+  lookup(callId: string, tagA: string, tagB: string): { call: Call; leg: DialogLeg } | undefined;
+  /** The media counters of a call whose media session is about to be deleted. */
+  mediaStats(stats: SessionStats): void;
+}
+
+export interface CallDeps {
+  readonly signalling: CallSignalling;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly media: MediaEngine;
+  readonly repos: Pick<PbxRepositories, 'users' | 'groups' | 'tenantSettings' | 'cdrs'>;
+  readonly location: LocationLookup;
+  readonly audit: AuditSink | undefined;
+  readonly registry: CallRegistry;
+  readonly codecs: readonly CodecSpec[] | undefined;
+  /** RFC 4028: the session interval we ask for and the smallest we accept (seconds). */
+  readonly sessionExpires: number;
+  readonly minSessionExpires: number;
+}
+
+type Ending = {
+  readonly status: number;
+  readonly cause: string;
+  readonly side: CdrCauseSide;
+} & Pick<CdrOutcome, 'disposition'>;
+
+const sdpOf = (m: SipRequest | SipResponse): string | undefined =>
+  m.body.length > 0 && (m.first('content-type')?.subtype ?? '').toLowerCase() === 'sdp'
+    ? m.body.toString('utf8')
+    : undefined;
+
+/** The number dialled: the user part of a SIP Request-URI, or a tel: number. */
+export function dialledNumber(request: SipRequest): string | undefined {
+  const uri = request.uri;
+  const raw = uri.kind === 'sip' ? uri.user : uri.kind === 'tel' ? uri.number : undefined;
+  if (raw === undefined) return undefined;
+  const n = unescapeComponent(raw).replace(/[-.() ]/g, '');
+  return /^\+?[0-9*#]{1,32}$/.test(n) ? n : undefined;
+}
+
+export class Call {
+  readonly id: string;
+  readonly caller: AuthenticatedCaller;
+  readonly #deps: CallDeps;
+  readonly #machine = new StateMachine<CallState>('call', 'routing', CALL_TRANSITIONS);
+  readonly #invite: SipRequest;
+  readonly #transaction: InviteServerTransaction;
+  readonly #source: Destination;
+  readonly #toTag = newTag();
+  #cdr: Cdr | undefined;
+  #callee: { userId: string | null; deviceId: string | null } = { userId: null, deviceId: null };
+  #answeredAt: number | null = null;
+  #media: MediaSession | undefined;
+  #offer = '';
+  #ringing: RingAttempt | undefined;
+  #cancelled = false;
+  #early: { fork: Fork; body: string; answer: string } | undefined;
+  #relayed = new Set<number>();
+  readonly #legs = new Map<LegId, DialogLeg>();
+  /** The SDP each phone sent us last (by media leg), for re-offers on transfer. */
+  readonly #remoteSdp = new Map<LegId, string>();
+  #negotiating = false;
+  #transferor: DialogLeg | undefined;
+  #timer: SessionTimer | undefined;
+  #ending: Promise<void> | undefined;
+
+  constructor(
+    deps: CallDeps,
+    init: {
+      readonly request: SipRequest;
+      readonly transaction: InviteServerTransaction;
+      readonly source: Destination;
+      readonly caller: AuthenticatedCaller;
+    },
+  ) {
+    this.#deps = deps;
+    this.#invite = init.request;
+    this.#transaction = init.transaction;
+    this.#source = init.source;
+    this.caller = init.caller;
+    this.id = init.request.callId;
+  }
+
+  get state(): CallState {
+    return this.#machine.state;
+  }
+
+  get cdrId(): string | undefined {
+    return this.#cdr?.id;
+  }
+
+  get media(): MediaSession | undefined {
+    return this.#media;
+  }
+
+  leg(id: LegId): DialogLeg | undefined {
+    return this.#legs.get(id);
+  }
+
+  // ── setting up ────────────────────────────────────────────────────────
+
+  /** Runs the call from the INVITE to its answer or its failure. Never throws. */
+  async run(): Promise<void> {
+    try {
+      await this.#route();
+    } catch (err) {
+      if (!isPalisadeError(err))
+        this.#deps.logger.error('call failed', {
+          callId: this.id,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      const status = isPalisadeError(err) ? err.sipStatus : 500;
+      if (this.state === 'routing' || this.state === 'ringing')
+        await this.#fail({
+          status,
+          disposition: 'failed',
+          cause: isPalisadeError(err) ? err.code : 'error',
+          side: 'system',
+        });
+      else await this.hangUp('system', 'error');
+    }
+  }
+
+  async #route(): Promise<void> {
+    const { tenant, user, device } = this.caller;
+    const number = dialledNumber(this.#invite);
+    const settings = await this.#settings();
+    const callClass: CallClass = number ? classifyNumber(number, settings) : 'internal';
+    this.#cdr = await this.#deps.repos.cdrs.begin({
+      tenantId: tenant.id,
+      callId: this.id,
+      callerUserId: user.id,
+      callerDeviceId: device.id,
+      caller: user.extension,
+      callee: (number ?? '').slice(0, 64),
+      callClass,
+      startedAt: this.#deps.clock.now(),
+    });
+    if (number === undefined) return this.#fail(failure(404, 'not_found'));
+    if (!(await this.#permitted(callClass, number))) return this.#fail(failure(403, 'forbidden'));
+    // no trunks yet (issue on §A9): only the tenant's own extensions are reachable
+    if (callClass !== 'internal') return this.#fail(failure(503, 'no_route'));
+    const sessionCheck = this.#sessionExpiresCheck();
+    if (sessionCheck) return this.#fail(sessionCheck);
+    const offer = sdpOf(this.#invite);
+    // a late offer (INVITE without SDP) is not supported: answered 488
+    if (offer === undefined) return this.#fail(failure(488, 'no_offer'));
+    this.#offer = offer;
+    this.#remoteSdp.set('a', offer);
+    this.#media = await this.#deps.media.createSession(this.id);
+    if (this.#cancelled) return this.#fail(cancelled());
+    this.#machine.transition('ringing');
+    const outcome = await this.#ring(number, settings, 0);
+    await this.#settleRinging(outcome);
+  }
+
+  async #settings(): Promise<CallSettings> {
+    const stored = await this.#deps.repos.tenantSettings.get(
+      this.caller.tenant.id,
+      CALL_SETTINGS_KEY,
+    );
+    return parseCallSettings(stored?.value);
+  }
+
+  async #forwarding(userId: string): Promise<ForwardingSettings> {
+    const stored = await this.#deps.repos.tenantSettings.get(
+      this.caller.tenant.id,
+      forwardingKey(userId),
+    );
+    return stored ? parseForwarding(stored.value) : NO_FORWARDING;
+  }
+
+  /** The caller's ACL: the union of their groups' permissions (PRODUCT §A6, §C9). */
+  async #permitted(callClass: CallClass, number: string): Promise<boolean> {
+    const groups = await this.#deps.repos.groups.listGroupsOfUser(this.caller.user.id);
+    const permissions = new Set(groups.flatMap((g) => g.permissions));
+    if (mayCall(permissions, callClass)) return true;
+    await this.#deps.audit?.record({
+      actor: `user:${this.caller.user.id}`,
+      action: 'call.forbidden',
+      outcome: 'denied',
+      tenantId: this.caller.tenant.id,
+      target: number,
+      remoteAddress: this.#source.host,
+      remotePort: this.#source.port,
+      detail: { callClass, device: this.caller.device.sipUsername },
+    });
+    return false;
+  }
+
+  /** RFC 4028 §8.1: a Session-Expires below our Min-SE gets 422 with Min-SE. */
+  #sessionExpiresCheck(): Ending | undefined {
+    const se = this.#invite.first('session-expires');
+    if (se && se.seconds < this.#deps.minSessionExpires)
+      return failure(422, 'session_interval_too_small');
+    return undefined;
+  }
+
+  #sessionInterval(): number {
+    const asked = this.#invite.first('session-expires')?.seconds;
+    return asked === undefined
+      ? this.#deps.sessionExpires
+      : Math.min(asked, this.#deps.sessionExpires);
+  }
+
+  /**
+   * Rings the extension `number`: a ring group, or a user with their
+   * forwarding and do-not-disturb; follows forwarding up to MAX_FORWARDS.
+   */
+  async #ring(
+    number: string,
+    settings: CallSettings,
+    depth: number,
+  ): Promise<AttemptOutcome | Ending> {
+    if (depth > MAX_FORWARDS) return failure(482, 'forward_loop');
+    if (this.#cancelled) return { kind: 'cancelled' };
+    const group = settings.ringGroups.find((g) => g.extension === number);
+    if (group) {
+      const members = await this.#members(group.members);
+      switch (group.strategy) {
+        case 'simultaneous': {
+          const targets = (await Promise.all(members.map((u) => this.#contacts(u)))).flat();
+          if (targets.length === 0) return failure(480, 'unavailable');
+          return this.#attempt(targets, settings.noAnswerSeconds);
+        }
+        case 'sequential': {
+          let last: AttemptOutcome | Ending = failure(480, 'unavailable');
+          for (const member of members) {
+            const targets = await this.#contacts(member);
+            if (targets.length === 0) continue;
+            last = await this.#attempt(targets, group.ringSeconds);
+            if ('kind' in last && (last.kind === 'answered' || last.kind === 'cancelled'))
+              return last;
+          }
+          return 'kind' in last && last.kind === 'busy'
+            ? last
+            : failure(480, 'no_answer', 'no_answer');
+        }
+      }
+    }
+    const user = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, number);
+    if (!user || user.state !== 'active') return failure(404, 'not_found');
+    this.#callee = { userId: user.id, deviceId: null };
+    const fwd = await this.#forwarding(user.id);
+    if (fwd.unconditional) return this.#ring(fwd.unconditional, settings, depth + 1);
+    if (fwd.doNotDisturb)
+      return fwd.busy ? this.#ring(fwd.busy, settings, depth + 1) : { kind: 'busy' };
+    const targets = await this.#contacts(user);
+    if (targets.length === 0)
+      return fwd.noAnswer
+        ? this.#ring(fwd.noAnswer, settings, depth + 1)
+        : failure(480, 'unavailable');
+    const outcome = await this.#attempt(targets, settings.noAnswerSeconds);
+    if (outcome.kind === 'busy' && fwd.busy) return this.#ring(fwd.busy, settings, depth + 1);
+    if (outcome.kind === 'no_answer' && fwd.noAnswer)
+      return this.#ring(fwd.noAnswer, settings, depth + 1);
+    return outcome;
+  }
+
+  async #members(extensions: readonly string[]): Promise<User[]> {
+    const out: User[] = [];
+    for (const ext of extensions) {
+      const u = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, ext);
+      if (!u || u.state !== 'active') continue;
+      // a member on do-not-disturb is skipped by the group
+      if ((await this.#forwarding(u.id)).doNotDisturb) continue;
+      out.push(u);
+    }
+    return out;
+  }
+
+  async #contacts(user: User): Promise<readonly CallTarget[]> {
+    // the caller's own devices never ring for their own call
+    return (await this.#deps.location.contactsOf(user.tenantId, user.id)).filter(
+      (t) => t.deviceId !== this.caller.device.id,
+    );
+  }
+
+  async #attempt(targets: readonly CallTarget[], seconds: number): Promise<AttemptOutcome> {
+    if (this.#cancelled || !this.#media) return { kind: 'cancelled' };
+    // every round starts from a fresh offer: an earlier round may have left an answer behind
+    const offer = await this.#media.offer('a', this.#offer, this.#offerOptions(this.#source));
+    if (this.#cancelled) return { kind: 'cancelled' };
+    this.#early = undefined;
+    const attempt = new RingAttempt({
+      signalling: this.#deps.signalling,
+      clock: this.#deps.clock,
+      targets,
+      seconds,
+      invite: (t) => this.#bInvite(t, offer),
+      hooks: { provisional: (fork, r) => void this.#provisional(fork, r, offer) },
+    });
+    this.#ringing = attempt;
+    const outcome = await attempt.outcome;
+    this.#ringing = undefined;
+    return outcome;
+  }
+
+  #offerOptions(source: Destination): { codecs: readonly CodecSpec[]; signallingAddress: string } {
+    return { codecs: this.#deps.codecs ?? DEFAULT_CODECS, signallingAddress: source.host };
+  }
+
+  /** The INVITE of a branch: our own Call-ID, tag, Contact; the caller shown by extension. */
+  #bInvite(
+    target: CallTarget,
+    offer: string,
+    number = dialledNumber(this.#invite) ?? 'unknown',
+  ): SipRequest {
+    const domain = this.caller.tenant.sipDomain;
+    const { user } = this.caller;
+    const maxForwards = Math.max(0, (this.#invite.first('max-forwards') ?? 70) - 1);
+    return createRequest({
+      method: 'INVITE',
+      uri: target.uri,
+      from: new NameAddr(user.displayName, sipUri({ user: user.extension, host: domain })).withTag(
+        newTag(),
+      ),
+      to: new NameAddr(undefined, sipUri({ user: number, host: domain })),
+      callId: newCallId(),
+      cseq: randomInt(1, 2 ** 20),
+      maxForwards,
+      contact: [this.#deps.signalling.contact(target.destination)],
+      headers: [
+        ['Allow', CALL_ALLOW],
+        ['Supported', CALL_SUPPORTED],
+        ['Session-Expires', `${this.#sessionInterval()};refresher=uac`],
+        ['Min-SE', String(this.#deps.minSessionExpires)],
+      ],
+      body: Buffer.from(offer),
+      contentType: 'application/sdp',
+    });
+  }
+
+  /** 180/183 from a branch: relayed to the caller; early media SDP through the media engine. */
+  async #provisional(fork: Fork, response: SipResponse, offer: string): Promise<void> {
+    const body = sdpOf(response);
+    if (body !== undefined && this.#early === undefined && this.#media) {
+      this.#early = { fork, body, answer: '' };
+      try {
+        const answer = await this.#media.answer('b', body, {
+          signallingAddress: fork.target.destination.host,
+        });
+        this.#early = { fork, body, answer };
+        if (this.state === 'ringing') this.#respondA(183, { sdp: answer });
+      } catch {
+        // an early answer the engine refuses only loses early media
+      }
+      void offer;
+      return;
+    }
+    const status = response.status === 183 ? 183 : 180;
+    if (this.#relayed.has(status) || this.state !== 'ringing') return;
+    this.#relayed.add(status);
+    this.#respondA(status === 183 && !this.#early ? 180 : status);
+  }
+
+  #respondA(
+    status: number,
+    init: { sdp?: string; headers?: ExtraHeaders; reason?: string } = {},
+  ): void {
+    this.#transaction.respond(
+      createResponse(this.#invite, status, {
+        toTag: this.#toTag,
+        ...(status > 100 && status < 300
+          ? { contact: [this.#deps.signalling.contact(this.#source)] }
+          : {}),
+        headers: init.headers ?? [],
+        ...(init.reason ? { reason: init.reason } : {}),
+        ...(init.sdp ? { body: Buffer.from(init.sdp), contentType: 'application/sdp' } : {}),
+      }),
+    );
+  }
+
+  async #settleRinging(outcome: AttemptOutcome | Ending): Promise<void> {
+    if (!('kind' in outcome)) return this.#fail(outcome);
+    switch (outcome.kind) {
+      case 'answered':
+        return this.#answered(outcome.fork, outcome.response, outcome.dialog);
+      case 'busy':
+        return this.#fail({ status: 486, disposition: 'busy', cause: 'busy', side: 'callee' });
+      case 'no_answer':
+        return this.#fail({
+          status: 480,
+          disposition: 'no_answer',
+          cause: 'no_answer',
+          side: 'system',
+        });
+      case 'cancelled':
+        return this.#fail(cancelled());
+      case 'failed': {
+        // local timeouts and transport errors of branches are ours, not the callee's
+        const local = outcome.status === 408 || outcome.status === 503;
+        return this.#fail({
+          status: local ? 480 : outcome.status,
+          disposition: 'failed',
+          cause: local ? 'unavailable' : `status_${outcome.status}`,
+          side: local ? 'system' : 'callee',
+        });
+      }
+    }
+  }
+
+  async #answered(fork: Fork, response: SipResponse, bDialog: Dialog): Promise<void> {
+    const media = this.#media;
+    if (!media) throw new Error('answered without a media session');
+    this.#callee = { userId: fork.target.userId, deviceId: fork.target.deviceId };
+    const bLeg = new DialogLeg(this.#deps.signalling, this.#deps.clock, {
+      mediaLeg: 'b',
+      dialog: bDialog,
+      destination: fork.target.destination,
+      peerMessage: response,
+      lastSdp: fork.request.body.toString('utf8'),
+    });
+    this.#legs.set('b', bLeg);
+    this.#deps.registry.bind(bLeg, this);
+    const body = sdpOf(response);
+    let answer: string;
+    try {
+      if (body === undefined) throw new PalisadeError('unsupported_media', '2xx without SDP');
+      this.#remoteSdp.set('b', body);
+      const early = this.#early;
+      if (early && early.fork === fork && early.body === body && early.answer)
+        answer = early.answer;
+      else {
+        if (early) await media.offer('a', this.#offer, this.#offerOptions(this.#source));
+        answer = await media.answer('b', body, { signallingAddress: fork.target.destination.host });
+      }
+    } catch (err) {
+      void bLeg.bye();
+      this.#deps.registry.unbind(bLeg);
+      this.#legs.delete('b');
+      const unsupported = isPalisadeError(err) && err.code === 'unsupported_media';
+      return this.#fail(
+        failure(unsupported ? 488 : 500, unsupported ? 'no_common_codec' : 'media_error'),
+      );
+    }
+    if (this.#cancelled) {
+      // the caller's CANCEL won the race against this answer
+      void bLeg.bye();
+      return this.#fail(cancelled());
+    }
+    this.#machine.transition('answering');
+    this.#answeredAt = this.#deps.clock.now();
+    const aDialog = Dialog.asUas(
+      this.#invite,
+      createResponse(this.#invite, 200, {
+        toTag: this.#toTag,
+        contact: [this.#deps.signalling.contact(this.#source)],
+      }),
+    );
+    const aLeg = new DialogLeg(this.#deps.signalling, this.#deps.clock, {
+      mediaLeg: 'a',
+      dialog: aDialog,
+      destination: this.#source,
+      peerMessage: this.#invite,
+      lastSdp: answer,
+    });
+    this.#legs.set('a', aLeg);
+    this.#deps.registry.bind(aLeg, this);
+    const interval = this.#sessionInterval();
+    const timerHeaders: ExtraHeaders = this.#invite
+      .header('supported')
+      .some((t) => t.toLowerCase() === 'timer')
+      ? [
+          ['Session-Expires', `${interval};refresher=uas`],
+          ['Require', 'timer'],
+        ]
+      : [['Session-Expires', `${interval};refresher=uas`]];
+    aLeg.answerInvite(
+      this.#transaction,
+      200,
+      answer,
+      timerHeaders,
+      () => void this.hangUp('system', 'ack_timeout'),
+    );
+    this.#timer = new SessionTimer(this.#deps.clock, interval, () => this.#refresh());
+  }
+
+  /** Ends a call that never got answered: the final answer to the caller and the CDR. */
+  async #fail(ending: Ending): Promise<void> {
+    if (this.state === 'ended') return;
+    this.#ringing?.cancel();
+    if (!this.#transaction.finalResponse)
+      this.#respondA(
+        ending.status,
+        ending.status === 422
+          ? { headers: [['Min-SE', String(this.#deps.minSessionExpires)]] }
+          : {},
+      );
+    this.#machine.transition('ended');
+    await this.#finish(ending);
+  }
+
+  // ── the caller gives up ───────────────────────────────────────────────
+
+  /** CANCEL from the caller (RFC 3261 §9.2): 487 to the INVITE and every branch cancelled. */
+  cancel(): void {
+    if (this.state !== 'routing' && this.state !== 'ringing') return;
+    this.#cancelled = true;
+    if (!this.#transaction.finalResponse) this.#respondA(487);
+    this.#ringing?.cancel();
+  }
+
+  // ── in-dialog requests ────────────────────────────────────────────────
+
+  /** A request of a phone in one of this call's dialogs (the B2BUA routed it here). */
+  async inDialog(
+    leg: DialogLeg,
+    request: SipRequest,
+    transaction: ServerTransaction | undefined,
+  ): Promise<void> {
+    const respond = (status: number, init: { sdp?: string; headers?: ExtraHeaders } = {}): void => {
+      transaction?.respond(
+        createResponse(request, status, {
+          headers: leg.commonHeaders(init.headers),
+          ...(init.sdp ? { body: Buffer.from(init.sdp), contentType: 'application/sdp' } : {}),
+        }),
+      );
+    };
+    if (request.method !== 'ACK' && leg.dialog.receiveRequest(request) === 'out_of_order')
+      return respond(500);
+    switch (request.method) {
+      case 'ACK':
+        leg.ackReceived(request);
+        if (this.state === 'answering' && leg.mediaLeg === 'a')
+          this.#machine.transition('confirmed');
+        return;
+      case 'BYE':
+        if (leg === this.#transferor) {
+          // the transferor may hang up once its REFER is accepted (RFC 5589 §6.1): only its leg ends
+          this.#dropLeg(leg);
+          leg.dialog.terminate();
+          return respond(200);
+        }
+        await this.hangUp(leg.mediaLeg === 'a' ? 'caller' : 'callee', 'normal', leg);
+        return respond(200);
+      case 'REFER':
+        return this.#refer(leg, request, respond);
+      case 'NOTIFY':
+        return respond(200);
+      case 'INVITE':
+      case 'UPDATE':
+        if (transaction) await this.#renegotiate(leg, request, transaction, respond);
+        return;
+      case 'OPTIONS':
+        return respond(200);
+      case 'INFO':
+        return this.#relay(leg, request, respond);
+      default:
+        return respond(405, { headers: [] });
+    }
+  }
+
+  /** A re-INVITE or UPDATE (hold, resume, codec change, refresh): offer through the media engine to the other leg. */
+  async #renegotiate(
+    leg: DialogLeg,
+    request: SipRequest,
+    transaction: ServerTransaction,
+    respond: (status: number, init?: { sdp?: string; headers?: ExtraHeaders }) => void,
+  ): Promise<void> {
+    const other = this.#legs.get(leg.mediaLeg === 'a' ? 'b' : 'a');
+    const isInvite = request.method === 'INVITE' && transaction.kind === 'invite-server';
+    if (this.state !== 'confirmed' && this.state !== 'answering') return respond(491);
+    // RFC 3261 §14.2 / RFC 3311 §5.2: one offer at a time
+    if (this.#negotiating || !other || !this.#media)
+      return respond(491, { headers: [['Retry-After', '1']] });
+    this.#timer?.refreshed();
+    const offer = sdpOf(request);
+    if (offer === undefined) {
+      // a refresh without an offer: our last SDP stands (RFC 4028 §9 allows an UPDATE without a body)
+      if (isInvite)
+        leg.answerInvite(
+          transaction,
+          200,
+          leg.lastSdp,
+          [],
+          () => void this.hangUp('system', 'ack_timeout'),
+        );
+      else respond(200);
+      return;
+    }
+    this.#negotiating = true;
+    try {
+      const out = await this.#media.offer(leg.mediaLeg, offer, this.#offerOptions(leg.destination));
+      const { response, origin } = await other.request(request.method, { body: out });
+      if (response.status >= 300) {
+        if (response.status === 481 || origin !== 'network') {
+          await this.hangUp('system', 'peer_gone');
+          return respond(481);
+        }
+        return respond(response.status === 488 ? 488 : response.status === 491 ? 491 : 488);
+      }
+      const theirs = sdpOf(response);
+      if (theirs === undefined) return respond(488);
+      other.lastSdp = out;
+      this.#remoteSdp.set(leg.mediaLeg, offer);
+      this.#remoteSdp.set(other.mediaLeg, theirs);
+      const answer = await this.#media.answer(other.mediaLeg, theirs, {
+        signallingAddress: other.destination.host,
+      });
+      if (isInvite)
+        leg.answerInvite(
+          transaction,
+          200,
+          answer,
+          [],
+          () => void this.hangUp('system', 'ack_timeout'),
+        );
+      else {
+        leg.lastSdp = answer;
+        respond(200, { sdp: answer });
+      }
+    } catch (err) {
+      respond(isPalisadeError(err) ? err.sipStatus : 500);
+    } finally {
+      this.#negotiating = false;
+    }
+  }
+
+  /** INFO (e.g. SIP INFO DTMF) passes to the other leg; its answer comes back. */
+  async #relay(
+    leg: DialogLeg,
+    request: SipRequest,
+    respond: (status: number) => void,
+  ): Promise<void> {
+    const other = this.#legs.get(leg.mediaLeg === 'a' ? 'b' : 'a');
+    if (!other) return respond(481);
+    const type = request.first('content-type');
+    const { response } = await other.request(request.method, {
+      ...(type && request.body.length > 0
+        ? { body: request.body, contentType: `${type.type}/${type.subtype}` }
+        : {}),
+    });
+    respond(response.status);
+  }
+
+  // ── transfer (RFC 3515 REFER, RFC 3891 Replaces, RFC 5589) ───────────
+
+  /**
+   * REFER from leg X of this call (X talks to Y): blind transfer rings the
+   * Refer-To extension and puts it in X's place; with Replaces (attended
+   * transfer) the named dialog of another call (X's call with T) gives T,
+   * which is moved into X's place by a re-INVITE. X learns the outcome by
+   * NOTIFY with a message/sipfrag body and is then hung up.
+   */
+  async #refer(
+    x: DialogLeg,
+    request: SipRequest,
+    respond: (status: number, init?: { headers?: ExtraHeaders }) => void,
+  ): Promise<void> {
+    const y = this.#legs.get(x.mediaLeg === 'a' ? 'b' : 'a');
+    const referTo = request.first('refer-to');
+    if (!referTo || referTo.uri.kind !== 'sip') return respond(400);
+    if (this.state !== 'confirmed' || !y || !this.#media || this.#negotiating || this.#transferor)
+      return respond(491);
+    const replaces = referTo.uri.headers.find(([n]) => n.toLowerCase() === 'replaces')?.[1];
+    const number = referTo.uri.user === undefined ? undefined : unescapeComponent(referTo.uri.user);
+    respond(202);
+    this.#transferor = x;
+    this.#negotiating = true;
+    const notify = (status: number, final: boolean): Promise<unknown> =>
+      x.dialog.state === 'terminated'
+        ? Promise.resolve()
+        : x
+            .request('NOTIFY', {
+              body: `SIP/2.0 ${status} ${reasonPhrase(status)}\r\n`,
+              contentType: 'message/sipfrag;version=2.0',
+              headers: [
+                ['Event', 'refer'],
+                [
+                  'Subscription-State',
+                  final ? 'terminated;reason=noresource' : 'active;expires=60',
+                ],
+              ],
+            })
+            .catch(() => undefined);
+    void notify(100, false);
+    let status: number;
+    try {
+      status = replaces
+        ? await this.#attendedTransfer(x, y, unescapeComponent(replaces))
+        : await this.#blindTransfer(x, y, number);
+    } catch (err) {
+      status = isPalisadeError(err) ? err.sipStatus : 500;
+    } finally {
+      this.#negotiating = false;
+    }
+    await notify(status, true);
+    this.#transferor = undefined;
+    if (status < 300) {
+      this.#dropLeg(x);
+      if (x.dialog.state !== 'terminated') void x.bye();
+    } else if (x.dialog.state === 'terminated') {
+      // the transferor left and the transfer failed: the call is over
+      await this.hangUp('system', 'transfer_failed');
+    }
+  }
+
+  /** Stops routing a leg's dialog here; the call goes on with the rest. */
+  #dropLeg(leg: DialogLeg): void {
+    leg.close();
+    if (this.#legs.get(leg.mediaLeg) === leg) this.#legs.delete(leg.mediaLeg);
+    this.#deps.registry.unbind(leg);
+  }
+
+  /** Takes a leg into this call in `slot` (after a transfer). */
+  #adopt(leg: DialogLeg, slot: LegId): void {
+    leg.mediaLeg = slot;
+    this.#legs.set(slot, leg);
+    this.#deps.registry.bind(leg, this);
+  }
+
+  async #blindTransfer(x: DialogLeg, y: DialogLeg, number: string | undefined): Promise<number> {
+    const media = this.#media;
+    if (!media || number === undefined) return 404;
+    const settings = await this.#settings();
+    if (classifyNumber(number, settings) !== 'internal') return 403;
+    const user = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, number);
+    if (!user || user.state !== 'active') return 404;
+    const targets = await this.#deps.location.contactsOf(user.tenantId, user.id);
+    if (targets.length === 0) return 480;
+    const ySdp = this.#remoteSdp.get(y.mediaLeg);
+    if (ySdp === undefined) return 500;
+    const offer = await media.offer(y.mediaLeg, ySdp, this.#offerOptions(y.destination));
+    const attempt = new RingAttempt({
+      signalling: this.#deps.signalling,
+      clock: this.#deps.clock,
+      targets,
+      seconds: settings.noAnswerSeconds,
+      invite: (t) => this.#bInvite(t, offer, number),
+      hooks: { provisional: () => undefined },
+    });
+    const outcome = await attempt.outcome;
+    switch (outcome.kind) {
+      case 'answered': {
+        const body = sdpOf(outcome.response);
+        const slot = x.mediaLeg;
+        if (body === undefined || this.state !== 'confirmed') {
+          outcome.fork.hangUp(outcome.dialog);
+          return 488;
+        }
+        await media.answer(slot, body, { signallingAddress: outcome.fork.target.destination.host });
+        this.#dropLeg(x);
+        this.#remoteSdp.set(slot, body);
+        this.#adopt(
+          new DialogLeg(this.#deps.signalling, this.#deps.clock, {
+            mediaLeg: slot,
+            dialog: outcome.dialog,
+            destination: outcome.fork.target.destination,
+            peerMessage: outcome.response,
+            lastSdp: offer,
+          }),
+          slot,
+        );
+        return 200;
+      }
+      case 'busy':
+        return 486;
+      case 'no_answer':
+        return 480;
+      case 'cancelled':
+        return 487;
+      case 'failed':
+        return outcome.status;
+    }
+  }
+
+  async #attendedTransfer(x: DialogLeg, y: DialogLeg, replaces: string): Promise<number> {
+    const media = this.#media;
+    const [callId, ...params] = replaces.split(';');
+    const param = (name: string): string | undefined =>
+      params.map((p) => p.trim().split('=')).find(([k]) => k?.toLowerCase() === name)?.[1];
+    const toTag = param('to-tag');
+    const fromTag = param('from-tag');
+    if (!media || !callId || !toTag || !fromTag) return 400;
+    const found = this.#deps.registry.lookup(callId, toTag, fromTag);
+    if (!found || found.call === this) return 481;
+    const t = found.call.#otherLeg(found.leg);
+    const ySdp = this.#remoteSdp.get(y.mediaLeg);
+    if (!t || ySdp === undefined) return 481;
+    // T moves to this call's relay: a re-INVITE with the relay's offer (RFC 3891 §3 effect, done by the B2BUA)
+    const offer = await media.offer(y.mediaLeg, ySdp, this.#offerOptions(y.destination));
+    const { response, origin } = await t.request('INVITE', { body: offer });
+    const body = sdpOf(response);
+    if (origin !== 'network' || response.status >= 300 || body === undefined)
+      return response.status >= 300 ? response.status : 488;
+    const slot = x.mediaLeg;
+    await media.answer(slot, body, { signallingAddress: t.destination.host });
+    found.call.#release(t);
+    this.#dropLeg(x);
+    this.#remoteSdp.set(slot, body);
+    t.lastSdp = offer;
+    this.#adopt(t, slot);
+    void found.call.hangUp(found.leg.mediaLeg === 'a' ? 'caller' : 'callee', 'transferred');
+    return 200;
+  }
+
+  #otherLeg(leg: DialogLeg): DialogLeg | undefined {
+    return this.#legs.get(leg.mediaLeg === 'a' ? 'b' : 'a');
+  }
+
+  /** Gives up a leg another call takes over (attended transfer): no BYE for it from here. */
+  #release(leg: DialogLeg): void {
+    if (this.#legs.get(leg.mediaLeg) === leg) this.#legs.delete(leg.mediaLeg);
+    this.#deps.registry.unbind(leg);
+  }
+
+  // ── session timer (RFC 4028) ──────────────────────────────────────────
+
+  /**
+   * We refresh both legs (refresher=uas towards the caller, uac towards the
+   * callee): UPDATE without a body where the phone allows it (§9), else a
+   * re-INVITE with the SDP it already has. A leg that does not answer or
+   * says 481/408 is dead (§10): the call ends with a CDR.
+   */
+  async #refresh(): Promise<void> {
+    if (this.state !== 'confirmed' && this.state !== 'answering') return;
+    const interval = this.#sessionInterval();
+    const results = await Promise.all(
+      [...this.#legs.values()].map((leg) =>
+        leg.allowsUpdate
+          ? leg.request('UPDATE', { headers: [['Session-Expires', `${interval};refresher=uac`]] })
+          : leg.request('INVITE', {
+              body: leg.lastSdp,
+              headers: [['Session-Expires', `${interval};refresher=uac`]],
+            }),
+      ),
+    );
+    const dead = results.some(
+      (r) => r.origin !== 'network' || r.response.status === 481 || r.response.status === 408,
+    );
+    if (dead) await this.hangUp('system', 'session_timer');
+  }
+
+  // ── ending ────────────────────────────────────────────────────────────
+
+  /**
+   * Ends an answered call: BYE to every leg but `from`'s, the media freed,
+   * the CDR committed. Resolves once the CDR is durable. Idempotent.
+   */
+  hangUp(side: CdrCauseSide, cause: string, from?: DialogLeg): Promise<void> {
+    if (this.state === 'routing' || this.state === 'ringing') {
+      this.#ending ??= this.#fail(failure(500, cause));
+      return this.#ending;
+    }
+    this.#ending ??= (async () => {
+      if (this.state === 'ended') return;
+      this.#machine.transition('ending');
+      this.#timer?.close();
+      for (const leg of this.#legs.values()) {
+        if (leg === from) {
+          leg.close();
+          leg.dialog.terminate();
+        } else void leg.bye();
+      }
+      this.#machine.transition('ended');
+      await this.#finish({ status: 200, disposition: 'answered', cause, side });
+    })();
+    return this.#ending;
+  }
+
+  /** The media engine ended the session (RTP timeout): the call is dead. */
+  mediaEnded(): void {
+    if (this.state === 'answering' || this.state === 'confirmed')
+      void this.hangUp('system', 'media_timeout');
+  }
+
+  async #finish(ending: Ending): Promise<void> {
+    this.#timer?.close();
+    for (const leg of this.#legs.values()) {
+      leg.close();
+      this.#deps.registry.unbind(leg);
+    }
+    const media = this.#media;
+    this.#media = undefined;
+    if (media) {
+      const stats =
+        this.#answeredAt === null ? undefined : await media.stats().catch(() => undefined);
+      if (stats) this.#deps.registry.mediaStats(stats);
+      await media.delete().catch(() => undefined);
+    }
+    const cdr = this.#cdr;
+    try {
+      if (cdr)
+        await this.#deps.repos.cdrs.finish(cdr.id, {
+          disposition: ending.disposition,
+          calleeUserId: this.#callee.userId,
+          calleeDeviceId: this.#callee.deviceId,
+          answeredAt: this.#answeredAt,
+          endedAt: this.#deps.clock.now(),
+          hangupCause: ending.cause,
+          causeSide: ending.side,
+        });
+    } catch (err) {
+      this.#deps.logger.error('CDR could not be written', {
+        callId: this.id,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    } finally {
+      this.#deps.registry.ended(this);
+    }
+  }
+}
+
+function failure(
+  status: number,
+  cause: string,
+  disposition: Ending['disposition'] = 'failed',
+): Ending {
+  return { status, cause, disposition, side: 'system' };
+}
+
+function cancelled(): Ending {
+  return { status: 487, disposition: 'cancelled', cause: 'cancelled', side: 'caller' };
+}

@@ -1,0 +1,150 @@
+/**
+ * One branch of a call towards one registered contact of the callee
+ * (RFC 3261 §16.6-style forking done by a UA: each branch is our own
+ * INVITE client transaction with its own Call-ID and From tag).
+ *
+ *   calling ──1xx──▶ early ──2xx (ACK sent)──▶ answered
+ *     │  │            │  │
+ *     │  │ ≥300,      │  └──cancel()──┐
+ *     │  │ timeout    │ ≥300          ▼
+ *     │  ▼            ▼           cancelling ──any final──▶ cancelled
+ *     │ failed ◀──────┘               ▲        (a 2xx that raced the CANCEL
+ *     └────────cancel()───────────────┘         gets ACK + BYE, §15 / §9.1)
+ */
+import { Dialog, StateMachine } from '@palisade/sip';
+import type { SipRequest, SipResponse, TransitionTable } from '@palisade/sip';
+import type { CallSignalling } from './call-signalling.ts';
+import type { CallTarget } from './call-ports.ts';
+
+export type ForkState = 'calling' | 'early' | 'answered' | 'failed' | 'cancelling' | 'cancelled';
+
+export const FORK_TRANSITIONS: TransitionTable<ForkState> = {
+  calling: ['early', 'answered', 'failed', 'cancelling'],
+  early: ['answered', 'failed', 'cancelling'],
+  answered: [],
+  failed: [],
+  cancelling: ['cancelled'],
+  cancelled: [],
+};
+
+export interface ForkOwner {
+  provisional(fork: Fork, response: SipResponse): void;
+  /** The branch answered; its ACK has gone out and `dialog` is confirmed. */
+  answered(fork: Fork, response: SipResponse, dialog: Dialog): void;
+  /** The branch ended without a call: a final ≥ 300, a timeout (408) or a transport error (503). */
+  failed(fork: Fork, response: SipResponse): void;
+}
+
+export class Fork {
+  readonly target: CallTarget;
+  readonly request: SipRequest;
+  readonly #signalling: CallSignalling;
+  readonly #owner: ForkOwner;
+  readonly #machine = new StateMachine<ForkState>('fork', 'calling', FORK_TRANSITIONS);
+  #ack: SipRequest | undefined;
+  #transaction: ReturnType<CallSignalling['request']>['transaction'] | undefined;
+
+  constructor(
+    signalling: CallSignalling,
+    target: CallTarget,
+    request: SipRequest,
+    owner: ForkOwner,
+  ) {
+    this.#signalling = signalling;
+    this.target = target;
+    this.request = request;
+    this.#owner = owner;
+  }
+
+  get state(): ForkState {
+    return this.#machine.state;
+  }
+
+  start(): void {
+    const { transaction, final } = this.#signalling.request(this.request, this.target.destination, {
+      onProvisional: (r) => this.#provisional(r),
+      onRetransmit: () => {
+        // §13.2.2.4: every 2xx retransmission gets the ACK again
+        if (this.#ack) this.#signalling.sendStateless(this.#ack, this.target.destination);
+      },
+    });
+    this.#transaction = transaction;
+    void final.then(({ response }) => this.#final(response));
+  }
+
+  #provisional(response: SipResponse): void {
+    const state = this.state;
+    switch (state) {
+      case 'calling':
+      case 'early':
+        if (state === 'calling') this.#machine.transition('early');
+        if (response.status > 100) this.#owner.provisional(this, response);
+        return;
+      case 'answered':
+      case 'failed':
+      case 'cancelling':
+      case 'cancelled':
+        return;
+    }
+  }
+
+  #final(response: SipResponse): void {
+    const state = this.state;
+    const ok = response.status < 300;
+    switch (state) {
+      case 'calling':
+      case 'early': {
+        if (!ok) {
+          this.#machine.transition('failed');
+          this.#owner.failed(this, response);
+          return;
+        }
+        const dialog = this.#confirm(response);
+        this.#machine.transition('answered');
+        this.#owner.answered(this, response, dialog);
+        return;
+      }
+      case 'cancelling':
+        this.#machine.transition('cancelled');
+        // the 2xx crossed our CANCEL: the callee picked up, so hang up at once (§9.1)
+        if (ok) this.hangUp(this.#confirm(response));
+        return;
+      case 'answered':
+      case 'failed':
+      case 'cancelled':
+        return;
+    }
+  }
+
+  #confirm(response: SipResponse): Dialog {
+    const dialog = Dialog.asUac(this.request, response);
+    this.#ack = dialog.createAck(this.request.cseq.seq);
+    this.#signalling.sendStateless(this.#ack, this.target.destination);
+    return dialog;
+  }
+
+  /** Ends a dialog this branch set up but the call does not want (BYE). */
+  hangUp(dialog: Dialog): void {
+    const bye = dialog.createRequest('BYE');
+    dialog.terminate();
+    this.#signalling.request(bye, this.target.destination);
+  }
+
+  /** Stops the branch: CANCEL once it is proceeding (§9.1); an answer racing it gets BYE. */
+  cancel(): void {
+    const state = this.state;
+    switch (state) {
+      case 'calling':
+      case 'early':
+        this.#machine.transition('cancelling');
+        if (this.#transaction?.kind === 'invite-client')
+          this.#signalling.layer.cancel(this.#transaction, { response: () => undefined });
+        return;
+      case 'answered':
+      case 'failed':
+      case 'cancelling':
+      case 'cancelled':
+        return;
+    }
+  }
+}

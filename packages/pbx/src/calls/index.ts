@@ -1,0 +1,21 @@
+export { B2bua, CALL_METHODS } from './b2bua.ts';
+export type { B2buaOptions } from './b2bua.ts';
+export { Call, CALL_TRANSITIONS, dialledNumber } from './call.ts';
+export type { CallState } from './call.ts';
+export type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
+export { CallerAuthenticator } from './caller-authenticator.ts';
+export type { AuthenticatedCaller, CallerCheck } from './caller-authenticator.ts';
+export {
+  CALL_SETTINGS_KEY,
+  DEFAULT_CALL_SETTINGS,
+  NO_FORWARDING,
+  forwardingKey,
+  parseCallSettings,
+  parseForwarding,
+} from './call-settings.ts';
+export type { CallSettings, ForwardingSettings, RingGroup, RingStrategy } from './call-settings.ts';
+export { CALL_CLASS_PERMISSION, classifyNumber, mayCall } from './dial-plan.ts';
+export { RegistrarLocation } from './registrar-location.ts';
+export { FORK_TRANSITIONS } from './fork.ts';
+export { ATTEMPT_TRANSITIONS, bestFailure } from './ring-attempt.ts';
+export { CdrService, CDR_CSV_COLUMNS, cdrsToCsv, csvCell } from './cdr-service.ts';

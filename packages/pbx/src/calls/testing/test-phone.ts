@@ -1,0 +1,332 @@
+/**
+ * A scripted SIP phone on the in-memory network for B2BUA tests: places
+ * calls (answering the 407 with digest credentials), and answers incoming
+ * ones as told (ring then answer, busy, ring forever), answering BYE,
+ * re-INVITE, UPDATE and CANCEL as a phone would.
+ */
+import type { Clock } from '@palisade/common';
+import { computeDigestResponse, computeHa1 } from '@palisade/security';
+import {
+  ContactAddr,
+  Dialog,
+  NameAddr,
+  Params,
+  TransactionLayer,
+  Via,
+  createRequest,
+  createResponse,
+  dialogIdOf,
+  dialogKey,
+  newBranch,
+  newCallId,
+  newTag,
+  sipUri,
+} from '@palisade/sip';
+import type { Destination, ServerTransaction, SipRequest, SipResponse } from '@palisade/sip';
+import type { MemoryNetwork, MemoryTransport } from '@palisade/sip/testing';
+import type { CallTarget } from '../call-ports.ts';
+
+export type Behaviour = 'answer' | 'busy' | 'ring' | 'silent';
+
+export function audioSdp(host: string, port: number, formats = '0 8 101', extra = ''): string {
+  return [
+    'v=0',
+    `o=- 1 1 IN IP4 ${host}`,
+    's=-',
+    `c=IN IP4 ${host}`,
+    't=0 0',
+    `m=audio ${port} RTP/AVP ${formats}`,
+    'a=rtpmap:0 PCMU/8000',
+    'a=rtpmap:8 PCMA/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=fmtp:101 0-16',
+    ...(extra ? [extra] : []),
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
+}
+
+export interface PlacedCall {
+  readonly responses: SipResponse[];
+  final: SipResponse | undefined;
+  dialog: Dialog | undefined;
+  invite: SipRequest;
+}
+
+export class TestPhone {
+  readonly extension: string;
+  readonly transport: MemoryTransport;
+  readonly layer: TransactionLayer;
+  readonly received: SipRequest[] = [];
+  readonly dialogs = new Map<string, Dialog>();
+  behaviour: Behaviour = 'answer';
+  ringMs = 100;
+  sdp: string;
+  userId = '';
+  registered = true;
+  deviceId = '';
+  readonly #clock: Clock;
+  readonly #password: string;
+  readonly #domain: string;
+  readonly #server: Destination;
+  readonly #pending = new Map<string, ServerTransaction>();
+
+  constructor(
+    net: MemoryNetwork,
+    clock: Clock,
+    init: { extension: string; host: string; domain: string; server: Destination },
+  ) {
+    this.extension = init.extension;
+    this.#clock = clock;
+    this.#password = `secret-${init.extension}`;
+    this.#domain = init.domain;
+    this.#server = init.server;
+    this.transport = net.endpoint(init.host, 5060, 'TCP');
+    this.sdp = audioSdp(init.host, 4000);
+    this.layer = new TransactionLayer({
+      transport: this.transport,
+      clock,
+      user: { request: (r, t) => this.#request(r, t) },
+    });
+    this.transport.bind((m, s) => this.layer.receive(m, s));
+  }
+
+  /** Where the B2BUA reaches this phone (what a registration would say). */
+  get target(): CallTarget {
+    return {
+      userId: this.userId,
+      deviceId: this.deviceId,
+      uri: sipUri({
+        user: this.extension,
+        host: this.transport.host,
+        port: 5060,
+        params: { transport: 'tcp' },
+      }),
+      destination: this.transport.destination,
+    };
+  }
+
+  #contact(): ContactAddr {
+    return new ContactAddr(
+      undefined,
+      sipUri({
+        user: this.extension,
+        host: this.transport.host,
+        port: 5060,
+        params: { transport: 'tcp' },
+      }),
+    );
+  }
+
+  /** Places a call to `number`, answering one 407 with credentials. */
+  call(
+    number: string,
+    sdp = this.sdp,
+    password = this.#password,
+    extra: [string, string][] = [],
+  ): PlacedCall {
+    const from = new NameAddr(
+      undefined,
+      sipUri({ user: this.extension, host: this.#domain }),
+    ).withTag(newTag());
+    const to = new NameAddr(undefined, sipUri({ user: number, host: this.#domain }));
+    const callId = newCallId();
+    const placed: PlacedCall = {
+      responses: [],
+      final: undefined,
+      dialog: undefined,
+      invite: undefined as unknown as SipRequest,
+    };
+    const send = (cseq: number, headers: [string, string][]): void => {
+      const invite = createRequest({
+        method: 'INVITE',
+        uri: sipUri({ user: number, host: this.#domain }),
+        from,
+        to,
+        callId,
+        cseq,
+        contact: [this.#contact()],
+        headers: [
+          ['Allow', 'INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS'],
+          ['Supported', 'timer'],
+          ...extra,
+          ...headers,
+        ],
+        body: Buffer.from(sdp),
+        contentType: 'application/sdp',
+      });
+      const txn = this.layer.sendRequest(invite, this.#server, {
+        response: (r) => {
+          placed.responses.push(r);
+          if (r.status === 407 && cseq === 1) {
+            send(2, [['Proxy-Authorization', this.#credentials(r, invite, password)]]);
+            return;
+          }
+          if (r.status >= 200 && !placed.final) placed.final = r;
+          if (r.status >= 200 && r.status < 300) {
+            const dialog = placed.dialog ?? Dialog.asUac(txn.request, r);
+            placed.dialog = dialog;
+            this.dialogs.set(dialogKey(dialog.id), dialog);
+            this.#ack(dialog.createAck(invite.cseq.seq));
+          }
+        },
+      });
+      placed.invite = txn.request;
+    };
+    send(1, []);
+    return placed;
+  }
+
+  #credentials(challenge: SipResponse, invite: SipRequest, password: string): string {
+    const c = challenge.header('proxy-authenticate').find((x) => x.kind === 'digest');
+    if (!c || c.kind !== 'digest') throw new Error('no digest challenge');
+    const algorithm = c.algorithm === 'SHA-256' ? 'SHA-256' : 'MD5';
+    const uri = `sip:${invite.to.uri.kind === 'sip' ? invite.to.uri.user : ''}@${this.#domain}`;
+    const ha1 = computeHa1(algorithm, this.extension, c.realm, password);
+    const response = computeDigestResponse({
+      algorithm,
+      ha1,
+      nonce: c.nonce,
+      method: 'INVITE',
+      uri,
+      qop: { nc: '00000001', cnonce: 'c0ffee' },
+    });
+    return `Digest username="${this.extension}", realm="${c.realm}", nonce="${c.nonce}", uri="${uri}", response="${response}", algorithm=${algorithm}, qop=auth, nc=00000001, cnonce="c0ffee"${c.opaque ? `, opaque="${c.opaque}"` : ''}`;
+  }
+
+  #ack(ack: SipRequest): void {
+    this.layer.sendStateless(ack.prependHeader('via', this.#via()), this.#server);
+  }
+
+  #via(): Via {
+    return new Via(
+      this.transport.transport,
+      this.transport.host,
+      this.transport.port,
+      Params.empty.with('branch', newBranch()),
+    );
+  }
+
+  /** Cancels the call placed last (RFC 3261 §9.1). */
+  cancel(placed: PlacedCall): void {
+    const cancel = createRequest({
+      method: 'CANCEL',
+      uri: placed.invite.uri,
+      from: placed.invite.from,
+      to: placed.invite.to,
+      callId: placed.invite.callId,
+      cseq: placed.invite.cseq.seq,
+      via: [placed.invite.topVia],
+    });
+    this.layer.sendRequest(cancel, this.#server, { response: () => undefined });
+  }
+
+  /** Sends an in-dialog request (BYE, re-INVITE, UPDATE); resolves with the final answer. */
+  send(
+    dialog: Dialog,
+    method: string,
+    sdp?: string,
+    headers: [string, string][] = [],
+  ): Promise<SipResponse> {
+    const request = dialog.createRequest(method, {
+      contact: [this.#contact()],
+      headers,
+      ...(sdp ? { body: Buffer.from(sdp), contentType: 'application/sdp' } : {}),
+    });
+    return new Promise((resolve) => {
+      this.layer.sendRequest(request, this.#server, {
+        response: (r) => {
+          if (r.status < 200) return;
+          if (method === 'INVITE' && r.status < 300) this.#ack(dialog.createAck(request.cseq.seq));
+          if (method === 'BYE') dialog.terminate();
+          resolve(r);
+        },
+      });
+    });
+  }
+
+  /** The last request of `method` this phone received. */
+  last(method: string): SipRequest | undefined {
+    return this.received.filter((r) => r.method === method).at(-1);
+  }
+
+  count(method: string): number {
+    return this.received.filter((r) => r.method === method).length;
+  }
+
+  get activeDialog(): Dialog | undefined {
+    return [...this.dialogs.values()].find((d) => d.state === 'confirmed');
+  }
+
+  #request(request: SipRequest, txn: ServerTransaction | undefined): void {
+    this.received.push(request);
+    if (!txn) return;
+    const reply = (status: number, body?: string): void => {
+      const response = createResponse(request, status, {
+        contact: [this.#contact()],
+        headers: [['Allow', 'INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS']],
+        ...(body ? { body: Buffer.from(body), contentType: 'application/sdp' } : {}),
+      });
+      txn.respond(response);
+      if (
+        status >= 200 &&
+        status < 300 &&
+        request.method === 'INVITE' &&
+        request.to.tag === undefined
+      ) {
+        const dialog = Dialog.asUas(request, response);
+        this.dialogs.set(dialogKey(dialog.id), dialog);
+      }
+    };
+    const id = dialogIdOf(request);
+    const dialog = id ? this.dialogs.get(dialogKey(id)) : undefined;
+    if (request.method === 'CANCEL') {
+      const invite = this.layer.findCancelTarget(request);
+      reply(invite ? 200 : 481);
+      if (invite && !invite.finalResponse) invite.respond(createResponse(invite.request, 487));
+      return;
+    }
+    if (request.to.tag !== undefined) {
+      if (!dialog) return reply(481);
+      dialog.receiveRequest(request);
+      if (request.method === 'BYE') {
+        dialog.terminate();
+        return reply(200);
+      }
+      if (request.method === 'INVITE') return reply(200, this.sdp);
+      if (request.method === 'UPDATE')
+        return reply(200, request.body.length > 0 ? this.sdp : undefined);
+      return reply(200);
+    }
+    if (request.method !== 'INVITE') return reply(405);
+    // one To tag for the whole exchange
+    const tag = newTag();
+    const tagged = (status: number, body?: string): void => {
+      const response = createResponse(request, status, {
+        toTag: tag,
+        contact: [this.#contact()],
+        headers: [['Allow', 'INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS']],
+        ...(body ? { body: Buffer.from(body), contentType: 'application/sdp' } : {}),
+      });
+      txn.respond(response);
+      if (status >= 200 && status < 300) {
+        const d = Dialog.asUas(request, response);
+        this.dialogs.set(dialogKey(d.id), d);
+      }
+    };
+    switch (this.behaviour) {
+      case 'busy':
+        return tagged(486);
+      case 'silent':
+        return;
+      case 'ring':
+        return tagged(180);
+      case 'answer':
+        tagged(180);
+        this.#clock.setTimeout(() => {
+          if (!txn.finalResponse) tagged(200, this.sdp);
+        }, this.ringMs);
+        return;
+    }
+  }
+}
