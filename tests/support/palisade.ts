@@ -42,6 +42,9 @@ export async function startTestPalisade(
       PALISADE_HTTP_PORT: '0',
       PALISADE_SIP_DOMAIN: 'pbx.test',
       PALISADE_SYSLOG_ENABLED: opts.realEvents ? 'true' : 'false',
+      // The test client on 127.0.0.1 is the administrator's own machine: flood rules never ban it
+      // (tests/conformance/ids attack from other loopback addresses).
+      PALISADE_IDS_TRUSTED_NETWORKS: '127.0.0.1/32',
       // API-only unless a test asks for the web app (tests/support/web-browser.ts), so
       // results do not depend on whether apps/web/dist happens to be built.
       PALISADE_HTTP_WEB_ROOT: join(dataDir, 'no-web-app'),

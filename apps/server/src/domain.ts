@@ -21,10 +21,12 @@ import {
   checkPassword,
   hashPassword,
   PASSWORD_POLICY_PRESETS,
+  WebphoneTokenService,
 } from '@palisade/security';
 import { openStore, type Store } from '@palisade/store';
 import type { PalisadeConfig } from './config/schema.ts';
 import { buildIdentity, type Identity } from './identity/build-identity.ts';
+import { WebphoneIssuer } from './webphone/webphone-issuer.ts';
 import type { Tenant } from '@palisade/pbx';
 import { identitySsoSessionPort, type SsoApiServices } from '@palisade/api';
 import { buildSso } from './sso/build-sso.ts';
@@ -41,6 +43,9 @@ export interface Domain {
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
   readonly cdrs: CdrService;
+  /** The browser softphone's short-lived SIP credentials (issue 6). */
+  readonly webphoneTokens: WebphoneTokenService;
+  readonly webphone: WebphoneIssuer;
   readonly defaultTenant: Tenant;
   // identity (issue 5): login, sessions, second factors, origins, call classes
   readonly identity: Identity;
@@ -102,13 +107,15 @@ export async function openDomain(
       defaultTenantId: defaultTenant.id,
       publicUrl: config.http.publicUrl ?? `https://${hostname()}:${config.http.port}`,
     });
+    const devices = new DeviceService(deps);
+    const webphoneTokens = new WebphoneTokenService({ clock });
     return {
       identity,
       store,
       audit,
       tenants,
       users: new UserService(deps),
-      devices: new DeviceService(deps),
+      devices,
       groups: new GroupService(deps),
       tokens: new ApiTokenService(store.apiTokens, clock, audit),
       setup: new SetupService({
@@ -121,6 +128,14 @@ export async function openDomain(
       }),
       registrations: new RegistrationService(store.registrations, clock),
       cdrs: new CdrService(store.cdrs),
+      webphoneTokens,
+      webphone: new WebphoneIssuer({
+        store,
+        devices,
+        tokens: webphoneTokens,
+        publicUrl: () => identity.publicUrl.get(),
+        wsPath: config.sip.wsPath,
+      }),
       defaultTenant,
       sso: buildSso(store, audit, clock, logger, {
         key: loadSsoKey(dataDir, config.sso.keyFile),

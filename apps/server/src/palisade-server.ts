@@ -19,6 +19,9 @@ import { startSipStack, type SipStack } from './sip/sip-stack.ts';
 import { LdapSyncScheduler } from './sso/ldap-sync-scheduler.ts';
 import { CertificateStore } from './tls/certificate-store.ts';
 import { VERSION } from './version.ts';
+import { buildIds, type Ids } from './ids/build-ids.ts';
+import { HttpIdsGuard } from './ids/http-ids-guard.ts';
+import { IdsEventTap } from './ids/ids-event-tap.ts';
 
 export interface PalisadeServer {
   readonly domain: Domain;
@@ -26,6 +29,8 @@ export interface PalisadeServer {
   readonly baseUrl: string;
   readonly certificates: CertificateStore;
   readonly sip: SipStack;
+  /** Intrusion detection and prevention; null when `ids.enabled` is off. */
+  readonly ids: Ids | null;
   /** Graceful: idempotent; resolves when everything is closed. */
   stop(): Promise<void>;
 }
@@ -49,7 +54,10 @@ export async function startPalisade({
   announce = (l) => process.stdout.write(`${l}\n`),
 }: StartOptions): Promise<PalisadeServer> {
   const dataDir = prepareDataDir(config.data.dir);
-  const domain = await openDomain(config, dataDir, logger, events);
+  // login detectors report through security events; the tap feeds them to the IDS
+  const tap = new IdsEventTap(events);
+  const domain = await openDomain(config, dataDir, logger, tap);
+  let ids: Ids | null = null;
   let listeners: HttpsListeners | null = null;
   let certificates: CertificateStore | null = null;
   let sip: SipStack | null = null;
@@ -64,9 +72,30 @@ export async function startPalisade({
       logger,
     });
     certificates.watch();
+    // --- intrusion detection (issue 7): before any listener opens ---
+    if (config.ids.enabled) {
+      ids = await buildIds({
+        config,
+        domain,
+        events: tap,
+        mailer: domain.identity.mailer,
+        clock: systemClock,
+        logger,
+      });
+      tap.attach(ids.detector);
+    }
+    const guard = ids
+      ? new HttpIdsGuard(ids, {
+          maxConnections: config.ids.httpMaxConnections,
+          maxConnectionsPerSource: config.ids.httpMaxConnectionsPerSource,
+          maxInFlight: config.ids.httpMaxInFlight,
+        })
+      : undefined;
+    // --- end intrusion detection ---
     const https = new HttpsListeners(certificates, config.http.bind, {
       headersTimeoutMs: config.http.headersTimeoutMs,
       requestTimeoutMs: config.http.requestTimeoutMs,
+      guard,
     });
     listeners = https;
     // --- SIP (issue 3): listeners after storage and certificates, stopped first ---
@@ -77,7 +106,8 @@ export async function startPalisade({
       https,
       trustedOrigins: () => [new URL(baseUrl).origin, ...config.http.trustedDomains],
       logger,
-      events,
+      events: tap,
+      ids,
     });
     const sipStack = sip;
     // --- end SIP ---
@@ -94,7 +124,12 @@ export async function startPalisade({
     });
     const store = domain.store;
     registerApi(app, {
-      services: { ...domain, auditLog: store.auditLog, defaultTenantId: domain.defaultTenant.id },
+      services: {
+        ...domain,
+        auditLog: store.auditLog,
+        defaultTenantId: domain.defaultTenant.id,
+        intrusion: ids ? { detector: ids.detector, bans: ids.bans, metrics: ids.metrics } : null,
+      },
       logger,
       version: VERSION,
       readiness: [
@@ -151,6 +186,7 @@ export async function startPalisade({
       baseUrl,
       certificates: certs,
       sip: sipStack,
+      ids,
       stop: () =>
         (stopping ??= (async () => {
           ready = false;
@@ -160,6 +196,8 @@ export async function startPalisade({
           await https.close();
           await app.close();
           certs.close();
+          ids?.close();
+          tap.attach(null);
           await domain.close();
           logger.info('palisade stopped');
         })()),
@@ -168,6 +206,7 @@ export async function startPalisade({
     await sip?.stop();
     await listeners?.close(0);
     certificates?.close();
+    ids?.close();
     await domain.close();
     throw err;
   }

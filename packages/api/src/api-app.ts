@@ -19,10 +19,12 @@ import { sessionAuthenticator } from './http/session-authenticator.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import type { ApiServices } from './routes/api-services.ts';
 import { accountSecurityRoutes } from './routes/account-security-routes.ts';
+import { intrusionRoutes } from './routes/intrusion-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { sessionAdminRoutes } from './routes/session-admin-routes.ts';
 import { userPasswordRoutes } from './routes/user-password-routes.ts';
+import { webphoneRoutes } from './routes/webphone-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
@@ -44,6 +46,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...cdrRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
+    ...intrusionRoutes(services),
     ...setupRoutes(services),
     ...authRoutes(services),
     ...accountSecurityRoutes(services),
@@ -51,6 +54,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...ssoAdminRoutes(services),
     ...ssoLoginRoutes(services),
     ...userPasswordRoutes(services),
+    ...webphoneRoutes(services),
   ];
 }
 

@@ -4,6 +4,8 @@ export type {
   IdentityServices,
   IdentitySettingsView,
   TenantIdentitySettingsStore,
+  WebphoneIssuing,
+  WebphoneTicketView,
 } from './routes/api-services.ts';
 export * from './http/request-guard.ts';
 export * from './http/session-cookie.ts';

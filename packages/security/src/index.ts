@@ -19,6 +19,9 @@ export * from './authz/permissions.ts';
 // ports/: the repositories security owns (implemented by @palisade/store)
 export * from './ports/index.ts';
 
+// authn/webphone/: short-lived SIP credentials for the browser softphone
+export * from './authn/webphone/index.ts';
+
 // authn/: API tokens
 export * from './authn/api-token-service.ts';
 
@@ -44,3 +47,6 @@ export {
 } from './mfa/passkey/challenge-store.ts';
 // sso/: OpenID Connect and LDAP / Active Directory sign-in, linked identities, directory sync
 export * from './sso/index.ts';
+
+// ids/: intrusion detection: events, sliding windows, policy, bans, report
+export * from './ids/index.ts';

@@ -88,6 +88,14 @@ export interface SipNodeTransportOptions {
   readonly allowOrigin?: (origin: string | undefined) => boolean;
   /** Host to put in the Via of requests we send when a listener is bound to a wildcard. */
   readonly advertisedHost?: string;
+  /**
+   * Consulted before anything is parsed (intrusion prevention): false drops
+   * a datagram, refuses a TCP/TLS connection before the handshake, or
+   * refuses a WebSocket upgrade. Called per datagram and per connection.
+   */
+  readonly admitSource?: (address: string, transport: TransportName) => boolean;
+  /** Told about every message that did not parse (the intrusion detector counts them). */
+  readonly onRejected?: (source: Destination, reason: string) => void;
 }
 
 const DEFAULT_PORT: Record<TransportName, number> = {
@@ -181,6 +189,7 @@ export class SipNodeTransport implements SipTransport {
       port: 0,
     };
     socket.on('message', (bytes, rinfo) => {
+      if (this.#options.admitSource?.(rinfo.address, 'UDP') === false) return;
       const source: Destination = {
         transport: 'UDP',
         host: rinfo.address,
@@ -221,6 +230,10 @@ export class SipNodeTransport implements SipTransport {
     }
     // caps are checked on the raw connection, before any TLS handshake work
     server.on('connection', (socket: Socket) => {
+      if (this.#options.admitSource?.(socket.remoteAddress ?? '', transport) === false) {
+        socket.destroy();
+        return;
+      }
       if (this.#admitRaw(socket) && transport === 'TCP') this.#accepted(socket, 'TCP');
     });
     server.on('error', (err: Error) =>
@@ -291,12 +304,14 @@ export class SipNodeTransport implements SipTransport {
           const source = this.#sourceOf(conn);
           this.#deliver(admitMessage(message, source), source, (reply) => conn.write(reply));
         },
-        rejected: (reason, conn) =>
+        rejected: (reason, conn) => {
           this.#logger.debug('SIP message rejected', {
             reason,
             transport,
             source: conn.remoteHost,
-          }),
+          });
+          this.#options.onRejected?.(this.#sourceOf(conn), reason);
+        },
         closed: (conn) => this.#table.remove(conn),
       },
     });
@@ -311,6 +326,11 @@ export class SipNodeTransport implements SipTransport {
    * connection table with 503.
    */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
+    const address = request.socket.remoteAddress ?? '';
+    if (this.#options.admitSource?.(address, secure ? 'WSS' : 'WS') === false) {
+      socket.destroy();
+      return;
+    }
     const origin = request.headers.origin;
     const allow = this.#options.allowOrigin ?? ((o) => o === undefined);
     if (!allow(origin)) return refuseUpgrade(socket, 403, 'Forbidden');
@@ -381,6 +401,7 @@ export class SipNodeTransport implements SipTransport {
         transport: source.transport,
         source: source.host,
       });
+      this.#options.onRejected?.(source, inbound.error.reason);
       if (inbound.reply) reply(inbound.reply);
       return;
     }

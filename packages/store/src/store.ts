@@ -11,6 +11,7 @@ import type { SqlDialect } from './migrations/migration.ts';
 import { migrations } from './migrations/index.ts';
 import { migrate } from './migrations/migrator.ts';
 import type { MigrationReport } from './migrations/migrator.ts';
+import { SqlBanRepository } from './repositories/ban-repository.ts';
 import { SqlApiTokenRepository } from './repositories/api-token-repository.ts';
 import { SqlAuditLogRepository } from './repositories/audit-log-repository.ts';
 import { SqlCdrRepository } from './repositories/cdr-repository.ts';
@@ -74,6 +75,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     linkedIdentities: new SqlLinkedIdentityRepository(ctx),
     ssoPolicies: new SqlSsoPolicyRepository(ctx),
     ssoSyncRuns: new SqlSsoSyncRunRepository(ctx),
+    bans: new SqlBanRepository(ctx),
   };
 }
 
@@ -98,6 +100,7 @@ export class SqlStore implements Store {
   readonly linkedIdentities: Repositories['linkedIdentities'];
   readonly ssoPolicies: Repositories['ssoPolicies'];
   readonly ssoSyncRuns: Repositories['ssoSyncRuns'];
+  readonly bans: Repositories['bans'];
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -128,6 +131,7 @@ export class SqlStore implements Store {
     this.linkedIdentities = repos.linkedIdentities;
     this.ssoPolicies = repos.ssoPolicies;
     this.ssoSyncRuns = repos.ssoSyncRuns;
+    this.bans = repos.bans;
   }
 
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -64,7 +64,7 @@ before(async () => {
   const issued = await d.tokens.issue({
     tenantId: d.defaultTenant.id,
     name: 'weak',
-    scopes: ['webphone'],
+    scopes: ['files'],
     by: { id: 'cli' },
     granterPermissions: null,
   });
@@ -85,7 +85,7 @@ test('the table is not empty and has public, self and permission routes', () => 
   assert.ok(routes.some((r) => r.permission === 'public'));
   assert.ok(routes.some((r) => r.permission === 'self'));
   assert.equal(
-    routes.some((r) => r.permission === 'webphone'),
+    routes.some((r) => r.permission === 'files'),
     false,
     'the weak token must hold nothing used',
   );

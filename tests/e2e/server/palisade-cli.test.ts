@@ -23,6 +23,7 @@ before(async () => {
     ...process.env,
     PALISADE_DATA_DIR: dataDir,
     PALISADE_HTTP_BIND: '127.0.0.1',
+    PALISADE_IDS_TRUSTED_NETWORKS: '127.0.0.1/32',
     PALISADE_HTTP_PORT: String(await freeTcpPort()),
     PALISADE_SIP_BIND: '127.0.0.1',
     PALISADE_SIP_UDP_PORT: String(await freeSipPort()),

@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { SYSLOG_FACILITIES, defaultSyslogConfig, type SyslogFacility } from '@palisade/syslog';
 import { syslogTarget } from './syslog-targets.ts';
+import { idsSettings } from './ids-settings.ts';
 import {
   boolean,
   integer,
@@ -357,6 +358,9 @@ export const configSchema = {
       1_000_000,
     ),
   },
+  // --- intrusion detection and DoS limits (issue 7) ---
+  ids: idsSettings,
+  // --- end ids ---
 } as const;
 
 export type PalisadeConfig = ConfigOf<typeof configSchema>;

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { hardenedTlsOptions } from '../tls/hardened-tls.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
 
@@ -14,6 +14,20 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 export interface ListenerLimits {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** Intrusion prevention (issue 7): consulted per connection before TLS and per request. */
+  readonly guard?: HttpGuard | undefined;
+}
+
+/** What the listeners ask intrusion prevention; see ids/http-ids-guard.ts. */
+export interface HttpGuard {
+  /** On 'connection', before the TLS handshake: false destroys the socket. */
+  admitConnection(socket: Socket): boolean;
+  /** Per request: `drop` closes the connection, `busy` answers 503, `pass` serves it. */
+  admitRequest(req: IncomingMessage): 'pass' | 'drop' | 'busy';
+  /** The request is answered (or its connection gone). */
+  requestDone(): void;
+  /** A client too slow to send its headers or request (`headersTimeoutMs`, `requestTimeoutMs`). */
+  slowClient(address: string | undefined): void;
 }
 
 export class HttpsListeners {
@@ -27,7 +41,21 @@ export class HttpsListeners {
     addresses: readonly string[],
     limits: ListenerLimits,
   ) {
+    const guard = limits.guard;
     const dispatch: RequestHandler = (req, res) => {
+      if (guard) {
+        const verdict = guard.admitRequest(req);
+        if (verdict === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        res.once('close', () => guard.requestDone());
+        if (verdict === 'busy') {
+          res.writeHead(503, { 'retry-after': '5', connection: 'close' });
+          res.end();
+          return;
+        }
+      }
       if (this.#handler) this.#handler(req, res);
       else {
         res.statusCode = 503;
@@ -43,9 +71,29 @@ export class HttpsListeners {
           headersTimeout: limits.headersTimeoutMs,
           requestTimeout: limits.requestTimeoutMs,
           keepAliveTimeout: 5_000,
+          // slow TLS handshakes count against the same budget as slow headers
+          handshakeTimeout: limits.headersTimeoutMs,
+          // how often the request timeouts above are checked (Node's default is 30 s)
+          connectionsCheckingInterval: 1_000,
         },
         dispatch,
       );
+      if (guard) {
+        server.on('connection', (socket: Socket) => {
+          if (!guard.admitConnection(socket)) socket.destroy();
+        });
+        server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+          const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+          if (timedOut) guard.slowClient((socket as Socket).remoteAddress);
+          if (timedOut && socket.writable)
+            socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+          else if (socket.writable && err.code === 'HPE_HEADER_OVERFLOW')
+            socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+          else if (socket.writable)
+            socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+          else socket.destroy();
+        });
+      }
       this.servers.push(server);
     }
     this.#addresses = addresses;

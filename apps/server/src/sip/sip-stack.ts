@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger, SecurityEventSink } from '@palisade/common';
+import { systemClock, type Logger, type SecurityEventSink } from '@palisade/common';
 import {
   B2bua,
   CALL_METHODS,
@@ -30,6 +30,9 @@ import type { HttpsListeners } from '../http/https-listeners.ts';
 import type { CertificateStore } from '../tls/certificate-store.ts';
 import { hardenedTlsOptions } from '../tls/hardened-tls.ts';
 import { startMediaEngine } from '../media/media-engine.ts';
+import type { Ids } from '../ids/build-ids.ts';
+import { SipIdsGuard } from '../ids/sip-ids-guard.ts';
+import { withWebphoneCredentials } from '../webphone/webphone-devices.ts';
 
 export interface SipStack {
   readonly listeners: readonly BoundListener[];
@@ -50,6 +53,8 @@ export interface SipStackInit {
   readonly trustedOrigins: () => readonly string[];
   readonly logger: Logger;
   readonly events: SecurityEventSink;
+  /** Intrusion detection and prevention (issue 7); absent when `ids.enabled` is off. */
+  readonly ids?: Ids | null | undefined;
 }
 
 function listenerSpecs(config: PalisadeConfig): ListenerSpec[] {
@@ -77,7 +82,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     supported: ['path', 'outbound', 'timer', 'replaces'],
   });
   const registrar = new Registrar({
-    devices: domain.store.devices,
+    devices: withWebphoneCredentials(domain.store.devices, domain.webphoneTokens),
     users: domain.store.users,
     location,
     // per process: a restart makes clients re-authenticate once (a plain 401)
@@ -92,6 +97,22 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   });
   core.handle('REGISTER', registrar.handle);
   core.handle('OPTIONS', optionsHandler(core));
+
+  // --- intrusion detection (issue 7) ---
+  const ids = init.ids;
+  const guard = ids ? new SipIdsGuard(ids, systemClock, config.ids.sipMaxRequestsPerSecond) : null;
+  if (ids) {
+    ids.setRegisteredSources({ has: (a) => location.hasSource(a) });
+    registrar.events.on('auth-failure', (f) =>
+      ids.detector.report({
+        source: f.sourceAddress,
+        service: f.transport === 'WS' || f.transport === 'WSS' ? 'ws' : 'sip',
+        kind: 'auth-failure',
+        user: f.username,
+      }),
+    );
+  }
+  // --- end intrusion detection ---
 
   let layer: TransactionLayer | null = null;
   let transportRef: SipNodeTransport | null = null;
@@ -120,8 +141,15 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
         b2bua.receive(incoming.request, incoming.transaction, incoming.source),
       );
   core.handleAck((request, source) => b2bua.receive(request, undefined, source));
-  const transport = new SipNodeTransport({
-    receive: (message, source) => layer?.receive(message, source),
+  const transport: SipNodeTransport = new SipNodeTransport({
+    receive: (message, source) => {
+      const verdict = guard?.inspect(message, source);
+      if (verdict?.kind === 'drop') return;
+      if (verdict?.kind === 'reply')
+        return transport.send(verdict.response, source, () => undefined);
+      layer?.receive(message, source);
+    },
+    ...(guard ? { admitSource: guard.admitSource, onRejected: guard.onRejected } : {}),
     logger: log,
     maxMessageBytes: config.sip.maxMessageBytes,
     maxConnections: config.sip.maxConnections,

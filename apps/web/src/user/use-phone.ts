@@ -1,8 +1,8 @@
 /**
  * The softphone's state for the page. It asks the server for a short-lived
- * SIP-over-WSS token bound to this web session; the SIP user agent that uses
- * it plugs in behind `PhoneEngine` (the WebRTC media work). Until the server
- * offers the token route, the page says the phone is not available.
+ * SIP-over-WSS credential bound to this web session (kept in memory only);
+ * the SIP user agent that registers with it and places calls comes with the
+ * WebRTC media work, so the call controls report "not connected" for now.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, describeError } from '../api/api-client.ts';
@@ -14,11 +14,13 @@ export interface CallView {
   readonly muted: boolean;
 }
 
+/** What `POST /api/v1/webphone/token` answers: SIP credentials valid for minutes, kept in memory only. */
 export interface WebphoneToken {
   readonly wsUrl: string;
   readonly sipUri: string;
   readonly authorizationUser: string;
-  readonly token: string;
+  readonly password: string;
+  readonly displayName: string;
   readonly expiresAt: number;
 }
 
@@ -54,7 +56,9 @@ export function usePhone(allowed: boolean): Phone {
       .then((t) => {
         if (!live) return;
         setToken(t);
-        setStatusText('Signed in; the phone connects when calls are available on this server.');
+        setStatusText(
+          `Your number: ${t.sipUri.replace(/^sip:/, '')}. Calls from the browser arrive with the WebRTC media work.`,
+        );
       })
       .catch((err: unknown) => {
         if (!live) return;

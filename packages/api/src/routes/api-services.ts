@@ -13,6 +13,9 @@ import type {
   ApiTokenService,
   AuditLogRepository,
   AuditTrail,
+  BanService,
+  IdsMetrics,
+  IntrusionDetector,
   LoginService,
   MfaFactorService,
   PasskeyService,
@@ -50,6 +53,23 @@ export interface TenantIdentitySettingsStore {
   set(tenantId: string, patch: Partial<IdentitySettingsView>): Promise<IdentitySettingsView>;
 }
 
+export interface WebphoneTicketView {
+  readonly wsUrl: string;
+  readonly sipUri: string;
+  readonly authorizationUser: string;
+  readonly password: string;
+  readonly displayName: string;
+  readonly expiresAt: number;
+}
+
+export interface WebphoneIssuing {
+  issue(who: {
+    userId: string;
+    tenantId: string;
+    remoteAddress?: string;
+  }): Promise<WebphoneTicketView>;
+}
+
 export interface ApiServices {
   readonly tenants: TenantService;
   readonly users: UserService;
@@ -62,8 +82,19 @@ export interface ApiServices {
   readonly registrations: RegistrationService;
   readonly cdrs: CdrService;
   readonly identity: IdentityServices;
+  /** Intrusion detection (issue 7); null when it is off. */
+  readonly intrusion?: IntrusionServices | null;
+  /** Mints the web phone's short-lived SIP credentials; absent: the route answers 503. */
+  readonly webphone?: WebphoneIssuing;
   /** The tenant first-run setup creates the super-admin in. */
   readonly defaultTenantId: string;
   /** Single sign-on (OIDC, LDAP / AD). */
   readonly sso: SsoApiServices;
+}
+
+/** Intrusion detection and prevention (issue 7). */
+export interface IntrusionServices {
+  readonly detector: IntrusionDetector;
+  readonly bans: BanService;
+  readonly metrics: IdsMetrics;
 }

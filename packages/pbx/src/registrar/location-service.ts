@@ -30,6 +30,8 @@ export class LocationService {
   readonly #sweepMs: number;
   readonly #byDevice = new Map<string, readonly RegistrationBinding[]>();
   readonly #byAor = new Map<string, Set<string>>();
+  /** Bindings per source address (for the intrusion detector: registered devices are not flood-banned). */
+  readonly #bySource = new Map<string, number>();
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #maxBatch: number;
   #pending: PendingWrite[] = [];
@@ -193,8 +195,16 @@ export class LocationService {
     }
   }
 
+  /** Whether a registered, authenticated device has a binding from this address. O(1). */
+  hasSource(address: string): boolean {
+    return this.#bySource.has(address);
+  }
+
   #set(deviceId: string, list: readonly RegistrationBinding[]): void {
     for (const b of this.#byDevice.get(deviceId) ?? []) {
+      const n = (this.#bySource.get(b.sourceAddress) ?? 0) - 1;
+      if (n > 0) this.#bySource.set(b.sourceAddress, n);
+      else this.#bySource.delete(b.sourceAddress);
       const key = b.aor.toLowerCase();
       const set = this.#byAor.get(key);
       set?.delete(deviceId);
@@ -203,6 +213,7 @@ export class LocationService {
     if (list.length === 0) this.#byDevice.delete(deviceId);
     else this.#byDevice.set(deviceId, list);
     for (const b of list) {
+      this.#bySource.set(b.sourceAddress, (this.#bySource.get(b.sourceAddress) ?? 0) + 1);
       const key = b.aor.toLowerCase();
       let set = this.#byAor.get(key);
       if (!set) this.#byAor.set(key, (set = new Set()));

@@ -9,4 +9,5 @@ export * from './known-network-repository.ts';
 export * from './account-directory.ts';
 export * from './message-senders.ts';
 export * from './security-store.ts';
+export * from './ban-repository.ts';
 export * from './passkey-verifier.ts';

@@ -1,4 +1,5 @@
 import type { ApiTokenRepository } from './api-token-repository.ts';
+import type { BanRepository } from './ban-repository.ts';
 import type { AuditLogRepository } from './audit-log-repository.ts';
 import type { KnownNetworkRepository } from './known-network-repository.ts';
 import type { LoginThrottleRepository } from './login-throttle-repository.ts';
@@ -24,6 +25,7 @@ export interface SecurityRepositories {
   readonly linkedIdentities: LinkedIdentityRepository;
   readonly ssoPolicies: SsoPolicyRepository;
   readonly ssoSyncRuns: SsoSyncRunRepository;
+  readonly bans: BanRepository;
 }
 
 /** As PbxStore: `transaction` commits when `work` resolves, rolls back when it throws. */

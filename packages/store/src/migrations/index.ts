@@ -3,6 +3,7 @@ import { identityMigration } from './0002-identity.ts';
 import { registrationsMigration } from './0003-registrations.ts';
 import { ssoMigration } from './0004-sso.ts';
 import { callsMigration } from './0005-calls.ts';
+import { bansMigration } from './0006-bans.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   registrationsMigration,
   ssoMigration,
   callsMigration,
+  bansMigration,
 ];

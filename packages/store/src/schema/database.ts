@@ -191,6 +191,18 @@ export interface KnownNetworksTable {
   expires_at: number;
 }
 
+export interface IpBansTable {
+  address: string;
+  rule: string;
+  origin: 'detector' | 'manual';
+  offence: number;
+  reason: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  lifted_at: number | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -290,4 +302,5 @@ export interface Database {
   sso_user_flags: SsoUserFlagsTable;
   sso_tenant_policies: SsoTenantPoliciesTable;
   sso_sync_runs: SsoSyncRunsTable;
+  ip_bans: IpBansTable;
 }

@@ -1,0 +1,26 @@
+/**
+ * The device lookup the registrar makes, extended with the web phone's
+ * minted credentials: a minted username resolves to its device with the
+ * credential's HA1 values, so digest verification is the usual one and the
+ * device's stored secret is never involved. Other usernames go to the store.
+ */
+import type { Device, DeviceRepository } from '@palisade/pbx';
+import type { WebphoneTokenService } from '@palisade/security';
+
+export function withWebphoneCredentials(
+  devices: Pick<DeviceRepository, 'findBySipDomainAndUsername' | 'findById'>,
+  tokens: WebphoneTokenService,
+): Pick<DeviceRepository, 'findBySipDomainAndUsername'> {
+  return {
+    async findBySipDomainAndUsername(
+      sipDomain: string,
+      sipUsername: string,
+    ): Promise<Device | null> {
+      const grant = tokens.find(sipUsername, sipDomain);
+      if (!grant) return devices.findBySipDomainAndUsername(sipDomain, sipUsername);
+      const device = await devices.findById(grant.deviceId);
+      if (!device || device.userId !== grant.userId) return null;
+      return { ...device, ha1Md5: grant.ha1Md5, ha1Sha256: grant.ha1Sha256 };
+    },
+  };
+}
