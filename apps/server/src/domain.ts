@@ -28,7 +28,7 @@ import type { PalisadeConfig } from './config/schema.ts';
 import { buildIdentity, type Identity } from './identity/build-identity.ts';
 import { WebphoneIssuer } from './webphone/webphone-issuer.ts';
 import type { Tenant } from '@palisade/pbx';
-import type { SsoApiServices } from '@palisade/api';
+import { identitySsoSessionPort, type SsoApiServices } from '@palisade/api';
 import { buildSso } from './sso/build-sso.ts';
 import { loadSsoKey } from './sso/sso-key.ts';
 
@@ -141,6 +141,13 @@ export async function openDomain(
         key: loadSsoKey(dataDir, config.sso.keyFile),
         publicUrl: config.http.publicUrl ?? `https://${hostname()}:${config.http.port}`,
         firstExtension: config.sso.firstExtension,
+        // The SSO hand-over ends in the web login's session step.
+        session: identitySsoSessionPort(identity, {
+          appPath: '/',
+          kind: 'app',
+          now: () => clock.now(),
+        }),
+        mfaRequired: async (userId) => (await identity.directory.access(userId)).mfaRequired,
       }),
       close: async () => {
         identity.close();

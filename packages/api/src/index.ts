@@ -19,3 +19,4 @@ export {
   type SsoSessionRequest,
 } from './sso/sso-session-port.ts';
 export { PENDING_COOKIE } from './sso/sso-cookie.ts';
+export { identitySsoSessionPort } from './sso/identity-sso-session-port.ts';

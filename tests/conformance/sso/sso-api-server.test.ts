@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SsoSessionPort, SsoSessionRequest } from '@palisade/api';
-import { ALL_PERMISSIONS, LDAP_PRESETS } from '@palisade/security';
+import { ALL_PERMISSIONS, hashPassword, LDAP_PRESETS } from '@palisade/security';
 import { chromium } from 'playwright-core';
 import { debianPeer } from '../../support/debian.ts';
 import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
@@ -30,6 +30,10 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
   let slapd: Slapd | null = null;
   let providerId = '';
   const completed: SsoSessionRequest[] = [];
+  /** The user the stand-in session layer says the browser is signed in as. */
+  let sessionUser: string | null = null;
+  /** The port the server wired to the web login. */
+  let realPort: SsoSessionPort;
   const auth = (): Record<string, string> => ({ authorization: `Bearer ${admin}` });
 
   before(async () => {
@@ -49,15 +53,20 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
         granterPermissions: null,
       })
     ).token;
-    // Stand-in for the web session layer: records the hand-over and answers like it would.
-    const recorder: SsoSessionPort = {
+    // A stand-in for the web session layer records the hand-over (one test puts the real one back).
+    realPort = d.sso.session;
+    (d.sso as { session: SsoSessionPort }).session = completedRecorder();
+  });
+
+  function completedRecorder(): SsoSessionPort {
+    return {
       completeSsoLogin(req) {
         completed.push(req);
         return Promise.resolve(req.reply.redirect('/app?signed-in=1', 303));
       },
+      currentUserId: () => Promise.resolve(sessionUser),
     };
-    (d.sso as { session: SsoSessionPort }).session = recorder;
-  });
+  }
 
   after(async () => {
     await idp?.stop();
@@ -212,6 +221,161 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
     });
     assert.match(audit.text, /sso\.login/);
     assert.match(audit.text, /sso\.provider-create/);
+  });
+
+  test('linking through the callback completes only in the session of the user who started it', async () => {
+    const d = p.server.domain;
+    const bob = await d.store.users.create({
+      tenantId: d.defaultTenant.id,
+      username: 'bob-local',
+      extension: '4001',
+      displayName: 'Bob',
+    });
+    idp.accounts.set('bob-at-idp', {
+      password: 'bob-idp-pw',
+      email: 'bob@elsewhere.test',
+      emailVerified: true,
+      name: 'Bob',
+    });
+    const linkOnce = async (signedInAs: string | null) => {
+      const started = await d.sso.oidc.start({ providerId, linkUserId: bob.id });
+      const back = await followToCallback(
+        started.authorizationUrl,
+        (u) => u.href.startsWith(base),
+        { login: 'bob-at-idp', password: 'bob-idp-pw' },
+      );
+      sessionUser = signedInAs;
+      const res = await p.client.call('GET', back.pathname + back.search, {
+        headers: { cookie: `__Host-palisade-sso=${started.pendingCookie}` },
+      });
+      sessionUser = null;
+      return String(res.headers['location']);
+    };
+    assert.match(await linkOnce(null), /sso_error=state-mismatch/);
+    assert.match(await linkOnce('somebody-else'), /sso_error=state-mismatch/);
+    assert.equal(await linkOnce(bob.id), '/?sso_linked=1');
+    const links = await d.store.linkedIdentities.listOfUser(bob.id);
+    assert.deepEqual(
+      links.map((l) => l.subject),
+      ['bob-at-idp'],
+    );
+  });
+
+  test('an admin links an identity to an account; the next IdP sign-in lands there', async () => {
+    const d = p.server.domain;
+    const carl = await d.store.users.create({
+      tenantId: d.defaultTenant.id,
+      username: 'carl',
+      extension: '4002',
+      displayName: 'Carl',
+    });
+    idp.accounts.set('carl-at-idp', {
+      password: 'carl-idp-pw',
+      email: 'carl@partner.test',
+      emailVerified: true,
+      name: 'Carl',
+    });
+    const path = `/api/v1/users/${carl.id}/identities`;
+    const linked = await p.client.call('POST', path, {
+      headers: auth(),
+      body: { providerId, subject: 'carl-at-idp' },
+    });
+    assert.equal(linked.status, 201, linked.text);
+    const again = await p.client.call('POST', path, {
+      headers: auth(),
+      body: { providerId, subject: 'carl-at-idp' },
+    });
+    assert.equal(again.status, 409);
+    const start = await p.client.call('GET', `/api/v1/sso/oidc/${providerId}/start`);
+    const cookie = ([] as string[]).concat(start.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+    const back = await followToCallback(
+      String(start.headers['location']),
+      (u) => u.href.startsWith(base),
+      { login: 'carl-at-idp', password: 'carl-idp-pw' },
+    );
+    const res = await p.client.call('GET', back.pathname + back.search, { headers: { cookie } });
+    assert.equal(res.headers['location'], '/app?signed-in=1');
+    assert.equal(completed.at(-1)?.authenticated.userId, carl.id);
+    const list = await p.client.call('GET', path, { headers: auth() });
+    const [identity] = list.json<{ id: string; subject: string; lastLoginAt: number | null }[]>();
+    assert.equal(identity?.subject, 'carl-at-idp');
+    assert.notEqual(identity?.lastLoginAt, null);
+    const removed = await p.client.call('DELETE', `${path}/${identity.id}`, { headers: auth() });
+    assert.equal(removed.status, 200);
+    assert.deepEqual((await p.client.call('GET', path, { headers: auth() })).json(), []);
+  });
+
+  test('wired to the web login: the IdP sign-in ends in a session cookie that the self routes accept', async () => {
+    const d = p.server.domain;
+    (d.sso as { session: SsoSessionPort }).session = realPort;
+    try {
+      const start = await p.client.call('GET', `/api/v1/sso/oidc/${providerId}/start`);
+      const pending = ([] as string[]).concat(start.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+      const back = await followToCallback(
+        String(start.headers['location']),
+        (u) => u.href.startsWith(base),
+        { login: 'alice', password: 'alice-idp-pw' },
+      );
+      const done = await p.client.call('GET', back.pathname + back.search, {
+        headers: { cookie: pending },
+      });
+      assert.equal(done.status, 303, done.text);
+      assert.equal(done.headers['location'], '/');
+      const session = ([] as string[])
+        .concat(done.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('__Host-palisade='));
+      assert.ok(session, JSON.stringify(done.headers['set-cookie']));
+      assert.match(session, /HttpOnly/);
+      const mine = await p.client.call('GET', '/api/v1/me/identities', {
+        headers: { cookie: session.split(';')[0]! },
+      });
+      assert.equal(mine.status, 200, mine.text);
+      assert.deepEqual(
+        mine.json<{ subject: string }[]>().map((i) => i.subject),
+        ['alice'],
+      );
+      const audit = await d.store.auditLog.query({ actionPrefix: 'auth.login' });
+      assert.ok(
+        audit.entries.some((e) => e.outcome === 'success' && e.detail['method'] === 'oidc'),
+      );
+    } finally {
+      (d.sso as { session: SsoSessionPort }).session = completedRecorder();
+    }
+  });
+
+  test('"SSO only" refuses the local password like a wrong one; break-glass lets an admin in', async () => {
+    const d = p.server.domain;
+    const user = await d.store.users.create({
+      tenantId: d.defaultTenant.id,
+      username: 'dora',
+      extension: '4003',
+      displayName: 'Dora',
+    });
+    await d.store.users.update(user.id, {
+      passwordHash: await hashPassword('a long local password 123'),
+    });
+    const login = () =>
+      p.client.call('POST', '/api/v1/auth/login', {
+        body: { username: 'dora', password: 'a long local password 123' },
+      });
+    assert.equal((await login()).status, 200);
+    const set = await p.client.call('PUT', `/api/v1/users/${user.id}/sso-only`, {
+      headers: auth(),
+      body: { ssoOnly: true },
+    });
+    assert.equal(set.status, 200, set.text);
+    const refused = await login();
+    assert.equal(refused.status, 401);
+    assert.equal(refused.json<{ message: string }>().message, 'wrong user name or password');
+    // An admin who is SSO only gets in locally only when the tenant keeps break-glass.
+    const admins = (await d.store.groups.findByName(d.defaultTenant.id, 'Admins'))!;
+    await d.store.groups.addMember(admins.id, user.id);
+    assert.equal((await login()).status, 401);
+    await p.client.call('PUT', '/api/v1/sso/policy', {
+      headers: auth(),
+      body: { breakGlassLocalAdmin: true },
+    });
+    assert.equal((await login()).status, 200);
   });
 
   test('linked identities are for signed-in users only (API tokens get 403)', async () => {

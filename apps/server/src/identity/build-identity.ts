@@ -22,6 +22,7 @@ import {
   type CallClassAuthorizer,
   type MailSender,
   type SmsSender,
+  SsoLocalLoginGate,
 } from '@palisade/security';
 import type { Store } from '@palisade/store';
 import QRCode from 'qrcode';
@@ -112,6 +113,7 @@ export function buildIdentity(input: {
     clock,
   );
   const login = new LoginService({
+    localLogin: new SsoLocalLoginGate(store.ssoPolicies),
     passkeys,
     directory,
     sessions,

@@ -21,6 +21,8 @@ export interface SsoBuildOptions {
   readonly firstExtension: number;
   /** The web session layer's port; unwired until web sessions exist. */
   readonly session?: SsoSessionPort;
+  /** The tenant's "MFA required" rule (default: admins only). */
+  readonly mfaRequired?: (userId: string) => Promise<boolean>;
 }
 
 export function buildSso(
@@ -31,7 +33,10 @@ export function buildSso(
   options: SsoBuildOptions,
 ): SsoApiServices {
   const deps: DirectoryDeps = { store, audit, clock };
-  const accounts = new SsoAccountDirectory(deps, { firstExtension: options.firstExtension });
+  const accounts = new SsoAccountDirectory(deps, {
+    firstExtension: options.firstExtension,
+    ...(options.mfaRequired ? { mfaRequired: options.mfaRequired } : {}),
+  });
   const secretBox = new SecretBox(options.key, 'sso-provider-secret');
   const pendingBox = new SecretBox(options.key, 'sso-pending-login');
   const log = logger.child({ component: 'sso' });

@@ -37,6 +37,12 @@ export function loadSsoKey(dataDir: string, configured: string | null): Buffer {
   if (configured) throw new PalisadeError('config_invalid', `sso.keyFile ${file} does not exist`);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(SECRET_BOX_KEY_BYTES);
-  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process (the CLI beside the server) made it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return parse(readFileSync(file), file);
+    throw err;
+  }
   return key;
 }

@@ -1,12 +1,13 @@
 /** Console routes: a tenant's identity providers, connection tests, directory sync, SSO policy. */
 import { Type } from 'typebox';
 import { PalisadeError } from '@palisade/common';
-import type { ProviderInput } from '@palisade/security';
+import type { LinkedIdentity, ProviderInput } from '@palisade/security';
 import { route, type RouteSpec } from '../http/route-kit.ts';
 import type { ApiServices } from '../routes/api-services.ts';
-import { Deleted, IdParams } from '../routes/schemas.ts';
+import { Deleted, Id, IdParams } from '../routes/schemas.ts';
 import {
   ConnectionReportBody,
+  LinkedIdentityBody,
   NewProvider,
   ProviderBody,
   ProviderParams,
@@ -19,7 +20,24 @@ const Policy = Type.Object(
   { additionalProperties: false },
 );
 const SsoOnly = Type.Object({ ssoOnly: Type.Boolean() }, { additionalProperties: false });
+const AdminLink = Type.Object(
+  { providerId: Id, subject: Type.String({ minLength: 1, maxLength: 255 }) },
+  { additionalProperties: false },
+);
+const UserIdentityParams = Type.Object({ id: Id, identityId: Id }, { additionalProperties: false });
 const SyncRequest = Type.Object({ dryRun: Type.Boolean() }, { additionalProperties: false });
+
+export function identityView(i: LinkedIdentity) {
+  return {
+    id: i.id,
+    providerId: i.providerId,
+    issuer: i.issuer,
+    subject: i.subject,
+    email: i.email,
+    linkedAt: i.linkedAt,
+    lastLoginAt: i.lastLoginAt,
+  };
+}
 
 export function ssoAdminRoutes(s: ApiServices): RouteSpec[] {
   const sso = s.sso;
@@ -178,6 +196,60 @@ export function ssoAdminRoutes(s: ApiServices): RouteSpec[] {
           detail: { ...body },
         });
         return body;
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/v1/users/:id/identities',
+      tag: 'sso',
+      summary: "A user's linked sign-in identities",
+      permission: 'users:view',
+      params: IdParams,
+      response: { 200: Type.Array(LinkedIdentityBody) },
+      handler: async ({ actor, params }) => {
+        const user = await s.users.get(actor, params.id);
+        return (await sso.identities.listOfUser(user.id)).map(identityView);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/v1/users/:id/identities',
+      tag: 'sso',
+      summary: 'Link an identity (provider and the subject there) to a user, as an admin',
+      permission: 'users:change',
+      params: IdParams,
+      body: AdminLink,
+      response: { 201: LinkedIdentityBody },
+      handler: async ({ actor, params, body, reply }) => {
+        const user = await s.users.get(actor, params.id);
+        const provider = await sso.providers.get(user.tenantId, body.providerId);
+        const linked = await sso.identities.linkByAdmin({
+          provider,
+          userId: user.id,
+          subject: body.subject,
+          actor: actor.id,
+          remote: actor,
+        });
+        return reply.status(201).send(identityView(linked));
+      },
+    }),
+    route({
+      method: 'DELETE',
+      url: '/api/v1/users/:id/identities/:identityId',
+      tag: 'sso',
+      summary: "Unlink one of a user's sign-in identities, as an admin",
+      permission: 'users:change',
+      params: UserIdentityParams,
+      response: { 200: Deleted },
+      handler: async ({ actor, params }) => {
+        const user = await s.users.get(actor, params.id);
+        await sso.identities.unlink({
+          identityId: params.identityId,
+          userId: user.id,
+          actor: actor.id,
+          remote: actor,
+        });
+        return { deleted: true };
       },
     }),
     route({

@@ -9,6 +9,7 @@ import { ssoFailureReason } from '@palisade/security';
 import { route, type RouteSpec } from '../http/route-kit.ts';
 import type { ApiServices } from '../routes/api-services.ts';
 import { IdParams } from '../routes/schemas.ts';
+import { identityView } from './sso-admin-routes.ts';
 import { clearPendingCookie, pendingCookie, readPendingCookie } from './sso-cookie.ts';
 import { CallbackQuery, LinkedIdentityBody, ProviderParams } from './sso-schemas.ts';
 
@@ -94,7 +95,7 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
             providerId: params.providerId,
             query,
             pendingCookie: readPendingCookie(request),
-            currentUserId: null,
+            currentUserId: await sso.session.currentUserId(request),
             remote: { remoteAddress, remotePort },
           });
           if (result.kind === 'linked') return reply.redirect(`${sso.appPath}?sso_linked=1`, 303);
@@ -170,15 +171,7 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
       permission: 'self',
       response: { 200: Type.Array(LinkedIdentityBody) },
       handler: async ({ principal }) =>
-        (await sso.identities.listOfUser(userOf(principal.actor))).map((i) => ({
-          id: i.id,
-          providerId: i.providerId,
-          issuer: i.issuer,
-          subject: i.subject,
-          email: i.email,
-          linkedAt: i.linkedAt,
-          lastLoginAt: i.lastLoginAt,
-        })),
+        (await sso.identities.listOfUser(userOf(principal.actor))).map(identityView),
     }),
     route({
       method: 'DELETE',

@@ -8,7 +8,7 @@
  * exist the unwired port answers 503 after the identity was established,
  * linked and audited.
  */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PalisadeError } from '@palisade/common';
 import type { SsoAuthenticated } from '@palisade/security';
 
@@ -25,6 +25,12 @@ export interface SsoSessionRequest {
 export interface SsoSessionPort {
   /** Starts the session and sends the response (cookie and redirect, or JSON). */
   completeSsoLogin(request: SsoSessionRequest): Promise<unknown>;
+  /**
+   * The user whose live session this browser request carries (its session
+   * cookie), or null. A link started by that user completes only in that
+   * user's session.
+   */
+  currentUserId(request: FastifyRequest): Promise<string | null>;
 }
 
 export const unwiredSsoSessionPort: SsoSessionPort = {
@@ -35,5 +41,8 @@ export const unwiredSsoSessionPort: SsoSessionPort = {
         'sign-in succeeded but web sessions are not available on this server',
       ),
     );
+  },
+  currentUserId() {
+    return Promise.resolve(null);
   },
 };

@@ -18,6 +18,11 @@ export interface SsoAuthenticated {
   readonly amr: readonly string[];
   readonly acr: string | null;
   readonly mfa: SsoMfaDecision;
+  /**
+   * The second factor the IdP asserted and the tenant trusts (`amr:otp`,
+   * `acr:…`), whether or not this account must use one; null otherwise.
+   */
+  readonly idpMfaEvidence: string | null;
   /** The account was created by this login (just-in-time). */
   readonly created: boolean;
 }

@@ -28,6 +28,8 @@ import {
   type ThrottlePolicy,
 } from './login-throttle.ts';
 import { networkPrefix } from './network-prefix.ts';
+import type { SsoLocalLoginGate } from '../../sso/sso-local-login-gate.ts';
+import type { LocalLoginDecision } from '../../sso/sso-local-login-policy.ts';
 import type { SprayingDetector } from './spraying-detector.ts';
 
 export type MfaMethod = 'totp' | 'recovery' | 'email' | 'sms' | 'passkey';
@@ -80,6 +82,8 @@ export interface LoginDeps {
   readonly audit: AuditTrail;
   readonly clock: Clock;
   readonly options: LoginOptions;
+  /** "SSO only" accounts (PRODUCT §C6): whether the local password may be used at all. */
+  readonly localLogin?: SsoLocalLoginGate;
 }
 
 const WRONG = 'wrong user name or password';
@@ -139,7 +143,10 @@ export class LoginService {
     const account = tenantId
       ? await this.#d.directory.findForLogin(input.username, input.tenantDomain)
       : null;
-    const usable = account !== null && account.active ? account.passwordHash : null;
+    // An "SSO only" account answers like a wrong password (no enumeration).
+    const local = account?.active ? await this.#localDecision(account) : 'sso-only';
+    const usable =
+      account !== null && account.active && local !== 'sso-only' ? account.passwordHash : null;
     const verdict = await verifyPassword(input.password, usable);
     if (!verdict.ok || !account) {
       const locked = await this.#d.throttle.fail(key, input.remoteAddress, policy);
@@ -211,6 +218,7 @@ export class LoginService {
       {
         stage: stage.stage,
         session: issued.session.id,
+        ...(local === 'break-glass' ? { breakGlass: true } : {}),
       },
     );
     if (stage.stage === 'active') {
@@ -218,6 +226,70 @@ export class LoginService {
       return { status: 'active', issued };
     }
     return { status: 'pending', stage: stage.stage, issued, methods: stage.methods };
+  }
+
+  /**
+   * The session step of a single sign-on (OIDC or LDAP, PRODUCT §C6): the
+   * identity was established and linked by the SSO code. The same stages as
+   * a password login follow (new network, second factor), except that a
+   * second factor the IdP asserted and the tenant trusts (`idpMfaEvidence`)
+   * counts as Palisade's own.
+   */
+  async completeSsoLogin(input: {
+    readonly tenantId: string;
+    readonly userId: string;
+    readonly kind: SessionKind;
+    readonly method: 'oidc' | 'ldap';
+    readonly providerId: string;
+    readonly idpMfaEvidence: string | null;
+    readonly remote: Remote;
+  }): Promise<LoginOutcome> {
+    const r = input.remote;
+    const account = await this.#d.directory.findById(input.userId);
+    if (!account || !account.active || account.tenantId !== input.tenantId)
+      throw new PalisadeError('unauthenticated', 'this account cannot sign in');
+    const who = { tenantId: account.tenantId, userId: account.id };
+    const via = { method: input.method, providerId: input.providerId };
+    const access = await this.#d.directory.access(account.id);
+    if (input.kind === 'console' && !access.isAdmin) {
+      await this.#record('auth.login', 'denied', r, who, { ...via, reason: 'no console access' });
+      throw new PalisadeError('forbidden', 'this account has no console access; use the user app');
+    }
+    let stage = await this.#firstStage(account, r.remoteAddress);
+    if (input.idpMfaEvidence !== null && stage.stage === 'mfa')
+      stage = { stage: 'active', mustEnrol: false, methods: [] };
+    else if (input.idpMfaEvidence !== null) stage = { ...stage, mustEnrol: false };
+    const issued = await this.#d.sessions.start({
+      tenantId: account.tenantId,
+      userId: account.id,
+      kind: input.kind,
+      stage: stage.stage,
+      mustEnrolMfa: stage.mustEnrol,
+      remoteAddress: r.remoteAddress,
+      userAgent: r.userAgent ?? '',
+    });
+    if (stage.stage === 'location') await this.#sendLocationLink(account, issued.session);
+    await this.#record('auth.login', 'success', r, who, {
+      ...via,
+      stage: stage.stage,
+      session: issued.session.id,
+      ...(input.idpMfaEvidence ? { mfa: input.idpMfaEvidence } : {}),
+    });
+    if (stage.stage === 'active') {
+      await this.#rememberNetwork(account.id, r.remoteAddress);
+      return { status: 'active', issued };
+    }
+    return { status: 'pending', stage: stage.stage, issued, methods: stage.methods };
+  }
+
+  async #localDecision(account: Account): Promise<LocalLoginDecision> {
+    if (!this.#d.localLogin) return 'allowed';
+    const access = await this.#d.directory.access(account.id);
+    return this.#d.localLogin.decide({
+      id: account.id,
+      tenantId: account.tenantId,
+      isAdmin: access.isAdmin || account.isSuperAdmin,
+    });
   }
 
   async #methods(account: Account): Promise<MfaMethod[]> {

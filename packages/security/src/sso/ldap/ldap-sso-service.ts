@@ -154,6 +154,7 @@ export class LdapSsoService {
           acr: null,
           trust: { trustIdpMfa: false, mfaAcrValues: [] },
         }),
+        idpMfaEvidence: null,
         created,
       };
       await recordSso(this.#d.audit, {

@@ -22,7 +22,7 @@ import type { SsoAuthenticated } from '../sso-authentication.ts';
 import { recordSso, type SsoRemote } from '../sso-audit.ts';
 import { ssoFailure, ssoFailureReason } from '../sso-failure.ts';
 import type { ExternalIdentity, SsoIdentityResolver } from '../sso-identity-resolver.ts';
-import { decideSsoMfa } from '../sso-mfa-decision.ts';
+import { decideSsoMfa, idpAssertedMfa } from '../sso-mfa-decision.ts';
 import {
   providerSecretContext,
   type OidcProviderConfig,
@@ -400,6 +400,7 @@ export class OidcLoginService {
         acr,
         trust: c,
       }),
+      idpMfaEvidence: idpAssertedMfa({ amr, acr, trust: c }),
       created: resolved.created,
     };
   }
