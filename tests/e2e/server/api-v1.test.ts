@@ -234,6 +234,29 @@ test('users, devices and groups: create, read, change, delete, with the SIP secr
   assert.ok(!audit.text.includes(creds.secret));
 });
 
+test('null clears an optional field rather than becoming an empty string', async () => {
+  const h = auth(admin);
+  const created = await p.client.call('POST', '/api/v1/users', {
+    headers: h,
+    body: {
+      username: 'nora',
+      extension: '207',
+      displayName: 'Nora',
+      email: 'nora@example.com',
+      mobile: null,
+    },
+  });
+  assert.equal(created.status, 201, created.text);
+  const nora = created.json<{ id: string; mobile: string | null }>();
+  assert.equal(nora.mobile, null);
+  const cleared = await p.client.call('PATCH', `/api/v1/users/${nora.id}`, {
+    headers: h,
+    body: { email: null },
+  });
+  assert.equal(cleared.status, 200, cleared.text);
+  assert.equal(cleared.json<{ email: string | null }>().email, null);
+});
+
 test('a token may not grant scopes its creator does not hold', async () => {
   const limited = await token(['tokens:change', 'users:view']);
   const ok = await p.client.call('POST', '/api/v1/tokens', {

@@ -47,7 +47,7 @@ const FactorBody = Type.Object(
     label: Type.String(),
     confirmed: Type.Boolean(),
     createdAt: Type.Integer(),
-    lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
+    lastUsedAt: Type.Union([Type.Null(), Type.Integer()]),
   },
   { additionalProperties: true },
 );

@@ -18,12 +18,12 @@ const AuditQuery = Type.Object(
 const AuditEntry = Type.Object({
   id: Type.Integer(),
   at: Timestamp,
-  tenantId: Type.Union([Type.String(), Type.Null()]),
+  tenantId: Type.Union([Type.Null(), Type.String()]),
   actor: Type.String(),
   action: Type.String(),
-  target: Type.Union([Type.String(), Type.Null()]),
-  remoteAddress: Type.Union([Type.String(), Type.Null()]),
-  remotePort: Type.Union([Type.Integer(), Type.Null()]),
+  target: Type.Union([Type.Null(), Type.String()]),
+  remoteAddress: Type.Union([Type.Null(), Type.String()]),
+  remotePort: Type.Union([Type.Null(), Type.Integer()]),
   outcome: Type.String(),
   detail: Type.Record(Type.String(), Type.Unknown()),
 });
@@ -40,7 +40,7 @@ export function auditRoutes(s: ApiServices): RouteSpec[] {
       response: {
         200: Type.Object({
           entries: Type.Array(AuditEntry),
-          nextCursor: Type.Union([Type.Integer(), Type.Null()]),
+          nextCursor: Type.Union([Type.Null(), Type.Integer()]),
         }),
       },
       handler: ({ principal, query }) => {

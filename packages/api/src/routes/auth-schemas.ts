@@ -93,7 +93,7 @@ export const WebAuthnResponse = Type.Object(
       Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()),
     ),
     authenticatorAttachment: Type.Optional(
-      Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
+      Type.Union([Type.Null(), Type.String({ maxLength: 32 })]),
     ),
   },
   { additionalProperties: false },

@@ -19,7 +19,7 @@ const CdrQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([Type.Null(), t]);
 
 const CdrBody = Type.Object({
   id: Id,
@@ -33,8 +33,8 @@ const CdrBody = Type.Object({
   calleeDeviceId: Nullable(Type.String()),
   callClass: Type.String(),
   startedAt: Timestamp,
-  answeredAt: Type.Union([Timestamp, Type.Null()]),
-  endedAt: Type.Union([Timestamp, Type.Null()]),
+  answeredAt: Type.Union([Type.Null(), Timestamp]),
+  endedAt: Type.Union([Type.Null(), Timestamp]),
   durationSeconds: Type.Integer(),
   disposition: Type.String(),
   hangupCause: Nullable(Type.String()),

@@ -21,7 +21,7 @@ const BanBody = Type.Object({
   reason: Type.String(),
   createdBy: Type.String(),
   createdAt: Timestamp,
-  expiresAt: Type.Union([Timestamp, Type.Null()]),
+  expiresAt: Type.Union([Type.Null(), Timestamp]),
 });
 
 const NewBan = Type.Object(
@@ -30,7 +30,7 @@ const NewBan = Type.Object(
     reason: Type.Optional(Type.String({ maxLength: 200 })),
     /** Omitted or null: until lifted. */
     durationSeconds: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 1, maximum: 31_536_000 }), Type.Null()]),
+      Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: 31_536_000 })]),
     ),
   },
   { additionalProperties: false },

@@ -26,7 +26,7 @@ const RegistrationBody = Type.Object({
   sourceAddress: Type.String(),
   sourcePort: Type.Integer(),
   userAgent: Type.String(),
-  instanceId: Type.Union([Type.String(), Type.Null()]),
+  instanceId: Type.Union([Type.Null(), Type.String()]),
   expiresAt: Timestamp,
   registeredAt: Timestamp,
   updatedAt: Timestamp,

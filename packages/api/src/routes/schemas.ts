@@ -1,4 +1,9 @@
-/** Schemas shared by several routes (and by the web app). Strings are bounded everywhere. */
+/**
+ * Schemas shared by several routes (and by the web app). Strings are bounded
+ * everywhere. Nullable unions list `Type.Null()` first: validation coerces
+ * types (query strings need it), and ajv would turn a null into "" if the
+ * string branch came first.
+ */
 import { Type } from 'typebox';
 
 export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' });
@@ -31,8 +36,8 @@ export const UserBody = Type.Object(
     username: Type.String(),
     extension: Type.String(),
     displayName: Type.String(),
-    email: Type.Union([Type.String(), Type.Null()]),
-    mobile: Type.Union([Type.String(), Type.Null()]),
+    email: Type.Union([Type.Null(), Type.String()]),
+    mobile: Type.Union([Type.Null(), Type.String()]),
     state: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
     isSuperAdmin: Type.Boolean(),
     createdAt: Timestamp,
@@ -85,9 +90,9 @@ export const TokenBody = Type.Object(
     scopes: Type.Array(Type.String()),
     createdBy: Type.String(),
     createdAt: Timestamp,
-    expiresAt: Type.Union([Timestamp, Type.Null()]),
-    lastUsedAt: Type.Union([Timestamp, Type.Null()]),
-    revokedAt: Type.Union([Timestamp, Type.Null()]),
+    expiresAt: Type.Union([Type.Null(), Timestamp]),
+    lastUsedAt: Type.Union([Type.Null(), Timestamp]),
+    revokedAt: Type.Union([Type.Null(), Timestamp]),
   },
   { additionalProperties: false },
 );

@@ -13,7 +13,7 @@ export const SetupRequest = Type.Object(
     username: Type.String({ minLength: 1, maxLength: 64 }),
     displayName: Type.String({ minLength: 1, maxLength: 128 }),
     extension: Type.String({ minLength: 1, maxLength: 15 }),
-    email: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()])),
+    email: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 254 })])),
     password: Type.String({ minLength: 1, maxLength: 256 }),
   },
   { additionalProperties: false },

@@ -5,7 +5,7 @@ import type { ApiServices } from './api-services.ts';
 import { Deleted, Id, IdParams, Paging, UserBody } from './schemas.ts';
 
 const Nullable = (max: number) =>
-  Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()]));
+  Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: max })]));
 const NewUser = Type.Object(
   {
     tenantId: Type.Optional(Id),

@@ -27,7 +27,7 @@ const LoginOption = Type.Object({
   id: Type.String(),
   name: Type.String(),
   kind: Type.Union([Type.Literal('oidc'), Type.Literal('ldap')]),
-  startUrl: Type.Union([Type.String(), Type.Null()]),
+  startUrl: Type.Union([Type.Null(), Type.String()]),
 });
 
 function userOf(actor: string): string {

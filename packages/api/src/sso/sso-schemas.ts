@@ -13,7 +13,7 @@ const Attr = Type.String({
 const Provisioning = {
   jitCreate: Type.Boolean(),
   allowedEmailDomains: Type.Array(Domain, { maxItems: 50 }),
-  defaultGroupId: Type.Union([Id, Type.Null()]),
+  defaultGroupId: Type.Union([Type.Null(), Id]),
 };
 
 export const OidcSettings = Type.Object(
@@ -49,7 +49,7 @@ export const LdapSettings = Type.Object(
     preset: Type.Union([Type.Literal('active-directory'), Type.Literal('openldap')]),
     url: Type.String({ minLength: 8, maxLength: 512, pattern: '^ldaps?://' }),
     startTls: Type.Boolean(),
-    caPem: Type.Union([Type.String({ minLength: 1, maxLength: 65_536 }), Type.Null()]),
+    caPem: Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 65_536 })]),
     allowAnyCertificate: Type.Boolean(),
     bindDn: Str(1024, 1),
     baseDn: Str(1024, 1),
@@ -57,22 +57,22 @@ export const LdapSettings = Type.Object(
     attributes: Type.Object(
       {
         username: Attr,
-        alternateLogin: Type.Union([Attr, Type.Null()]),
+        alternateLogin: Type.Union([Type.Null(), Attr]),
         email: Attr,
         displayName: Attr,
         phone: Attr,
-        memberOf: Type.Union([Attr, Type.Null()]),
+        memberOf: Type.Union([Type.Null(), Attr]),
         uniqueId: Attr,
-        accountControl: Type.Union([Attr, Type.Null()]),
+        accountControl: Type.Union([Type.Null(), Attr]),
       },
       { additionalProperties: false },
     ),
     groupSearch: Type.Union([
+      Type.Null(),
       Type.Object(
         { baseDn: Str(1024, 1), objectClass: Attr, memberAttribute: Attr },
         { additionalProperties: false },
       ),
-      Type.Null(),
     ]),
     groupMappings: Type.Array(
       Type.Object({ ldapGroupDn: Str(1024, 1), groupId: Id }, { additionalProperties: false }),
@@ -89,7 +89,7 @@ const Common = {
   name: Str(100, 1),
   enabled: Type.Boolean(),
   /** Client secret (OIDC) or service account password (LDAP); write-only. */
-  secret: Type.Optional(Type.Union([Str(1024, 1), Type.Null()])),
+  secret: Type.Optional(Type.Union([Type.Null(), Str(1024, 1)])),
 };
 
 export const NewProvider = Type.Union([
@@ -107,7 +107,7 @@ export const ProviderPatch = Type.Object(
   {
     name: Type.Optional(Str(100, 1)),
     enabled: Type.Optional(Type.Boolean()),
-    secret: Type.Optional(Type.Union([Str(1024, 1), Type.Null()])),
+    secret: Type.Optional(Type.Union([Type.Null(), Str(1024, 1)])),
     config: Type.Optional(Type.Union([OidcSettings, LdapSettings])),
   },
   { additionalProperties: false },
@@ -151,9 +151,9 @@ export const LinkedIdentityBody = Type.Object({
   providerId: Id,
   issuer: Type.String(),
   subject: Type.String(),
-  email: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.Null(), Type.String()]),
   linkedAt: Timestamp,
-  lastLoginAt: Type.Union([Timestamp, Type.Null()]),
+  lastLoginAt: Type.Union([Type.Null(), Timestamp]),
 });
 
 export const ProviderParams = Type.Object({ providerId: Id }, { additionalProperties: false });
