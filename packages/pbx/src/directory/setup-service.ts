@@ -5,9 +5,13 @@
  * invalidates every older one. The token is random (256 bits) and only its
  * hash is stored.
  */
-import { createHash } from 'node:crypto';
 import { PalisadeError, type Clock } from '@palisade/common';
-import { randomToken, type AuditTrail, type SetupTokenRepository } from '@palisade/security';
+import {
+  hashToken,
+  randomToken,
+  type AuditTrail,
+  type SetupTokenRepository,
+} from '@palisade/security';
 import type { PbxStore } from '../ports/pbx-store.ts';
 import type { User } from '../ports/user-repository.ts';
 import { check, checkOptional } from './validation.ts';
@@ -38,9 +42,6 @@ export interface SetupInput {
   readonly remoteAddress?: string;
   readonly remotePort?: number;
 }
-
-const hashToken = (token: string): string =>
-  createHash('sha256').update(token, 'utf8').digest('hex');
 
 export class SetupService {
   readonly #deps: SetupDeps;

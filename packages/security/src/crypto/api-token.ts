@@ -13,7 +13,8 @@
  * is nothing to guess and a slow, salted hash would only cost CPU on every API
  * call. The hash is deterministic, so it is also the index to look tokens up by.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken } from './token-hash.ts';
 import { constantTimeEqual } from './constant-time-equal.ts';
 import { ALPHANUMERIC, randomString } from './random-string.ts';
 
@@ -56,7 +57,7 @@ export function parseApiToken(token: string): ParsedApiToken | null {
 
 /** Hex SHA-256 of the whole token, as stored. */
 export function hashApiToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hashToken(token);
 }
 
 /** Whether a presented token matches a stored lookup hash (constant time). */

@@ -1,3 +1,4 @@
+export { hashToken } from './token-hash.ts';
 export { randomToken, MIN_TOKEN_BYTES, MAX_TOKEN_BYTES } from './random-token.ts';
 export { constantTimeEqual, type SecretInput } from './constant-time-equal.ts';
 export { randomString, ALPHANUMERIC } from './random-string.ts';

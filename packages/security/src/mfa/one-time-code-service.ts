@@ -4,7 +4,8 @@
  * rate-limited per account and per tenant. Links carry 256 random bits.
  * Only hashes are stored; the code's hash includes the attempt it is bound to.
  */
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { hashToken } from '../crypto/token-hash.ts';
 import { PalisadeError, type Clock } from '@palisade/common';
 import { constantTimeEqual } from '../crypto/constant-time-equal.ts';
 import type {
@@ -31,8 +32,7 @@ export const DEFAULT_CODE_LIMITS: CodeLimits = {
   windowMs: 60 * 60_000,
 };
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-const codeHash = (boundTo: string, code: string): string => sha256(`${boundTo}:${code}`);
+const codeHash = (boundTo: string, code: string): string => hashToken(`${boundTo}:${code}`);
 
 export class OneTimeCodeService {
   readonly #repo: OneTimeCodeRepository;
@@ -99,7 +99,7 @@ export class OneTimeCodeService {
       purpose,
       ...who,
       boundTo,
-      codeHash: sha256(token),
+      codeHash: hashToken(token),
       expiresAt: this.#clock.now() + lifetimeMs,
     });
     return token;
@@ -112,7 +112,7 @@ export class OneTimeCodeService {
   ): Promise<OneTimeCode | null> {
     if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
     const now = this.#clock.now();
-    const stored = await this.#repo.findActiveByHash(purpose, sha256(token), now);
+    const stored = await this.#repo.findActiveByHash(purpose, hashToken(token), now);
     if (!stored) return null;
     return (await this.#repo.consume(stored.id, now)) ? stored : null;
   }

@@ -3,7 +3,8 @@
  * hex(SHA-256(token)) only; a fast hash is right for 128 random bits (nothing
  * to guess) and makes the hash the lookup key. CSRF tokens are made the same way.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { hashToken } from '../../crypto/token-hash.ts';
 
 export const SESSION_TOKEN_BYTES = 16;
 const SHAPE = /^[A-Za-z0-9_-]{22}$/;
@@ -23,7 +24,7 @@ export function isSessionTokenShape(value: string): boolean {
 }
 
 export function hashSessionToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hashToken(token);
 }
 
 /**

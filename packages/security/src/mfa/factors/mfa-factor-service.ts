@@ -5,7 +5,7 @@
  * Recovery codes are 10 single-use codes, stored as SHA-256 hashes (each has
  * ~80 random bits, so a fast hash is enough).
  */
-import { createHash } from 'node:crypto';
+import { hashToken } from '../../crypto/token-hash.ts';
 import { PalisadeError, type Clock } from '@palisade/common';
 import { randomString } from '../../crypto/random-string.ts';
 import { constantTimeEqual } from '../../crypto/constant-time-equal.ts';
@@ -15,7 +15,6 @@ import { generateTotpSecret, totpUri, verifyTotp } from '../totp/totp.ts';
 
 export const RECOVERY_CODE_COUNT = 10;
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const normaliseRecovery = (code: string): string => code.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 export type FactorView = Omit<MfaFactor, 'secret'>;
@@ -120,7 +119,7 @@ export class MfaFactorService {
         ...who,
         kind: 'recovery',
         label: `recovery code ${i + 1}`,
-        secret: sha256(raw),
+        secret: hashToken(raw),
         confirmed: true,
       });
     }
@@ -130,7 +129,7 @@ export class MfaFactorService {
   /** Uses a recovery code: true once per code. */
   async useRecoveryCode(userId: string, code: string): Promise<boolean> {
     if (typeof code !== 'string' || code.length > 64) return false;
-    const hash = sha256(normaliseRecovery(code));
+    const hash = hashToken(normaliseRecovery(code));
     let match: MfaFactor | null = null;
     for (const f of await this.#repo.listOfUser(userId)) {
       if (f.kind === 'recovery' && f.lastUsedAt === null && constantTimeEqual(f.secret, hash))
