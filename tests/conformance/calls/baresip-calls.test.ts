@@ -51,7 +51,7 @@ async function phone(
 ): Promise<RunningPeer> {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-baresip-call-'));
   dirs.push(dir);
-  const listen = await freeSipPort();
+  const listen = await freeSipPort('127.0.0.1', 2);
   writeFileSync(
     join(dir, 'config'),
     [

@@ -50,7 +50,7 @@ describe('baresip registers', { skip: baresip.skip }, () => {
       const dir = mkdtempSync(join(tmpdir(), 'palisade-baresip-'));
       dirs.push(dir);
       writeFileSync(join(dir, 'ca.pem'), p.ca);
-      const listen = await freeSipPort();
+      const listen = await freeSipPort('127.0.0.1', 2);
       writeFileSync(
         join(dir, 'config'),
         [
