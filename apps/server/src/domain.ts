@@ -30,7 +30,7 @@ import { WebphoneIssuer } from './webphone/webphone-issuer.ts';
 import type { Tenant } from '@palisade/pbx';
 import { identitySsoSessionPort, type SsoApiServices } from '@palisade/api';
 import { buildSso } from './sso/build-sso.ts';
-import { loadSsoKey } from './sso/sso-key.ts';
+import { loadMasterKey } from './secrets/master-key.ts';
 
 export interface Domain {
   readonly store: Store;
@@ -97,8 +97,10 @@ export async function openDomain(
     const tenants = new TenantService(deps);
     const defaultTenant = await tenants.ensureDefault(defaultSipDomain(config));
     // identity (issue 5)
+    const masterKey = loadMasterKey(dataDir, config.secrets.keyFile);
     const identity = buildIdentity({
       config,
+      masterKey,
       store,
       audit,
       clock,
@@ -138,7 +140,7 @@ export async function openDomain(
       }),
       defaultTenant,
       sso: buildSso(store, audit, clock, logger, {
-        key: loadSsoKey(dataDir, config.sso.keyFile),
+        key: masterKey,
         publicUrl: config.http.publicUrl ?? `https://${hostname()}:${config.http.port}`,
         firstExtension: config.sso.firstExtension,
         // The SSO hand-over ends in the web login's session step.

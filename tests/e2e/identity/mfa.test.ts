@@ -170,6 +170,10 @@ test('TOTP: enrolment with a local SVG QR code, a code never accepted twice, rec
     headers: h(s.cookie, s.csrf),
   });
   assert.equal(confirm.status, 200, confirm.text);
+  // At rest the seed is sealed under the master key, bound to its user.
+  const row = await p.server.domain.store.mfaFactors.findById(enrol.factor.id);
+  assert.match(row!.secret, /^v1\./);
+  assert.ok(!row!.secret.includes(enrol.secret));
   // Privilege change: the session was rotated; the old cookie is dead.
   const rotated = {
     cookie: cookieOf(confirm),

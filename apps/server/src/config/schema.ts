@@ -311,11 +311,13 @@ export const configSchema = {
       { maxLength: 1024 },
     ),
   },
-  sso: {
+  secrets: {
     keyFile: optionalString(
-      'File with the 32-byte key that seals SSO secrets (OIDC client secrets, LDAP service passwords) and sign-in cookies. Default: <data>/secrets/sso.key, created at first start (mode 0600). Back it up with the data directory.',
+      'File with the 32-byte master key that seals the secrets the server reads back (TOTP seeds, OIDC client secrets, LDAP service passwords, sign-in cookies). Default: <data>/secrets/master.key, created at first start (mode 0600). Back it up with the data directory, apart from database dumps.',
       { maxLength: 1024 },
     ),
+  },
+  sso: {
     firstExtension: integer(
       2000,
       'First extension given to accounts that single sign-on or a directory sync creates.',

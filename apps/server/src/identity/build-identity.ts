@@ -16,6 +16,7 @@ import {
   OneTimeCodeService,
   PasskeyService,
   PasswordService,
+  SecretBox,
   SessionService,
   SprayingDetector,
   type AuditTrail,
@@ -52,6 +53,8 @@ export function buildIdentity(input: {
   events: SecurityEventSink;
   defaultTenantId: string;
   publicUrl: string;
+  /** Seals TOTP seeds at rest (see secrets/master-key.ts). */
+  masterKey: Uint8Array;
 }): Identity {
   const { config, store, audit, clock } = input;
   const c = config.identity;
@@ -92,7 +95,11 @@ export function buildIdentity(input: {
           clock,
         );
   const throttle = new LoginThrottle(store.loginThrottle, clock);
-  const factors = new MfaFactorService(store.mfaFactors, clock);
+  const factors = new MfaFactorService(
+    store.mfaFactors,
+    clock,
+    new SecretBox(input.masterKey, 'totp-secret'),
+  );
   const codes = new OneTimeCodeService(store.oneTimeCodes, clock);
   const spraying = new SprayingDetector(
     {

@@ -1,6 +1,7 @@
 /**
- * Second factors of a user. `secret` holds, by kind: the TOTP secret (base32),
- * the SHA-256 of a recovery code, or the passkey's public key (base64url).
+ * Second factors of a user. `secret` holds, by kind: the TOTP seed (base32,
+ * sealed with the master key), the SHA-256 of a recovery code, or the
+ * passkey's public key (base64url).
  */
 export type MfaFactorKind = 'totp' | 'passkey' | 'recovery';
 

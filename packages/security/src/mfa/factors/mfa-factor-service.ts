@@ -4,10 +4,15 @@
  * and moved forward atomically, so a code never passes twice (RFC 6238 §5.2).
  * Recovery codes are 10 single-use codes, stored as SHA-256 hashes (each has
  * ~80 random bits, so a fast hash is enough).
+ *
+ * A TOTP seed must be read back to check codes, so it cannot be hashed: it
+ * is stored sealed (AES-256-GCM under the master key, bound to its user), so
+ * a database dump alone does not let anyone mint codes.
  */
 import { hashToken } from '../../crypto/token-hash.ts';
 import { PalisadeError, type Clock } from '@palisade/common';
 import { randomString } from '../../crypto/random-string.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
 import { constantTimeEqual } from '../../crypto/constant-time-equal.ts';
 import type { MfaFactor, MfaFactorRepository } from '../../ports/mfa-factor-repository.ts';
 import { decodeBase32 } from '../totp/base32.ts';
@@ -16,6 +21,8 @@ import { generateTotpSecret, totpUri, verifyTotp } from '../totp/totp.ts';
 export const RECOVERY_CODE_COUNT = 10;
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 const normaliseRecovery = (code: string): string => code.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+const seedContext = (userId: string): string => `totp-seed:${userId}`;
 
 export type FactorView = Omit<MfaFactor, 'secret'>;
 export function factorView(f: MfaFactor): FactorView {
@@ -26,10 +33,13 @@ export function factorView(f: MfaFactor): FactorView {
 export class MfaFactorService {
   readonly #repo: MfaFactorRepository;
   readonly #clock: Clock;
+  readonly #seeds: SecretBox;
 
-  constructor(repo: MfaFactorRepository, clock: Clock) {
+  /** `seeds` seals TOTP seeds at rest. */
+  constructor(repo: MfaFactorRepository, clock: Clock, seeds: SecretBox) {
     this.#repo = repo;
     this.#clock = clock;
+    this.#seeds = seeds;
   }
 
   async list(userId: string): Promise<MfaFactor[]> {
@@ -59,7 +69,7 @@ export class MfaFactorService {
       ...who,
       kind: 'totp',
       label,
-      secret: secret.base32,
+      secret: this.#seeds.seal(secret.base32, seedContext(who.userId)),
       confirmed: false,
     });
     return {
@@ -99,13 +109,22 @@ export class MfaFactorService {
   }
 
   async #checkTotpDetailed(f: MfaFactor, code: string): Promise<'ok' | 'replay' | 'invalid'> {
-    const secret = decodeBase32(f.secret);
+    const secret = this.#seedOf(f);
     if (!secret) return 'invalid';
     const now = this.#clock.now();
     const r = verifyTotp({ secret, code, nowMs: now, lastAcceptedStep: f.lastStep });
     if (!r.ok) return r.reason === 'replay' ? 'replay' : 'invalid';
     // Two requests with the same code: only one moves the step forward.
     return (await this.#repo.advanceStep(f.id, r.step, now)) ? 'ok' : 'replay';
+  }
+
+  /** The factor's TOTP seed; null when it is unreadable (tampered, moved to another user, bad key). */
+  #seedOf(f: MfaFactor): Uint8Array | null {
+    try {
+      return decodeBase32(this.#seeds.open(f.secret, seedContext(f.userId)).toString('utf8'));
+    } catch {
+      return null;
+    }
   }
 
   /** Ten new recovery codes (shown once); earlier codes stop working. */

@@ -1,14 +1,15 @@
 /**
- * The SSO master key: 32 random bytes that seal provider secrets (OIDC client
- * secrets, LDAP service passwords) and pending-login cookies (AES-256-GCM,
- * one HKDF subkey per use). It lives outside the database on purpose: a
- * stolen database dump alone does not reveal the directory password. Back
- * it up with the data directory; without it the secrets must be entered
- * again (logins keep working once they are).
+ * The master key: 32 random bytes that seal the secrets the server must be
+ * able to read back — SSO provider secrets (OIDC client secrets, LDAP
+ * service passwords), pending-login cookies, TOTP seeds — with AES-256-GCM
+ * and one HKDF subkey per use (SecretBox). It lives outside the database on
+ * purpose: a stolen database dump alone reveals none of them. Back it up
+ * with the data directory; without it the SSO secrets must be entered again
+ * and the users re-enrol their authenticator apps.
  *
- * Default: `<data>/secrets/sso.key`, created at first start with mode 0600.
- * A configured `sso.keyFile` must exist: a missing configured key is an
- * error, never silently replaced.
+ * Default: `<data>/secrets/master.key`, created at first start with mode
+ * 0600. A configured `secrets.keyFile` must exist: a missing configured key
+ * is an error, never silently replaced.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -28,13 +29,14 @@ function parse(raw: Buffer, file: string): Buffer {
   return decoded;
 }
 
-export function loadSsoKey(dataDir: string, configured: string | null): Buffer {
-  const file = configured ?? join(dataDir, 'secrets', 'sso.key');
+export function loadMasterKey(dataDir: string, configured: string | null): Buffer {
+  const file = configured ?? join(dataDir, 'secrets', 'master.key');
   if (existsSync(file)) {
     if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
     return parse(readFileSync(file), file);
   }
-  if (configured) throw new PalisadeError('config_invalid', `sso.keyFile ${file} does not exist`);
+  if (configured)
+    throw new PalisadeError('config_invalid', `secrets.keyFile ${file} does not exist`);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(SECRET_BOX_KEY_BYTES);
   try {
