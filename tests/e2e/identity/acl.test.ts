@@ -8,9 +8,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CLI_ACTOR } from '@palisade/pbx';
-import { generateTotpSecret, totpCode, USER_PERMISSIONS } from '@palisade/security';
+import { totpCode, USER_PERMISSIONS } from '@palisade/security';
 import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
-import { clientFrom, cookieOf, makeUser, PASSWORD, type LoggedIn } from './identity-fixtures.ts';
+import {
+  clientFrom,
+  cookieOf,
+  enrolTotp,
+  makeUser,
+  PASSWORD,
+  type LoggedIn,
+} from './identity-fixtures.ts';
 
 let p: TestPalisade;
 before(async () => {
@@ -23,16 +30,7 @@ after(async () => {
 async function withTotp(username: string): Promise<Uint8Array> {
   const d = p.server.domain;
   const user = await d.identity.directory.findForLogin(username, null);
-  const secret = generateTotpSecret();
-  await d.store.mfaFactors.create({
-    tenantId: user!.tenantId,
-    userId: user!.id,
-    kind: 'totp',
-    label: 'app',
-    secret: secret.base32,
-    confirmed: true,
-  });
-  return secret.bytes;
+  return enrolTotp(p, user!);
 }
 
 let step = 0;

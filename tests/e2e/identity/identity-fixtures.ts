@@ -1,6 +1,6 @@
 /** Helpers for the identity end-to-end tests: users with passwords, logins, cookies. */
 import { CLI_ACTOR, type User } from '@palisade/pbx';
-import { hashPassword } from '@palisade/security';
+import { decodeBase32, hashPassword, totpCode } from '@palisade/security';
 import { httpsClient, type HttpClient, type HttpResult } from '../../support/https-client.ts';
 import type { TestPalisade } from '../../support/palisade.ts';
 
@@ -30,6 +30,27 @@ export async function makeUser(
     if (admins) await d.store.groups.addMember(admins.id, user.id);
   }
   return user;
+}
+
+/**
+ * Enrols a confirmed TOTP factor through the service (the seed is stored
+ * sealed), confirmed with the previous step's code so the current one is
+ * still free for a login. Returns the seed.
+ */
+export async function enrolTotp(
+  p: TestPalisade,
+  user: { readonly tenantId: string; readonly id: string },
+): Promise<Uint8Array> {
+  const factors = p.server.domain.identity.factors;
+  const begun = await factors.beginTotp(
+    { tenantId: user.tenantId, userId: user.id },
+    'Palisade',
+    user.id,
+    'app',
+  );
+  const seed = decodeBase32(begun.secret)!;
+  await factors.confirmTotp(user.id, begun.factor.id, totpCode(seed, Date.now() - 30_000));
+  return seed;
 }
 
 /** A client whose connections come from `localAddress` (127.0.0.x). */

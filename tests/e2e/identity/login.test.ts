@@ -188,3 +188,49 @@ test('logout revokes on the server; log out my other sessions; admin ends a sess
   });
   assert.equal(relogin.status, 401);
 });
+
+test('vendor-compat: a password older than 180 days must be changed first, and not to itself', async () => {
+  const d = p.server.domain;
+  const old = 'Old-Password 2025!';
+  const user = await makeUser(p, 'ageing', { password: old });
+  const DAY = 86_400_000;
+  await d.store.users.update(user.id, { passwordChangedAt: Date.now() - 181 * DAY });
+  const c = clientFrom(p, '127.0.0.31');
+  const me = async (s: { cookie: string }) =>
+    (await c.call('GET', '/api/v1/auth/session', { headers: { cookie: s.cookie } })).json<{
+      passwordChangeRequired: boolean;
+    }>();
+  // Under the standards preset (no expiry) the old password is fine.
+  const plain = await login(c, 'ageing', old);
+  assert.equal((await me(plain)).passwordChangeRequired, false);
+  await d.identity.settings.set(d.defaultTenant.id, { passwordPreset: 'vendor-compat' });
+  try {
+    // The check runs at every request: the session of a moment ago is held too.
+    assert.equal((await me(plain)).passwordChangeRequired, true);
+    const s = await login(c, 'ageing', old);
+    assert.equal((await me(s)).passwordChangeRequired, true);
+    const blocked = await c.call('GET', '/api/v1/auth/sessions', { headers: sessionHeaders(s) });
+    assert.equal(blocked.status, 403, blocked.text);
+    assert.match(blocked.text, /password-expired/);
+    const same = await c.call('POST', '/api/v1/auth/password', {
+      body: { password: old },
+      headers: sessionHeaders(s),
+    });
+    assert.equal(same.status, 400, same.text);
+    assert.match(same.text, /differ from the current one/);
+    const before = await d.store.users.findById(user.id);
+    const fresh = 'Fresh-Start 2026!';
+    const changed = await c.call('POST', '/api/v1/auth/password', {
+      body: { password: fresh },
+      headers: sessionHeaders(s),
+    });
+    assert.equal(changed.status, 204, changed.text);
+    const after_ = await d.store.users.findById(user.id);
+    assert.ok(after_!.passwordChangedAt! > before!.passwordChangedAt!, 'the age starts again');
+    assert.equal((await me(s)).passwordChangeRequired, false);
+    const open = await c.call('GET', '/api/v1/auth/sessions', { headers: sessionHeaders(s) });
+    assert.equal(open.status, 200, open.text);
+  } finally {
+    await d.identity.settings.set(d.defaultTenant.id, { passwordPreset: 'standards' });
+  }
+});

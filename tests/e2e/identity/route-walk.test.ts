@@ -11,10 +11,17 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { apiRoutes, isStateChanging, type ApiServices, type RouteSpec } from '@palisade/api';
 import { CLI_ACTOR } from '@palisade/pbx';
-import { generateTotpSecret, totpCode } from '@palisade/security';
+import { totpCode } from '@palisade/security';
 import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
 import type { HttpClient } from '../../support/https-client.ts';
-import { clientFrom, cookieOf, makeUser, PASSWORD, type LoggedIn } from './identity-fixtures.ts';
+import {
+  clientFrom,
+  cookieOf,
+  enrolTotp,
+  makeUser,
+  PASSWORD,
+  type LoggedIn,
+} from './identity-fixtures.ts';
 
 let p: TestPalisade;
 let routes: RouteSpec[];
@@ -36,15 +43,7 @@ before(async () => {
   origin = new URL(p.server.baseUrl).origin;
   const root = await makeUser(p, 'root', { admin: true });
   await d.store.users.promoteSuperAdmin(root.id);
-  const secret = generateTotpSecret();
-  await d.store.mfaFactors.create({
-    tenantId: root.tenantId,
-    userId: root.id,
-    kind: 'totp',
-    label: 'app',
-    secret: secret.base32,
-    confirmed: true,
-  });
+  const seed = await enrolTotp(p, root);
   const first = await c.call('POST', '/api/v1/auth/login', {
     body: { username: 'root', password: PASSWORD, client: 'console' },
   });
@@ -53,7 +52,7 @@ before(async () => {
     body: {
       loginToken: first.json<{ loginToken: string }>().loginToken,
       method: 'totp',
-      code: totpCode(secret.bytes, Date.now()),
+      code: totpCode(seed, Date.now()),
     },
   });
   assert.equal(second.status, 200, second.text);

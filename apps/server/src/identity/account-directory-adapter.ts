@@ -2,14 +2,19 @@
  * The security core's AccountDirectory over the pbx directory: users, their
  * ACL groups, tenants and the tenant's identity settings. A second factor is
  * mandatory for the super-admin and members of admin groups always, and for
- * everyone or members of listed groups when the tenant says so.
+ * everyone or members of listed groups when the tenant says so. A password
+ * older than the tenant's policy allows is reported with the access, so the
+ * session authenticator checks it at every request.
  */
+import type { Clock } from '@palisade/common';
 import type { PbxStore, User } from '@palisade/pbx';
-import type {
-  Account,
-  AccountAccess,
-  AccountDirectory,
-  TenantIdentitySettings as SecuritySettings,
+import {
+  isPasswordExpired,
+  PASSWORD_POLICY_PRESETS,
+  type Account,
+  type AccountAccess,
+  type AccountDirectory,
+  type TenantIdentitySettings as SecuritySettings,
 } from '@palisade/security';
 import type { TenantIdentitySettings } from './identity-settings-store.ts';
 
@@ -32,11 +37,18 @@ export class PbxAccountDirectory implements AccountDirectory {
   readonly #store: PbxStore;
   readonly #settings: TenantIdentitySettings;
   readonly #defaultTenantId: string;
+  readonly #clock: Clock;
 
-  constructor(store: PbxStore, settings: TenantIdentitySettings, defaultTenantId: string) {
+  constructor(
+    store: PbxStore,
+    settings: TenantIdentitySettings,
+    defaultTenantId: string,
+    clock: Clock,
+  ) {
     this.#store = store;
     this.#settings = settings;
     this.#defaultTenantId = defaultTenantId;
+    this.#clock = clock;
   }
 
   async tenantIdFor(tenantDomain: string | null): Promise<string | null> {
@@ -58,7 +70,8 @@ export class PbxAccountDirectory implements AccountDirectory {
 
   async access(userId: string): Promise<AccountAccess> {
     const u = await this.#store.users.findById(userId);
-    if (!u) return { permissions: new Set(), isAdmin: false, mfaRequired: false };
+    if (!u)
+      return { permissions: new Set(), isAdmin: false, mfaRequired: false, passwordExpired: false };
     const groups = await this.#store.groups.listGroupsOfUser(userId);
     const settings = await this.#settings.get(u.tenantId);
     const isAdmin = u.isSuperAdmin || groups.some((g) => g.isAdmin);
@@ -67,6 +80,14 @@ export class PbxAccountDirectory implements AccountDirectory {
       permissions: new Set(groups.flatMap((g) => g.permissions)),
       isAdmin,
       mfaRequired: isAdmin || settings.mfaForAll || inMfaGroup,
+      passwordExpired:
+        u.passwordHash !== null &&
+        u.passwordChangedAt !== null &&
+        isPasswordExpired(
+          PASSWORD_POLICY_PRESETS[settings.passwordPreset],
+          u.passwordChangedAt,
+          this.#clock.now(),
+        ),
     };
   }
 
@@ -81,7 +102,10 @@ export class PbxAccountDirectory implements AccountDirectory {
     };
   }
 
-  async setPasswordHash(userId: string, hash: string): Promise<void> {
-    await this.#store.users.update(userId, { passwordHash: hash });
+  async setPasswordHash(userId: string, hash: string, changedAt?: number): Promise<void> {
+    await this.#store.users.update(userId, {
+      passwordHash: hash,
+      ...(changedAt !== undefined ? { passwordChangedAt: changedAt } : {}),
+    });
   }
 }

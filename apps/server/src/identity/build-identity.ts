@@ -60,7 +60,7 @@ export function buildIdentity(input: {
   const c = config.identity;
   const publicUrl = new PublicUrl(input.publicUrl);
   const settings = new TenantIdentitySettings(store.tenantSettings);
-  const directory = new PbxAccountDirectory(store, settings, input.defaultTenantId);
+  const directory = new PbxAccountDirectory(store, settings, input.defaultTenantId, clock);
   const sessions = new SessionService(store.webSessions, clock, {
     console: {
       idleMs: c.consoleIdleMinutes * MINUTE,

@@ -18,6 +18,8 @@ export interface Me {
   readonly permissions: readonly string[];
   readonly csrfToken: string;
   readonly mfaEnrolmentRequired: boolean;
+  /** The password is past its maximum age: only changing it is allowed. */
+  readonly passwordChangeRequired: boolean;
   readonly reauthenticatedAt: number;
   readonly session: SessionView;
 }

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { ConsoleArea } from '../console/console-area.tsx';
 import { LoginPage } from '../login/login-page.tsx';
+import { PasswordExpiredPage } from '../login/password-expired-page.tsx';
 import { SetupPage } from '../login/setup-page.tsx';
 import { UserArea } from '../user/user-area.tsx';
 import { Loading } from '../components/ui.tsx';
@@ -24,6 +25,7 @@ function Routes() {
   if (path === '/setup') return <SetupPage />;
   if (path === '/login') return <LoginPage />;
   if (loading || !me) return <Loading />;
+  if (me.passwordChangeRequired && (isConsole || isApp)) return <PasswordExpiredPage />;
   if (isConsole) return <ConsoleArea path={path} />;
   if (isApp) return <UserArea path={path} />;
   return (

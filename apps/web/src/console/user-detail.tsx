@@ -7,6 +7,7 @@ import { Alert, ErrorText, Field, Submit } from '../components/ui.tsx';
 import { useAction } from '../components/use-load.ts';
 import { DevicesPanel } from './devices-panel.tsx';
 import { formText } from '../components/form-data.ts';
+import { NewPasswordField } from '../user/password-forms.tsx';
 
 export function UserDetail(props: { user: User; onChanged: () => void; onClose: () => void }) {
   const { can } = useSession();
@@ -121,14 +122,7 @@ export function UserDetail(props: { user: User; onChanged: () => void; onClose: 
         <form onSubmit={setPassword} aria-label="Set password">
           <h3>Set a password</h3>
           <p className="hint">The user's sessions end; the tenant's password policy applies.</p>
-          <Field
-            label="New password"
-            name="password"
-            type="password"
-            required
-            maxLength={1024}
-            autoComplete="new-password"
-          />
+          <NewPasswordField />
           <ErrorText error={pw.error} />
           {pwDone ? <Alert kind="success">Password set.</Alert> : null}
           <Submit busy={pw.busy}>Set password</Submit>

@@ -4,7 +4,7 @@
  * passkeys, recovery codes), and my sessions.
  */
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, setCsrfToken } from '../api/api-client.ts';
+import { api, ApiError } from '../api/api-client.ts';
 import type { Factor, SessionView } from '../api/types.ts';
 import { Link, useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
@@ -20,110 +20,7 @@ import {
 import { useAction, useLoad } from '../components/use-load.ts';
 import { createPasskey } from '../login/webauthn.ts';
 import { formText } from '../components/form-data.ts';
-
-/** Session rotations hand back a new CSRF token. */
-function rotated(r: unknown): void {
-  if (r !== null && typeof r === 'object' && 'csrfToken' in r && typeof r.csrfToken === 'string')
-    setCsrfToken(r.csrfToken);
-}
-
-const needsReauth = (err: string | null) => err !== null && err.includes('confirm your password');
-
-function Reauth(props: { onDone: () => void; hasFactor: boolean }) {
-  const act = useAction();
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const code = formText(f, 'code').trim();
-    void act
-      .run(async () =>
-        rotated(
-          await api('POST', '/api/v1/auth/reauth', {
-            password: formText(f, 'password'),
-            ...(code !== '' ? { method: 'totp', code } : {}),
-          }),
-        ),
-      )
-      .then((ok) => ok && props.onDone());
-  };
-  return (
-    <form onSubmit={submit} className="card" aria-label="Confirm it is you">
-      <h2>Confirm it is you</h2>
-      <p className="hint">Changes to your password and second factors need your password again.</p>
-      <div className="grid">
-        <Field
-          label="Current password"
-          name="password"
-          type="password"
-          required
-          maxLength={1024}
-          autoComplete="current-password"
-        />
-        {props.hasFactor ? (
-          <Field
-            label="Authenticator code (if you use one)"
-            name="code"
-            maxLength={64}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-          />
-        ) : null}
-      </div>
-      <ErrorText error={act.error} />
-      <Submit busy={act.busy}>Confirm</Submit>
-    </form>
-  );
-}
-
-function ChangePassword() {
-  const act = useAction();
-  const [done, setDone] = useState(false);
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const f = new FormData(form);
-    const password = formText(f, 'password');
-    setDone(false);
-    if (password !== formText(f, 'confirm')) {
-      void act.run(() => Promise.reject(new Error('the two passwords differ')));
-      return;
-    }
-    void act
-      .run(() => api('POST', '/api/v1/auth/password', { password }))
-      .then((ok) => {
-        if (ok) {
-          form.reset();
-          setDone(true);
-        }
-      });
-  };
-  return (
-    <form onSubmit={submit} aria-label="Change password">
-      <h2>Password</h2>
-      <div className="grid">
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          required
-          maxLength={1024}
-          autoComplete="new-password"
-        />
-        <Field
-          label="New password again"
-          name="confirm"
-          type="password"
-          required
-          maxLength={1024}
-          autoComplete="new-password"
-        />
-      </div>
-      <ErrorText error={act.error} />
-      {done ? <Alert kind="success">Password changed; your other sessions ended.</Alert> : null}
-      <Submit busy={act.busy}>Change password</Submit>
-    </form>
-  );
-}
+import { ChangePassword, needsReauth, Reauth, rotated } from './password-forms.tsx';
 
 interface TotpEnrolment {
   readonly factor: Factor;

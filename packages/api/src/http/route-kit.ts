@@ -18,6 +18,8 @@ export interface SessionInfo {
   readonly session: WebSession;
   /** The session's CSRF token (derived from the cookie), for the page to send back. */
   readonly csrfToken: string;
+  /** The password is past the policy's maximum age: only a password change is open. */
+  readonly passwordExpired?: boolean;
 }
 
 /**
@@ -75,6 +77,8 @@ export interface RouteSpec<
   readonly freshAuth?: boolean;
   /** A `self` route a session that must first enrol a second factor may use. */
   readonly duringMfaEnrolment?: boolean;
+  /** A `self` route a session whose password expired may use (to change it). */
+  readonly duringPasswordChange?: boolean;
   readonly body?: Body;
   readonly params?: Params;
   readonly query?: Query;
@@ -128,6 +132,12 @@ export interface RouteSecurity {
 /** Throws forbidden unless `principal` may call the route. */
 export function authorize(spec: RouteSpec, principal: Principal): void {
   if (spec.permission === 'public') return;
+  if (principal.kind === 'session' && principal.web?.passwordExpired === true) {
+    if (spec.permission === 'self' && spec.duringPasswordChange === true) return;
+    throw new PalisadeError('forbidden', 'your password has expired: change it first', {
+      details: { reason: 'password-expired' },
+    });
+  }
   if (principal.kind === 'session' && principal.web?.session.mustEnrolMfa) {
     if (spec.permission === 'self' && spec.duringMfaEnrolment === true) return;
     throw new PalisadeError('forbidden', 'enrol a second factor first', {

@@ -2,7 +2,9 @@
  * Web sessions → principal. The permissions come from the user's ACL groups
  * at every request (so a group change applies at once); a user-app session
  * carries only user permissions, a console session also the admin areas. A
- * disabled or deleted user's sessions end at their next request.
+ * disabled or deleted user's sessions end at their next request; a user
+ * whose password expired may only change it (checked at every request, so
+ * expiry during a session applies too).
  */
 import type { FastifyRequest } from 'fastify';
 import { ALL_PERMISSIONS, csrfTokenFor, isPermission, USER_PERMISSIONS } from '@palisade/security';
@@ -32,7 +34,8 @@ export function sessionAuthenticator(
         (p) => isPermission(p) && (session.kind === 'console' || userOnly.has(p)),
       ),
     );
-    const effective = session.mustEnrolMfa ? new Set<string>() : permissions;
+    const restricted = session.mustEnrolMfa || access.passwordExpired;
+    const effective = restricted ? new Set<string>() : permissions;
     return {
       kind: 'session',
       id: account.id,
@@ -41,7 +44,11 @@ export function sessionAuthenticator(
       actor: `user:${account.id}`,
       installationWide: account.isSuperAdmin && session.kind === 'console',
       isSuperAdmin: account.isSuperAdmin && session.kind === 'console',
-      web: { session, csrfToken: csrfTokenFor(token) },
+      web: {
+        session,
+        csrfToken: csrfTokenFor(token),
+        ...(access.passwordExpired ? { passwordExpired: true } : {}),
+      },
     };
   };
 }

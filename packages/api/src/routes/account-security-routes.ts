@@ -29,6 +29,7 @@ const Me = Type.Object(
     permissions: Type.Array(Type.String()),
     csrfToken: Type.String(),
     mfaEnrolmentRequired: Type.Boolean(),
+    passwordChangeRequired: Type.Boolean(),
     reauthenticatedAt: Type.Integer(),
     session: SessionView,
   },
@@ -108,6 +109,7 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       tag: 'auth',
       summary: 'The current session, its permissions and CSRF token',
       permission: 'self',
+      duringPasswordChange: true,
       duringMfaEnrolment: true,
       response: { 200: Me },
       handler: async ({ principal }) => {
@@ -118,6 +120,7 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
           permissions: [...principal.permissions].sort(),
           csrfToken: principal.web?.csrfToken ?? '',
           mfaEnrolmentRequired: session.mustEnrolMfa,
+          passwordChangeRequired: principal.web?.passwordExpired === true,
           reauthenticatedAt: session.authenticatedAt,
           session: sessionView(session, session.id),
         };
@@ -129,6 +132,7 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       tag: 'auth',
       summary: 'Log out: the session ends on the server and the cookie is cleared',
       permission: 'self',
+      duringPasswordChange: true,
       duringMfaEnrolment: true,
       response: { 204: Type.Null() },
       handler: async (ctx) => {
@@ -194,6 +198,7 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       summary:
         'Confirm the password (and a second-factor code when enrolled) before a security change; rotates the session',
       permission: 'self',
+      duringPasswordChange: true,
       duringMfaEnrolment: true,
       body: Reauth,
       response: { 200: Rotated },
@@ -219,6 +224,7 @@ export function accountSecurityRoutes(s: ApiServices): RouteSpec[] {
       summary: 'Change my password (needs a fresh re-authentication); my other sessions end',
       permission: 'self',
       freshAuth: true,
+      duringPasswordChange: true,
       body: NewPassword,
       response: { 204: Type.Null() },
       handler: async (ctx) => {

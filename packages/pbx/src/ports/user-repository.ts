@@ -19,6 +19,8 @@ export interface User {
   readonly isSuperAdmin: boolean;
   /** A password hash (PHC string) once web passwords exist; null until then. */
   readonly passwordHash: string | null;
+  /** When the password was last set (not when it was only rehashed); null without one. */
+  readonly passwordChangedAt: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -43,6 +45,8 @@ export interface UserPatch {
   readonly mobile?: string | null;
   readonly state?: UserState;
   readonly passwordHash?: string | null;
+  /** Set with a new password; left out when the same password is only rehashed. */
+  readonly passwordChangedAt?: number | null;
 }
 
 export interface UserRepository {

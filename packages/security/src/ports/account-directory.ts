@@ -23,6 +23,11 @@ export interface AccountAccess {
   readonly isAdmin: boolean;
   /** A second factor is mandatory (admins always; per group or for all by tenant setting). */
   readonly mfaRequired: boolean;
+  /**
+   * The password is older than the tenant's policy allows (periodic expiry,
+   * vendor-compat preset): the user must change it before anything else.
+   */
+  readonly passwordExpired: boolean;
 }
 
 export interface TenantIdentitySettings {
@@ -43,5 +48,9 @@ export interface AccountDirectory {
   findById(userId: string): Promise<Account | null>;
   access(userId: string): Promise<AccountAccess>;
   settings(tenantId: string): Promise<TenantIdentitySettings>;
-  setPasswordHash(userId: string, hash: string): Promise<void>;
+  /**
+   * Stores a password hash. `changedAt`: when a new password was chosen
+   * (starts its age); left out when the same password is only rehashed.
+   */
+  setPasswordHash(userId: string, hash: string, changedAt?: number): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { registrationsMigration } from './0003-registrations.ts';
 import { ssoMigration } from './0004-sso.ts';
 import { callsMigration } from './0005-calls.ts';
 import { bansMigration } from './0006-bans.ts';
+import { passwordAgeMigration } from './0007-password-age.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   ssoMigration,
   callsMigration,
   bansMigration,
+  passwordAgeMigration,
 ];

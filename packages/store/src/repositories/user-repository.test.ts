@@ -24,6 +24,7 @@ contract('users', (it) => {
       state: 'active',
       isSuperAdmin: false,
       passwordHash: null,
+      passwordChangedAt: null,
       createdAt: clock.now(),
       updatedAt: clock.now(),
     });

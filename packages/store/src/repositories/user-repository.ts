@@ -19,6 +19,7 @@ function toUser(row: Selectable<UsersTable>): User {
     state: row.state,
     isSuperAdmin: toBool(row.is_super_admin),
     passwordHash: row.password_hash,
+    passwordChangedAt: row.password_changed_at === null ? null : Number(row.password_changed_at),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
@@ -48,6 +49,7 @@ export class SqlUserRepository implements UserRepository {
       state: input.state ?? 'active',
       is_super_admin: false,
       password_hash: input.passwordHash ?? null,
+      password_changed_at: input.passwordHash ? now : null,
       created_at: now,
       updated_at: now,
     } as const;
@@ -117,6 +119,9 @@ export class SqlUserRepository implements UserRepository {
       ...(patch.mobile !== undefined && { mobile: patch.mobile }),
       ...(patch.state !== undefined && { state: patch.state }),
       ...(patch.passwordHash !== undefined && { password_hash: patch.passwordHash }),
+      ...(patch.passwordChangedAt !== undefined && {
+        password_changed_at: patch.passwordChangedAt,
+      }),
     };
     return this.#set(id, changes);
   }

@@ -26,6 +26,7 @@ export interface UsersTable {
   state: 'active' | 'disabled';
   is_super_admin: Flag;
   password_hash: string | null;
+  password_changed_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -118,6 +118,7 @@ export class MemoryDirectory {
       state: 'active',
       isSuperAdmin: false,
       passwordHash: null,
+      passwordChangedAt: null,
       createdAt: 0,
       updatedAt: 0,
     };

@@ -14,7 +14,7 @@ import { PASSWORD_POLICY_PRESETS } from '../password-policy/password-policy.ts';
 import type { LoginThrottle } from '../login/login-throttle.ts';
 import { accountKeyOf } from '../login/login-throttle.ts';
 import type { SessionService } from '../session/session-service.ts';
-import { hashPassword } from './password-hasher.ts';
+import { hashPassword, verifyPassword } from './password-hasher.ts';
 
 export const RESET_LINK_MS = 30 * 60_000;
 
@@ -56,11 +56,18 @@ export class PasswordService {
   /** Sets a new password after the policy check; the caller proved who it is (re-authentication or reset link). */
   async set(account: Account, password: string, keepSessionId?: string): Promise<void> {
     const problems = await this.problems(account, password);
+    // A change that keeps the same password would restart an expired one's age.
+    if (problems.length === 0 && (await verifyPassword(password, account.passwordHash)).ok)
+      problems.push('The new password must differ from the current one.');
     if (problems.length > 0)
       throw new PalisadeError('validation_failed', `password: ${problems.join(' ')}`, {
         details: { field: 'password', problems },
       });
-    await this.#d.directory.setPasswordHash(account.id, await hashPassword(password));
+    await this.#d.directory.setPasswordHash(
+      account.id,
+      await hashPassword(password),
+      this.#d.clock.now(),
+    );
     await this.#d.sessions.revokeAllOfUser(account.id, 'password changed', keepSessionId);
   }
 
