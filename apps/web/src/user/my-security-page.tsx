@@ -1,7 +1,7 @@
 /**
  * My security: confirm the password (the server asks for a fresh confirmation
  * before any change), change it, second factors (authenticator app with QR,
- * passkeys, recovery codes), and my sessions.
+ * passkeys, recovery codes), my linked sign-in identities, and my sessions.
  */
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, setCsrfToken } from '../api/api-client.ts';
@@ -20,6 +20,7 @@ import {
 import { useAction, useLoad } from '../components/use-load.ts';
 import { createPasskey } from '../login/webauthn.ts';
 import { formText } from '../components/form-data.ts';
+import { LinkedIdentities } from './linked-identities.tsx';
 
 /** Session rotations hand back a new CSRF token. */
 function rotated(r: unknown): void {
@@ -359,6 +360,7 @@ export function MySecurityPage() {
           setRound(round + 1);
         }}
       />
+      {me?.mfaEnrolmentRequired ? null : <LinkedIdentities />}
       {me?.mfaEnrolmentRequired ? null : <Sessions />}
     </section>
   );
