@@ -218,3 +218,8 @@ export interface LinkedIdentity {
   readonly linkedAt: number;
   readonly lastLoginAt: number | null;
 }
+
+/** `GET /api/v1/sso/presets`: what a directory preset fills in. */
+export type LdapPresets = Readonly<
+  Record<LdapPreset, { readonly attributes: LdapAttributes; readonly userFilter: string }>
+>;

@@ -6,7 +6,14 @@
  */
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/api-client.ts';
-import type { Group, LdapAttributes, LdapConfig, LdapPreset, SsoProvider } from '../api/types.ts';
+import type {
+  Group,
+  LdapAttributes,
+  LdapConfig,
+  LdapPreset,
+  LdapPresets,
+  SsoProvider,
+} from '../api/types.ts';
 import { CheckField, SelectField, TextAreaField } from '../components/fields.tsx';
 import { formText } from '../components/form-data.ts';
 import { Alert, ErrorText, Field, Submit } from '../components/ui.tsx';
@@ -15,36 +22,6 @@ import { SecretField, secretFrom } from './sso-secret-field.tsx';
 import { ProvisioningFields, provisioningFrom } from './sso-provisioning-fields.tsx';
 
 type LdapProvider = SsoProvider & { kind: 'ldap' };
-
-/** The same presets the server documents (docs/sso.md); every value stays editable. */
-const PRESETS: Readonly<Record<LdapPreset, { attributes: LdapAttributes; userFilter: string }>> = {
-  'active-directory': {
-    attributes: {
-      username: 'sAMAccountName',
-      alternateLogin: 'userPrincipalName',
-      email: 'mail',
-      displayName: 'displayName',
-      phone: 'telephoneNumber',
-      memberOf: 'memberOf',
-      uniqueId: 'objectGUID',
-      accountControl: 'userAccountControl',
-    },
-    userFilter: '(&(objectCategory=person)(objectClass=user))',
-  },
-  openldap: {
-    attributes: {
-      username: 'uid',
-      alternateLogin: null,
-      email: 'mail',
-      displayName: 'cn',
-      phone: 'telephoneNumber',
-      memberOf: 'memberOf',
-      uniqueId: 'entryUUID',
-      accountControl: null,
-    },
-    userFilter: '(objectClass=inetOrgPerson)',
-  },
-};
 
 const ATTRIBUTE_FIELDS: readonly {
   key: keyof LdapAttributes;
@@ -129,6 +106,8 @@ const nullable = (v: string) => (v.trim() === '' ? null : v.trim());
 export function LdapProviderForm(props: {
   provider?: LdapProvider;
   groups: readonly Group[];
+  /** The server's presets (`GET /api/v1/sso/presets`). */
+  presets: LdapPresets;
   onSaved: (p: SsoProvider) => void;
 }) {
   const c = props.provider?.config;
@@ -143,7 +122,7 @@ export function LdapProviderForm(props: {
   const defaults =
     c && c.preset === preset
       ? { attributes: c.attributes, userFilter: c.userFilter }
-      : PRESETS[preset];
+      : props.presets[preset];
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();

@@ -1,7 +1,7 @@
 /** One identity provider: its redirect URI, enable/disable, test connection, sync, settings. */
 import { useState } from 'react';
 import { api } from '../api/api-client.ts';
-import type { Group, SsoProvider } from '../api/types.ts';
+import type { Group, LdapPresets, SsoProvider } from '../api/types.ts';
 import { Alert, ErrorText } from '../components/ui.tsx';
 import { useAction } from '../components/use-load.ts';
 import { LdapProviderForm } from './ldap-provider-form.tsx';
@@ -40,6 +40,7 @@ export const KIND_NAMES = { oidc: 'OpenID Connect', ldap: 'LDAP / Active Directo
 export function SsoProviderDetail(props: {
   provider: SsoProvider;
   groups: readonly Group[];
+  presets: LdapPresets | null;
   mayChange: boolean;
   onChanged: (p: SsoProvider | null) => void;
   onClose: () => void;
@@ -110,9 +111,15 @@ export function SsoProviderDetail(props: {
         <p className="hint">Your groups let you see this provider but not change it.</p>
       ) : p.kind === 'oidc' ? (
         <OidcProviderForm key={p.updatedAt} provider={p} groups={props.groups} onSaved={onSaved} />
-      ) : (
-        <LdapProviderForm key={p.updatedAt} provider={p} groups={props.groups} onSaved={onSaved} />
-      )}
+      ) : props.presets ? (
+        <LdapProviderForm
+          key={p.updatedAt}
+          provider={p}
+          groups={props.groups}
+          presets={props.presets}
+          onSaved={onSaved}
+        />
+      ) : null}
     </section>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { api } from '../api/api-client.ts';
-import type { Group, SsoProvider } from '../api/types.ts';
+import type { Group, LdapPresets, SsoProvider } from '../api/types.ts';
 import { useSession } from '../app/session.tsx';
 import { Alert, ErrorText, Loading } from '../components/ui.tsx';
 import { useLoad } from '../components/use-load.ts';
@@ -28,6 +28,10 @@ export function SsoProvidersPage() {
   const providers = useLoad(() => api<SsoProvider[]>('GET', '/api/v1/sso/providers'), []);
   const groups = useLoad(
     () => (can('groups:view') ? api<Group[]>('GET', '/api/v1/groups') : Promise.resolve([])),
+    [],
+  );
+  const presets = useLoad(
+    () => api<{ ldap: LdapPresets }>('GET', '/api/v1/sso/presets').then((r) => r.ldap),
     [],
   );
   const [selection, setSelection] = useState<Selection | null>(null);
@@ -89,7 +93,11 @@ export function SsoProvidersPage() {
       ) : selection?.kind === 'new-ldap' ? (
         <div className="card">
           <h2>New directory (LDAP / Active Directory)</h2>
-          <LdapProviderForm groups={groups.data ?? []} onSaved={created} />
+          {presets.data ? (
+            <LdapProviderForm groups={groups.data ?? []} presets={presets.data} onSaved={created} />
+          ) : (
+            <ErrorText error={presets.error} />
+          )}
         </div>
       ) : null}
       {providers.loading && !providers.data ? <Loading what="providers" /> : null}
@@ -138,6 +146,7 @@ export function SsoProvidersPage() {
           key={selected.id}
           provider={selected}
           groups={groups.data ?? []}
+          presets={presets.data}
           mayChange={mayChange}
           onChanged={changed}
           onClose={() => setSelection(null)}
