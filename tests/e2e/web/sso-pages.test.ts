@@ -190,6 +190,15 @@ test(
       await page.getByLabel('Theme').selectOption('dark');
       await shot(page, 'sso-console-provider-dark');
       await page.getByLabel('Theme').selectOption('light');
+      // Phone-sized: the page fits the width (the redirect URI wraps).
+      await page.setViewportSize({ width: 375, height: 740 });
+      assert.equal(
+        await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'),
+        true,
+        'no horizontal scrolling on a phone-sized window',
+      );
+      await shot(page, 'sso-console-provider-phone');
+      await page.setViewportSize({ width: 1100, height: 800 });
       assert.deepEqual(admin.problems, []);
     }),
 );
