@@ -103,3 +103,125 @@ export interface IdentitySettings {
   readonly mfaGroupIds: readonly string[];
   readonly passwordPreset: 'standards' | 'vendor-compat';
 }
+
+export type OidcPreset = 'google' | 'microsoft' | 'generic';
+export type LdapPreset = 'active-directory' | 'openldap';
+export type IdTokenAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+
+interface Provisioning {
+  readonly jitCreate: boolean;
+  readonly allowedEmailDomains: readonly string[];
+  readonly defaultGroupId: string | null;
+}
+
+export interface OidcConfig extends Provisioning {
+  readonly preset: OidcPreset;
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Derived by the server from its public URL and the provider id. */
+  readonly redirectUri?: string;
+  readonly scopes: readonly string[];
+  readonly idTokenAlg: IdTokenAlg;
+  readonly allowHttpLoopback: boolean;
+  readonly trustIdpMfa: boolean;
+  readonly mfaAcrValues: readonly string[];
+}
+
+export interface LdapAttributes {
+  readonly username: string;
+  readonly alternateLogin: string | null;
+  readonly email: string;
+  readonly displayName: string;
+  readonly phone: string;
+  readonly memberOf: string | null;
+  readonly uniqueId: string;
+  readonly accountControl: string | null;
+}
+
+export interface LdapConfig extends Provisioning {
+  readonly preset: LdapPreset;
+  readonly url: string;
+  readonly startTls: boolean;
+  readonly caPem: string | null;
+  readonly allowAnyCertificate: boolean;
+  readonly bindDn: string;
+  readonly baseDn: string;
+  readonly userFilter: string;
+  readonly attributes: LdapAttributes;
+  readonly groupSearch: {
+    readonly baseDn: string;
+    readonly objectClass: string;
+    readonly memberAttribute: string;
+  } | null;
+  readonly groupMappings: readonly { readonly ldapGroupDn: string; readonly groupId: string }[];
+  readonly timeoutMs: number;
+  readonly syncIntervalMinutes: number;
+}
+
+interface ProviderBase {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  /** A client secret or service password is set; its value is never sent back. */
+  readonly hasSecret: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export type SsoProvider =
+  | (ProviderBase & { readonly kind: 'oidc'; readonly config: OidcConfig })
+  | (ProviderBase & { readonly kind: 'ldap'; readonly config: LdapConfig });
+
+export interface ConnectionReport {
+  readonly ok: boolean;
+  readonly checks: readonly {
+    readonly step: string;
+    readonly ok: boolean;
+    readonly message: string;
+  }[];
+}
+
+export interface SyncReport {
+  readonly dryRun: boolean;
+  readonly seen: number;
+  readonly created: readonly string[];
+  readonly updated: readonly { readonly username: string; readonly changes: readonly string[] }[];
+  readonly disabled: readonly { readonly username: string; readonly reason: string }[];
+  readonly unchanged: number;
+  readonly skipped: readonly { readonly username: string; readonly reason: string }[];
+  readonly error: string | null;
+}
+
+export interface SyncRun {
+  readonly id: string;
+  readonly providerId: string;
+  readonly dryRun: boolean;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly outcome: 'success' | 'failure';
+  readonly report: SyncReport;
+}
+
+/** A "Sign in with …" choice of the login page (public). */
+export interface LoginOption {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'oidc' | 'ldap';
+  readonly startUrl: string | null;
+}
+
+export interface LinkedIdentity {
+  readonly id: string;
+  readonly providerId: string;
+  readonly issuer: string;
+  readonly subject: string;
+  readonly email: string | null;
+  readonly linkedAt: number;
+  readonly lastLoginAt: number | null;
+}
+
+/** `GET /api/v1/sso/presets`: what a directory preset fills in. */
+export type LdapPresets = Readonly<
+  Record<LdapPreset, { readonly attributes: LdapAttributes; readonly userFilter: string }>
+>;

@@ -10,17 +10,34 @@ import { navigate, useLocation } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
 function Routes() {
-  const { path } = useLocation();
+  const { path, params } = useLocation();
   const { me, loading } = useSession();
   const isConsole = path === '/console' || path.startsWith('/console/');
   const isApp = path === '/app' || path.startsWith('/app/');
   const needsLogin = (isConsole || isApp || path === '/') && !loading && !me;
 
   useEffect(() => {
-    if (needsLogin) navigate(isConsole ? '/login?to=console' : '/login', true);
+    // The single sign-on hand-over lands on "/" with `?sso_error=`, `?sso_linked=1` or a
+    // pending step in the fragment (docs/sso.md): they travel on to the page that shows them.
+    if (needsLogin)
+      navigate(
+        isConsole
+          ? '/login?to=console'
+          : `/login${path === '/' ? location.search + location.hash : ''}`,
+        true,
+      );
     else if (path === '/' && me)
-      navigate(me.session.kind === 'console' ? '/console' : '/app', true);
-  }, [needsLogin, isConsole, path, me]);
+      navigate(
+        params.get('sso_linked') === '1'
+          ? '/app/security?sso_linked=1'
+          : params.has('sso_error')
+            ? `/app/security?sso_error=${encodeURIComponent(params.get('sso_error') ?? '')}`
+            : me.session.kind === 'console'
+              ? '/console'
+              : '/app',
+        true,
+      );
+  }, [needsLogin, isConsole, path, params, me]);
 
   if (path === '/setup') return <SetupPage />;
   if (path === '/login') return <LoginPage />;

@@ -7,6 +7,7 @@ import { GroupsPage } from './groups-page.tsx';
 import { PlannedPage } from './planned-page.tsx';
 import { RegistrationsPage } from './registrations-page.tsx';
 import { SecuritySettingsPage } from './security-settings-page.tsx';
+import { SsoProvidersPage } from './sso-providers-page.tsx';
 import { StatusPage } from './status-page.tsx';
 import { UsersPage } from './users-page.tsx';
 
@@ -43,6 +44,12 @@ const AREAS: readonly Area[] = [
     label: 'Security settings',
     permission: 'security:view',
     render: () => <SecuritySettingsPage />,
+  },
+  {
+    to: '/console/sso',
+    label: 'Single sign-on',
+    permission: 'security:view',
+    render: () => <SsoProvidersPage />,
   },
   {
     to: '/console/audit',

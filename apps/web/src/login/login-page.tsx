@@ -3,7 +3,7 @@
  * (a second factor, a new-network confirmation), then the area. Lockouts and
  * throttling arrive as plain messages from the server.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, describeError, setCsrfToken } from '../api/api-client.ts';
 import type { LoginResponse } from '../api/types.ts';
 import { navigate, useLocation } from '../app/router.tsx';
@@ -12,6 +12,14 @@ import { Alert, ErrorText, Field, Submit } from '../components/ui.tsx';
 import { useAction } from '../components/use-load.ts';
 import { SecondFactorStep } from './second-factor-step.tsx';
 import { formText } from '../components/form-data.ts';
+import { SelectField } from '../components/fields.tsx';
+import {
+  clearSsoHandOver,
+  ssoErrorText,
+  ssoPendingStep,
+  SsoButtons,
+  useLoginOptions,
+} from './sso-sign-in.tsx';
 
 type Area = 'app' | 'console';
 
@@ -25,15 +33,22 @@ export function LoginPage() {
   const { params } = useLocation();
   const session = useSession();
   const [area, setArea] = useState<Area>(params.get('to') === 'console' ? 'console' : 'app');
-  const [pending, setPending] = useState<Pending | null>(null);
+  const [pending, setPending] = useState<Pending | null>(ssoPendingStep);
+  const [ssoError] = useState(() => params.get('sso_error'));
   const [notice, setNotice] = useState<string | null>(null);
+  /** '' signs in with the Palisade account, else with this directory (LDAP / AD). */
+  const [directory, setDirectory] = useState('');
+  const options = useLoginOptions();
+  const directories = options.filter((o) => o.kind === 'ldap');
   const action = useAction();
+  useEffect(clearSsoHandOver, []);
 
   const finish = async (r: LoginResponse) => {
     if (r.status === 'active') {
       setCsrfToken(r.csrfToken ?? '');
       await session.refresh();
-      const home = area === 'console' ? '/console' : '/app';
+      // Directory and IdP sign-ins open user-app sessions whatever was chosen above.
+      const home = (r.session?.kind ?? area) === 'console' ? '/console' : '/app';
       navigate(r.mfaEnrolmentRequired ? '/app/security?enrol=1' : home, true);
       return;
     }
@@ -45,13 +60,21 @@ export function LoginPage() {
     const f = new FormData(e.currentTarget);
     const tenantDomain = formText(f, 'tenantDomain').trim();
     setNotice(null);
+    const username = formText(f, 'username').trim();
+    const password = formText(f, 'password');
     void action.run(async () => {
-      const r = await api<LoginResponse>('POST', '/api/v1/auth/login', {
-        username: formText(f, 'username').trim(),
-        password: formText(f, 'password'),
-        client: area,
-        ...(tenantDomain !== '' ? { tenantDomain } : {}),
-      });
+      const r =
+        directory !== ''
+          ? await api<LoginResponse>('POST', `/api/v1/sso/ldap/${directory}/login`, {
+              username,
+              password,
+            })
+          : await api<LoginResponse>('POST', '/api/v1/auth/login', {
+              username,
+              password,
+              client: area,
+              ...(tenantDomain !== '' ? { tenantDomain } : {}),
+            });
       await finish(r);
     });
   };
@@ -123,6 +146,8 @@ export function LoginPage() {
   return (
     <main className="narrow">
       <h1>Sign in to Palisade</h1>
+      {ssoError ? <Alert>{ssoErrorText(ssoError)}</Alert> : null}
+      <SsoButtons options={options} />
       <form onSubmit={submit} aria-label="Sign in">
         <fieldset className="segmented">
           <legend>Open</legend>
@@ -147,6 +172,22 @@ export function LoginPage() {
             Admin console
           </label>
         </fieldset>
+        {directories.length > 0 ? (
+          <SelectField
+            label="Account"
+            name="directory"
+            value={directory}
+            onChange={(e) => setDirectory(e.target.value)}
+            hint={directory !== '' ? 'Directory accounts open the user app.' : undefined}
+          >
+            <option value="">Palisade account</option>
+            {directories.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name} (directory)
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
         <Field
           id="login-username"
           label="Login name"
@@ -164,7 +205,7 @@ export function LoginPage() {
           maxLength={1024}
           autoComplete="current-password"
         />
-        <details>
+        <details hidden={directory !== ''}>
           <summary>Another organisation</summary>
           <Field
             label="Organisation's SIP domain"

@@ -1,7 +1,7 @@
 /**
  * My security: confirm the password (the server asks for a fresh confirmation
  * before any change), change it, second factors (authenticator app with QR,
- * passkeys, recovery codes), and my sessions.
+ * passkeys, recovery codes), my linked sign-in identities, and my sessions.
  */
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/api-client.ts';
@@ -21,6 +21,7 @@ import { useAction, useLoad } from '../components/use-load.ts';
 import { createPasskey } from '../login/webauthn.ts';
 import { formText } from '../components/form-data.ts';
 import { ChangePassword, needsReauth, Reauth, rotated } from './password-forms.tsx';
+import { LinkedIdentities } from './linked-identities.tsx';
 
 interface TotpEnrolment {
   readonly factor: Factor;
@@ -256,6 +257,7 @@ export function MySecurityPage() {
           setRound(round + 1);
         }}
       />
+      {me?.mfaEnrolmentRequired ? null : <LinkedIdentities />}
       {me?.mfaEnrolmentRequired ? null : <Sessions />}
     </section>
   );

@@ -1,12 +1,13 @@
 /** Console routes: a tenant's identity providers, connection tests, directory sync, SSO policy. */
 import { Type } from 'typebox';
 import { PalisadeError } from '@palisade/common';
-import type { LinkedIdentity, ProviderInput } from '@palisade/security';
+import { LDAP_PRESETS, type LinkedIdentity, type ProviderInput } from '@palisade/security';
 import { route, type RouteSpec } from '../http/route-kit.ts';
 import type { ApiServices } from '../routes/api-services.ts';
 import { Deleted, Id, IdParams } from '../routes/schemas.ts';
 import {
   ConnectionReportBody,
+  LdapPresetsBody,
   LinkedIdentityBody,
   NewProvider,
   ProviderBody,
@@ -50,6 +51,15 @@ export function ssoAdminRoutes(s: ApiServices): RouteSpec[] {
       permission: 'security:view',
       response: { 200: Type.Array(ProviderBody) },
       handler: ({ principal }) => sso.providers.list(principal.tenantId),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/v1/sso/presets',
+      tag: 'sso',
+      summary: 'The directory presets (attribute mapping and user filter) the console pre-fills',
+      permission: 'security:view',
+      response: { 200: LdapPresetsBody },
+      handler: () => Promise.resolve({ ldap: LDAP_PRESETS }),
     }),
     route({
       method: 'POST',
@@ -126,7 +136,7 @@ export function ssoAdminRoutes(s: ApiServices): RouteSpec[] {
       url: '/api/v1/sso/providers/:providerId/test',
       tag: 'sso',
       summary:
-        'Test the connection: says in plain words which step failed (DNS, TCP, TLS certificate, bind, search base; or OIDC discovery)',
+        'Test the connection: says in plain words which step failed (DNS, TCP, TLS certificate, bind, search base; or OIDC discovery, endpoints, ID token algorithm, key set)',
       permission: 'security:change',
       params: ProviderParams,
       response: { 200: ConnectionReportBody },

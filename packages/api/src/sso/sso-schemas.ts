@@ -44,6 +44,20 @@ export const OidcSettings = Type.Object(
   { additionalProperties: false },
 );
 
+const LdapAttributes = Type.Object(
+  {
+    username: Attr,
+    alternateLogin: Type.Union([Type.Null(), Attr]),
+    email: Attr,
+    displayName: Attr,
+    phone: Attr,
+    memberOf: Type.Union([Type.Null(), Attr]),
+    uniqueId: Attr,
+    accountControl: Type.Union([Type.Null(), Attr]),
+  },
+  { additionalProperties: false },
+);
+
 export const LdapSettings = Type.Object(
   {
     preset: Type.Union([Type.Literal('active-directory'), Type.Literal('openldap')]),
@@ -54,19 +68,7 @@ export const LdapSettings = Type.Object(
     bindDn: Str(1024, 1),
     baseDn: Str(1024, 1),
     userFilter: Str(1024, 2),
-    attributes: Type.Object(
-      {
-        username: Attr,
-        alternateLogin: Type.Union([Type.Null(), Attr]),
-        email: Attr,
-        displayName: Attr,
-        phone: Attr,
-        memberOf: Type.Union([Type.Null(), Attr]),
-        uniqueId: Attr,
-        accountControl: Type.Union([Type.Null(), Attr]),
-      },
-      { additionalProperties: false },
-    ),
+    attributes: LdapAttributes,
     groupSearch: Type.Union([
       Type.Null(),
       Type.Object(
@@ -168,3 +170,8 @@ export const CallbackQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const LdapPreset = Type.Object({ attributes: LdapAttributes, userFilter: Type.String() });
+export const LdapPresetsBody = Type.Object({
+  ldap: Type.Object({ 'active-directory': LdapPreset, openldap: LdapPreset }),
+});

@@ -237,7 +237,9 @@ export class LdapSsoService {
     const startedAt = this.#d.clock.now();
     let report: LdapSyncReport;
     try {
-      if (!p.enabled) throw new PalisadeError('forbidden', 'the provider is disabled');
+      // A dry run changes nothing: it may preview a provider before it is enabled.
+      if (!p.enabled && !input.dryRun)
+        throw new PalisadeError('forbidden', 'the provider is disabled: enable it to sync');
       const people = await this.#directory(p).listPeople();
       const plan = planLdapSync(people, await this.#linkedAccounts(p), {
         importNew: p.config.jitCreate,

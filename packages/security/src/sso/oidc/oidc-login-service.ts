@@ -30,6 +30,12 @@ import {
 } from '../sso-provider.ts';
 import { oidcErrorCategory } from './oidc-error-category.ts';
 import {
+  discoveryFailureMessage,
+  fetchKeySetCheck,
+  metadataChecks,
+  type OidcCheck,
+} from './oidc-provider-check.ts';
+import {
   openPendingLogin,
   PENDING_LOGIN_TTL_MS,
   sealPendingLogin,
@@ -82,6 +88,14 @@ function causeText(err: unknown): string {
     e = o.cause;
   }
   return parts.join(' ');
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }
 
 function usernameFrom(claims: oidc.IDToken, subject: string): string {
@@ -154,51 +168,41 @@ export class OidcLoginService {
   }
 
   /**
-   * "Test connection": fetches the IdP's discovery document and keys now and
-   * says in plain words what went wrong.
+   * "Test connection": fetches the IdP's discovery document and key set now
+   * and says in plain words which step failed.
    */
-  async check(
-    providerId: string,
-  ): Promise<{ ok: boolean; checks: { step: string; ok: boolean; message: string }[] }> {
+  async check(providerId: string): Promise<{ ok: boolean; checks: OidcCheck[] }> {
     const p = await this.#d.providers.findById(providerId);
     if (!p || p.kind !== 'oidc') throw new PalisadeError('not_found', 'no such sign-in provider');
     this.#configs.delete(p.id);
+    let meta: oidc.ServerMetadata;
     try {
-      const config = await this.#configuration(p);
-      const meta = config.serverMetadata();
-      const checks = [
-        {
-          step: 'discovery',
-          ok: true,
-          message: `the issuer ${meta.issuer} answered with its configuration`,
-        },
-        {
-          step: 'pkce',
-          ok: meta.code_challenge_methods_supported?.includes('S256') !== false,
-          message:
-            meta.code_challenge_methods_supported?.includes('S256') === false
-              ? 'the provider does not support PKCE S256'
-              : 'PKCE S256 is supported',
-        },
-      ];
-      return { ok: checks.every((c) => c.ok), checks };
+      meta = (await this.#configuration(p)).serverMetadata();
     } catch (err) {
-      const reason = ssoFailureReason(err);
-      const cause = causeText(err);
       const message =
-        reason === 'issuer-mismatch'
-          ? 'the provider says it is a different issuer: check the issuer URL (for Microsoft 365, the tenant ID)'
-          : /ENOTFOUND|EAI_AGAIN/.test(cause)
-            ? 'the issuer host name could not be resolved (DNS)'
-            : /ECONNREFUSED/.test(cause)
-              ? 'the issuer refused the connection'
-              : /certificate|CERT|self.signed/i.test(cause)
-                ? 'the issuer TLS certificate is not trusted'
-                : err instanceof PalisadeError && err.code === 'config_invalid'
-                  ? err.message
-                  : 'the issuer did not answer with an OpenID configuration';
+        err instanceof PalisadeError && err.code === 'config_invalid'
+          ? err.message
+          : discoveryFailureMessage(causeText(err), ssoFailureReason(err) === 'issuer-mismatch');
       return { ok: false, checks: [{ step: 'discovery', ok: false, message }] };
     }
+    const checks: OidcCheck[] = [
+      {
+        step: 'discovery',
+        ok: true,
+        message: `the issuer ${meta.issuer} answered with its configuration`,
+      },
+      ...metadataChecks(meta, p.config.idTokenAlg),
+    ];
+    if (meta.jwks_uri)
+      checks.push(
+        await fetchKeySetCheck(
+          meta.jwks_uri,
+          p.config.idTokenAlg,
+          p.config.allowHttpLoopback && LOOPBACK.has(hostOf(meta.jwks_uri)),
+          (this.#d.timeoutSeconds ?? 10) * 1000,
+        ),
+      );
+    return { ok: checks.every((c) => c.ok), checks };
   }
 
   /** Begins a login (or, with `linkUserId`, a link to the logged-in account). */
