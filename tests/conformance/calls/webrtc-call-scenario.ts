@@ -80,7 +80,7 @@ const web = await serveWebrtcPage();
 
 async function scenario(): Promise<Record<string, unknown>> {
   const baresip = debianPeer('baresip', 'baresip');
-  if (baresip.skip) throw new Error(baresip.skip);
+  if (baresip.skip !== undefined) throw new Error(baresip.skip);
   p = await startSipPalisade({
     PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5',
     PALISADE_MEDIA_RTP_PORT_MIN: '47000',
