@@ -40,13 +40,21 @@ export function registerText(r: RegisterInit): string {
   ].join('\r\n');
 }
 
-/** The Authorization value answering the challenge of `algorithm` in a 401. */
+/** The (Proxy-)Authorization value answering the challenge of `algorithm` in a 401 or 407. */
 export function answerChallenge(
   challenge: SipResponse,
-  opts: { user: string; password: string; uri: string; algorithm: DigestAlgorithm; nc?: number },
+  opts: {
+    user: string;
+    password: string;
+    uri: string;
+    algorithm: DigestAlgorithm;
+    nc?: number;
+    /** The request method answered; default REGISTER. */
+    method?: string;
+  },
 ): string {
   const c = challenge
-    .header('www-authenticate')
+    .header(challenge.status === 407 ? 'proxy-authenticate' : 'www-authenticate')
     .find((h) => h.kind === 'digest' && (h.algorithm ?? 'MD5').toUpperCase() === opts.algorithm);
   if (!c || c.kind !== 'digest') throw new Error(`no ${opts.algorithm} challenge`);
   const nc = (opts.nc ?? 1).toString(16).padStart(8, '0');
@@ -55,7 +63,7 @@ export function answerChallenge(
     algorithm: opts.algorithm,
     ha1: computeHa1(opts.algorithm, opts.user, c.realm, opts.password),
     nonce: c.nonce,
-    method: 'REGISTER',
+    method: opts.method ?? 'REGISTER',
     uri: opts.uri,
     qop: { nc, cnonce },
   });

@@ -8,13 +8,11 @@
  * SHA-256 challenge.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { startBaresip } from '../../support/baresip.ts';
 import { debianPeer } from '../../support/debian.ts';
-import { freeSipPort } from '../../support/ports.ts';
-import { startPeer, type RunningPeer } from '../../support/process.ts';
+import type { RunningPeer } from '../../support/process.ts';
 import {
   addDevices,
   SIP_DOMAIN,
@@ -49,71 +47,10 @@ async function phone(
   device: TestDevice,
   opts: { register: boolean; srtp: boolean; args?: string[]; seconds: number },
 ): Promise<RunningPeer> {
-  const dir = mkdtempSync(join(tmpdir(), 'palisade-baresip-call-'));
+  const { peer, dir } = await startBaresip(baresip.path!, device, { ...opts, udpPort: p.udpPort });
   dirs.push(dir);
-  const listen = await freeSipPort('127.0.0.1', 2);
-  writeFileSync(
-    join(dir, 'config'),
-    [
-      'poll_method epoll',
-      `sip_listen 127.0.0.1:${listen}`,
-      'net_interface 127.0.0.1',
-      'module_path /usr/lib/baresip/modules',
-      'module g711.so',
-      'module aufile.so',
-      'module srtp.so',
-      'module menu.so',
-      'module_app account.so',
-      `audio_source aufile,${join(dir, 'tone.wav')}`,
-      `audio_player aufile,${join(dir, 'heard.wav')}`,
-      `rtp_ports 46000-46999`,
-      '',
-    ].join('\n'),
-  );
-  const params = [
-    `auth_pass=${device.secret}`,
-    `outbound="sip:127.0.0.1:${p.udpPort};transport=udp"`,
-    `regint=${opts.register ? 600 : 0}`,
-    'answermode=auto',
-    ...(opts.srtp ? ['mediaenc=srtp-mand'] : []),
-  ];
-  writeFileSync(
-    join(dir, 'accounts'),
-    `<sip:${device.sipUsername}@${SIP_DOMAIN};transport=udp>;${params.join(';')}\n`,
-  );
-  const tone = join(dir, 'tone.wav');
-  writeFileSync(tone, sineWav(440, 8000, 10));
-  const peer = startPeer(
-    baresip.path!,
-    ['-f', dir, '-t', String(opts.seconds), ...(opts.args ?? [])],
-    {
-      maxMs: (opts.seconds + 10) * 1000,
-    },
-  );
   peers.push(peer);
   return peer;
-}
-
-/** A mono 16-bit PCM WAV file holding a sine tone. */
-function sineWav(hz: number, rate: number, seconds: number): Buffer {
-  const samples = rate * seconds;
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++)
-    data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate)), i * 2);
-  const head = Buffer.alloc(44);
-  head.write('RIFF', 0);
-  head.writeUInt32LE(36 + data.length, 4);
-  head.write('WAVEfmt ', 8);
-  head.writeUInt32LE(16, 16);
-  head.writeUInt16LE(1, 20);
-  head.writeUInt16LE(1, 22);
-  head.writeUInt32LE(rate, 24);
-  head.writeUInt32LE(rate * 2, 28);
-  head.writeUInt16LE(2, 32);
-  head.writeUInt16LE(16, 34);
-  head.write('data', 36);
-  head.writeUInt32LE(data.length, 40);
-  return Buffer.concat([head, data]);
 }
 
 async function until(

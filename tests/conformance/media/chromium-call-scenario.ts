@@ -8,24 +8,16 @@
  * <audio> element and we read inbound-rtp totalAudioEnergy twice. Prints
  * `RESULT <json>` and exits; gives up after 60 s.
  */
-import { createServer } from 'node:http';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { chromium } from 'playwright-core';
 import { BuiltinMediaEngine, parseSdp } from '@palisade/media';
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-];
+import {
+  serveWebrtcPage,
+  webrtcPage,
+  WEBRTC_FLAGS,
+  type EnergyReading,
+} from '../../support/webrtc-page.ts';
 
 const giveUp = setTimeout(() => {
   console.log('RESULT {"error":"scenario timed out"}');
@@ -45,60 +37,7 @@ function ulaw(sample: number): number {
   return ~(sign | (exponent << 4) | mantissa) & 0xff;
 }
 
-/** The browser side, as the page's own script (Node has no DOM types to check it against). */
-const PAGE = `<!doctype html><title>call</title><body><script>
-let pc;
-async function prepare() {
-  pc = new RTCPeerConnection();
-  const media = await navigator.mediaDevices.getUserMedia({ audio: true });
-  for (const t of media.getTracks()) pc.addTrack(t, media);
-  pc.ontrack = (e) => {
-    const audio = document.createElement('audio');
-    audio.autoplay = true;
-    audio.srcObject = new MediaStream([e.track]);
-    document.body.appendChild(audio);
-    audio.play();
-  };
-}
-async function gathered() {
-  await new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') resolve();
-    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
-  });
-  return pc.localDescription.sdp;
-}
-async function startCall() {
-  await prepare();
-  await pc.setLocalDescription(await pc.createOffer());
-  return gathered();
-}
-async function answerCall(sdp) {
-  await prepare();
-  await pc.setRemoteDescription({ type: 'offer', sdp });
-  await pc.setLocalDescription(await pc.createAnswer());
-  return gathered();
-}
-async function acceptAnswer(sdp) {
-  await pc.setRemoteDescription({ type: 'answer', sdp });
-}
-async function readEnergy() {
-  let energy = 0, packets = 0;
-  (await pc.getStats()).forEach((s) => {
-    if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-      energy = s.totalAudioEnergy ?? 0;
-      packets = s.packetsReceived ?? 0;
-    }
-  });
-  return { energy, packets, state: pc.connectionState };
-}
-</script></body>`;
-const http = createServer((_, res) => {
-  res.writeHead(200, { 'content-type': 'text/html' });
-  res.end(PAGE);
-});
-http.listen(0, '127.0.0.1');
-await once(http, 'listening');
-const httpPort = (http.address() as { port: number }).port;
+const web = await serveWebrtcPage();
 
 const engine = await BuiltinMediaEngine.start({
   bindAddress: '127.0.0.1',
@@ -131,11 +70,11 @@ const phoneSdp = [
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: FLAGS,
+  args: WEBRTC_FLAGS,
   headless: true,
   timeout: 30_000,
 });
-type Reading = { energy: number; packets: number; state: string };
+type Reading = EnergyReading;
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One call; `browserOffers` picks who makes the offer (and so who says actpass). */
@@ -146,18 +85,18 @@ async function call(browserOffers: boolean): Promise<Record<string, unknown>> {
   const session = await engine.createSession(browserOffers ? 'chromium-offers' : 'relay-offers');
   let tone: NodeJS.Timeout | undefined;
   try {
-    await page.goto(`http://127.0.0.1:${String(httpPort)}/`);
+    await page.goto(web.url);
     let toPhone: string;
     let browserSdp: string;
     let relaySdp: string;
     if (browserOffers) {
-      browserSdp = String(await page.evaluate('startCall()'));
+      browserSdp = await webrtcPage.startCall(page);
       toPhone = await session.offer('a', browserSdp, { transport: 'RTP/AVP' });
       relaySdp = await session.answer('b', phoneSdp);
-      await page.evaluate(`acceptAnswer(${JSON.stringify(relaySdp)})`);
+      await webrtcPage.acceptAnswer(page, relaySdp);
     } else {
       relaySdp = await session.offer('a', phoneSdp, { transport: 'UDP/TLS/RTP/SAVPF' });
-      browserSdp = String(await page.evaluate(`answerCall(${JSON.stringify(relaySdp)})`));
+      browserSdp = await webrtcPage.answerCall(page, relaySdp);
       toPhone = await session.answer('b', browserSdp);
     }
     const relayForPhone = parseSdp(toPhone).media[0]?.port ?? 0;
@@ -173,7 +112,7 @@ async function call(browserOffers: boolean): Promise<Record<string, unknown>> {
         p[12 + i] = ulaw(8000 * Math.sin((2 * Math.PI * 440 * phase++) / 8000));
       phone.send(p, relayForPhone, '127.0.0.1');
     }, 20);
-    const energy = (): Promise<Reading> => page.evaluate<Reading>('readEnergy()');
+    const energy = (): Promise<Reading> => webrtcPage.readEnergy(page);
     let first = await energy();
     for (let i = 0; i < 100 && first.energy === 0; i++) {
       await wait(200);
@@ -211,17 +150,17 @@ async function mismatch(): Promise<Record<string, unknown>> {
     });
   });
   try {
-    await page.goto(`http://127.0.0.1:${String(httpPort)}/`);
-    const offer = String(await page.evaluate('startCall()'));
+    await page.goto(web.url);
+    const offer = await webrtcPage.startCall(page);
     const forged = offer.replace(
       /a=fingerprint:sha-256 [0-9A-Fa-f:]+/g,
       `a=fingerprint:sha-256 ${Array.from({ length: 32 }, () => 'A5').join(':')}`,
     );
     await session.offer('a', forged, { transport: 'RTP/AVP' });
-    await page.evaluate(`acceptAnswer(${JSON.stringify(await session.answer('b', phoneSdp))})`);
+    await webrtcPage.acceptAnswer(page, await session.answer('b', phoneSdp));
     const reason = await Promise.race([ended, wait(20_000).then(() => 'still running')]);
     await wait(500);
-    return { reason, phoneHeard, browser: await page.evaluate<Reading>('readEnergy()') };
+    return { reason, phoneHeard, browser: await webrtcPage.readEnergy(page) };
   } finally {
     await session.delete();
     await page.close();
@@ -241,6 +180,6 @@ try {
   await browser.close();
   await engine.close();
   phone.close();
-  http.close();
+  web.close();
   clearTimeout(giveUp);
 }

@@ -90,7 +90,7 @@ export class B2bua implements CallRegistry {
       minSessionExpires: options.minSessionExpires ?? 90,
     };
     this.#unsubscribe = options.media.onSessionEnded((e) =>
-      this.#calls.get(e.callId)?.mediaEnded(),
+      this.#calls.get(e.callId)?.mediaEnded(e.reason),
     );
   }
 

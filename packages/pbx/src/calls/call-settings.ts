@@ -1,12 +1,13 @@
 /**
  * Per-tenant call settings (PRODUCT §A6): the dial plan's prefix rules and
- * emergency numbers, the no-answer timeout, ring groups, and per-user
- * forwarding and do-not-disturb. Stored as tenant settings (JSON), read
+ * emergency numbers, the no-answer timeout, ring groups, SRTP towards SIP
+ * phones, and per-user forwarding and do-not-disturb. Stored as tenant settings (JSON), read
  * through `parseCallSettings` so a bad stored value is refused with the
  * field it concerns.
  */
 import { PalisadeError } from '@palisade/common';
 import type { JsonValue } from '../ports/json-value.ts';
+import type { PhoneSrtp } from './media-transport.ts';
 
 export type RingStrategy = 'simultaneous' | 'sequential';
 
@@ -27,6 +28,8 @@ export interface CallSettings {
   /** After this long unanswered, the call goes to no-answer forwarding or gets 480. */
   readonly noAnswerSeconds: number;
   readonly ringGroups: readonly RingGroup[];
+  /** SDES-SRTP offered to SIP phones: `always`, or `as-caller` (when the caller's offer was SDES-SRTP). */
+  readonly phoneSrtp: PhoneSrtp;
 }
 
 export interface ForwardingSettings {
@@ -45,6 +48,7 @@ export const DEFAULT_CALL_SETTINGS: CallSettings = Object.freeze({
   internationalPrefixes: ['00', '+'],
   noAnswerSeconds: 30,
   ringGroups: [],
+  phoneSrtp: 'as-caller',
 });
 
 export const NO_FORWARDING: ForwardingSettings = Object.freeze({
@@ -128,6 +132,9 @@ export function parseCallSettings(value: JsonValue | undefined): CallSettings {
   if (groups !== undefined && (!Array.isArray(groups) || groups.length > MAX_LIST))
     invalid('ringGroups', `must be a list of at most ${MAX_LIST}`);
   const d = DEFAULT_CALL_SETTINGS;
+  const phoneSrtp = v['phoneSrtp'] ?? d.phoneSrtp;
+  if (phoneSrtp !== 'as-caller' && phoneSrtp !== 'always')
+    invalid('phoneSrtp', 'must be as-caller or always');
   return {
     emergencyNumbers:
       strings(v['emergencyNumbers'], 'emergencyNumbers', DIALLED) ?? d.emergencyNumbers,
@@ -138,6 +145,7 @@ export function parseCallSettings(value: JsonValue | undefined): CallSettings {
       d.internationalPrefixes,
     noAnswerSeconds: seconds(v['noAnswerSeconds'], 'noAnswerSeconds', d.noAnswerSeconds),
     ringGroups: (groups ?? []).map(ringGroup),
+    phoneSrtp,
   };
 }
 

@@ -23,7 +23,15 @@ import { randomInt } from 'node:crypto';
 import { PalisadeError, isPalisadeError } from '@palisade/common';
 import type { Clock, Logger } from '@palisade/common';
 import { DEFAULT_CODECS } from '@palisade/media';
-import type { CodecSpec, LegId, MediaEngine, MediaSession, SessionStats } from '@palisade/media';
+import type {
+  CodecSpec,
+  LegId,
+  MediaEngine,
+  MediaSession,
+  MediaTransport,
+  SessionEndReason,
+  SessionStats,
+} from '@palisade/media';
 import {
   Dialog,
   NameAddr,
@@ -64,6 +72,9 @@ import { classifyNumber, mayCall } from './dial-plan.ts';
 import type { CallClass } from './dial-plan.ts';
 import { DialogLeg } from './dialog-leg.ts';
 import type { Fork } from './fork.ts';
+import { ForkMedia } from './fork-media.ts';
+import { calleeTransport, offeredTransport } from './media-transport.ts';
+import type { PhoneSrtp } from './media-transport.ts';
 import { RingAttempt } from './ring-attempt.ts';
 import type { AttemptOutcome } from './ring-attempt.ts';
 import { SessionTimer } from './session-timer.ts';
@@ -141,7 +152,12 @@ export class Call {
   #cdr: Cdr | undefined;
   #callee: { userId: string | null; deviceId: string | null } = { userId: null, deviceId: null };
   #answeredAt: number | null = null;
+  /** The call's media session, once a branch answered (its class's session of the ringing media). */
   #media: MediaSession | undefined;
+  /** While ringing: one media session per transport class of the branches. */
+  #ringMedia: ForkMedia | undefined;
+  #callerTransport: MediaTransport = 'RTP/AVP';
+  #phoneSrtp: PhoneSrtp = 'as-caller';
   #offer = '';
   #ringing: RingAttempt | undefined;
   #cancelled = false;
@@ -238,8 +254,9 @@ export class Call {
     if (offer === undefined) return this.#fail(failure(488, 'no_offer'));
     this.#offer = offer;
     this.#remoteSdp.set('a', offer);
-    this.#media = await this.#deps.media.createSession(this.id);
-    if (this.#cancelled) return this.#fail(cancelled());
+    this.#callerTransport = offeredTransport(offer);
+    this.#phoneSrtp = settings.phoneSrtp;
+    this.#ringMedia = new ForkMedia(this.#deps.media, this.id);
     this.#machine.transition('ringing');
     const outcome = await this.#ring(number, settings, 0);
     await this.#settleRinging(outcome);
@@ -367,19 +384,35 @@ export class Call {
     );
   }
 
+  /** The profile offered to a branch: WebRTC over WS(S), else RTP/AVP or SDES (media-transport.ts). */
+  #transportOf(target: CallTarget): MediaTransport {
+    return calleeTransport(target.destination, this.#callerTransport, this.#phoneSrtp);
+  }
+
   async #attempt(targets: readonly CallTarget[], seconds: number): Promise<AttemptOutcome> {
-    if (this.#cancelled || !this.#media) return { kind: 'cancelled' };
-    // every round starts from a fresh offer: an earlier round may have left an answer behind
-    const offer = await this.#media.offer('a', this.#offer, this.#offerOptions(this.#source));
+    const media = this.#ringMedia;
+    if (this.#cancelled || !media) return { kind: 'cancelled' };
+    // every round starts from fresh offers: an earlier round may have left an answer behind
+    const offers = await media.offer(
+      new Set(targets.map((t) => this.#transportOf(t))),
+      this.#offer,
+      this.#offerOptions(this.#source),
+    );
     if (this.#cancelled) return { kind: 'cancelled' };
+    const offerOf = (t: CallTarget): string | Error =>
+      offers.get(this.#transportOf(t)) ?? new Error('no offer');
+    // a class the engine cannot serve (e.g. WebRTC on an engine without it) does not ring; the rest do
+    const reachable = targets.filter((t) => typeof offerOf(t) === 'string');
+    const refused = offerOf(targets[0] as CallTarget);
+    if (reachable.length === 0 && refused instanceof Error) throw refused;
     this.#early = undefined;
     const attempt = new RingAttempt({
       signalling: this.#deps.signalling,
       clock: this.#deps.clock,
-      targets,
+      targets: reachable,
       seconds,
-      invite: (t) => this.#bInvite(t, offer),
-      hooks: { provisional: (fork, r) => void this.#provisional(fork, r, offer) },
+      invite: (t) => this.#bInvite(t, offerOf(t) as string),
+      hooks: { provisional: (fork, r) => void this.#provisional(fork, r) },
     });
     this.#ringing = attempt;
     const outcome = await attempt.outcome;
@@ -387,8 +420,16 @@ export class Call {
     return outcome;
   }
 
-  #offerOptions(source: Destination): { codecs: readonly CodecSpec[]; signallingAddress: string } {
-    return { codecs: this.#deps.codecs ?? DEFAULT_CODECS, signallingAddress: source.host };
+  /** What the engine needs with an offer from the phone at `source`; `transport`: the profile to offer the other side. */
+  #offerOptions(
+    source: Destination,
+    transport?: MediaTransport,
+  ): { codecs: readonly CodecSpec[]; signallingAddress: string; transport?: MediaTransport } {
+    return {
+      codecs: this.#deps.codecs ?? DEFAULT_CODECS,
+      signallingAddress: source.host,
+      ...(transport ? { transport } : {}),
+    };
   }
 
   /** The INVITE of a branch: our own Call-ID, tag, Contact; the caller shown by extension. */
@@ -423,12 +464,13 @@ export class Call {
   }
 
   /** 180/183 from a branch: relayed to the caller; early media SDP through the media engine. */
-  async #provisional(fork: Fork, response: SipResponse, offer: string): Promise<void> {
+  async #provisional(fork: Fork, response: SipResponse): Promise<void> {
     const body = sdpOf(response);
-    if (body !== undefined && this.#early === undefined && this.#media) {
+    const session = this.#ringMedia?.session(this.#transportOf(fork.target));
+    if (body !== undefined && this.#early === undefined && session) {
       this.#early = { fork, body, answer: '' };
       try {
-        const answer = await this.#media.answer('b', body, {
+        const answer = await session.answer('b', body, {
           signallingAddress: fork.target.destination.host,
         });
         this.#early = { fork, body, answer };
@@ -436,7 +478,6 @@ export class Call {
       } catch {
         // an early answer the engine refuses only loses early media
       }
-      void offer;
       return;
     }
     const status = response.status === 183 ? 183 : 180;
@@ -492,8 +533,11 @@ export class Call {
   }
 
   async #answered(fork: Fork, response: SipResponse, bDialog: Dialog): Promise<void> {
-    const media = this.#media;
-    if (!media) throw new Error('answered without a media session');
+    const transport = this.#transportOf(fork.target);
+    if (!this.#ringMedia) throw new Error('answered without a media session');
+    // the answering branch's class wins: the sessions of the other classes go
+    const media = await this.#ringMedia.keep(transport);
+    this.#media = media;
     this.#callee = { userId: fork.target.userId, deviceId: fork.target.deviceId };
     const bLeg = new DialogLeg(this.#deps.signalling, this.#deps.clock, {
       mediaLeg: 'b',
@@ -501,6 +545,7 @@ export class Call {
       destination: fork.target.destination,
       peerMessage: response,
       lastSdp: fork.request.body.toString('utf8'),
+      mediaTransport: transport,
     });
     this.#legs.set('b', bLeg);
     this.#deps.registry.bind(bLeg, this);
@@ -513,7 +558,9 @@ export class Call {
       if (early && early.fork === fork && early.body === body && early.answer)
         answer = early.answer;
       else {
-        if (early) await media.offer('a', this.#offer, this.#offerOptions(this.#source));
+        // an early answer of another branch of this class left the session answered: offer again
+        if (early && this.#transportOf(early.fork.target) === transport)
+          await media.offer('a', this.#offer, this.#offerOptions(this.#source, transport));
         answer = await media.answer('b', body, { signallingAddress: fork.target.destination.host });
       }
     } catch (err) {
@@ -545,6 +592,7 @@ export class Call {
       destination: this.#source,
       peerMessage: this.#invite,
       lastSdp: answer,
+      mediaTransport: this.#callerTransport,
     });
     this.#legs.set('a', aLeg);
     this.#deps.registry.bind(aLeg, this);
@@ -672,7 +720,12 @@ export class Call {
     }
     this.#negotiating = true;
     try {
-      const out = await this.#media.offer(leg.mediaLeg, offer, this.#offerOptions(leg.destination));
+      // each phone keeps its own profile: a browser is re-offered WebRTC, a phone RTP or SDES
+      const out = await this.#media.offer(
+        leg.mediaLeg,
+        offer,
+        this.#offerOptions(leg.destination, other.mediaTransport),
+      );
       const { response, origin } = await other.request(request.method, { body: out });
       if (response.status >= 300) {
         if (response.status === 481 || origin !== 'network') {
@@ -808,11 +861,16 @@ export class Call {
     if (classifyNumber(number, settings) !== 'internal') return 403;
     const user = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, number);
     if (!user || user.state !== 'active') return 404;
-    const targets = await this.#deps.location.contactsOf(user.tenantId, user.id);
-    if (targets.length === 0) return 480;
+    const contacts = await this.#deps.location.contactsOf(user.tenantId, user.id);
+    if (contacts.length === 0) return 480;
     const ySdp = this.#remoteSdp.get(y.mediaLeg);
     if (ySdp === undefined) return 500;
-    const offer = await media.offer(y.mediaLeg, ySdp, this.#offerOptions(y.destination));
+    // y keeps its relay ports, so one session, one offer: the devices of the first contact's class ring
+    const classOf = (t: CallTarget): MediaTransport =>
+      calleeTransport(t.destination, y.mediaTransport, settings.phoneSrtp);
+    const transport = classOf(contacts[0] as CallTarget);
+    const targets = contacts.filter((t) => classOf(t) === transport);
+    const offer = await media.offer(y.mediaLeg, ySdp, this.#offerOptions(y.destination, transport));
     const attempt = new RingAttempt({
       signalling: this.#deps.signalling,
       clock: this.#deps.clock,
@@ -840,6 +898,7 @@ export class Call {
             destination: outcome.fork.target.destination,
             peerMessage: outcome.response,
             lastSdp: offer,
+            mediaTransport: transport,
           }),
           slot,
         );
@@ -870,7 +929,11 @@ export class Call {
     const ySdp = this.#remoteSdp.get(y.mediaLeg);
     if (!t || ySdp === undefined) return 481;
     // T moves to this call's relay: a re-INVITE with the relay's offer (RFC 3891 §3 effect, done by the B2BUA)
-    const offer = await media.offer(y.mediaLeg, ySdp, this.#offerOptions(y.destination));
+    const offer = await media.offer(
+      y.mediaLeg,
+      ySdp,
+      this.#offerOptions(y.destination, t.mediaTransport),
+    );
     const { response, origin } = await t.request('INVITE', { body: offer });
     const body = sdpOf(response);
     if (origin !== 'network' || response.status >= 300 || body === undefined)
@@ -950,8 +1013,10 @@ export class Call {
     return this.#ending;
   }
 
-  /** The media engine ended the session (RTP timeout): the call is dead. */
-  mediaEnded(): void {
+  /** The media engine ended a session of this call (RTP timeout, DTLS failure): the call is dead. */
+  mediaEnded(reason: SessionEndReason): void {
+    // 'deleted' is our own doing (a losing class's session when a branch answers, or the end)
+    if (reason === 'deleted') return;
     if (this.state === 'answering' || this.state === 'confirmed')
       void this.hangUp('system', 'media_timeout');
   }
@@ -962,6 +1027,7 @@ export class Call {
       leg.close();
       this.#deps.registry.unbind(leg);
     }
+    await this.#ringMedia?.close();
     const media = this.#media;
     this.#media = undefined;
     if (media) {

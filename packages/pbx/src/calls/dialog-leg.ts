@@ -15,7 +15,7 @@ import type {
   SipRequest,
   SipResponse,
 } from '@palisade/sip';
-import type { LegId } from '@palisade/media';
+import type { LegId, MediaTransport } from '@palisade/media';
 import type { CallSignalling, FinalAnswer } from './call-signalling.ts';
 import { CALL_ALLOW, CALL_SUPPORTED } from './call-signalling.ts';
 
@@ -30,6 +30,8 @@ export interface DialogLegInit {
   readonly peerMessage: SipRequest | SipResponse;
   /** The SDP we last sent this phone. */
   readonly lastSdp: string;
+  /** The RTP profile this phone speaks (WebRTC, SDES or plain): what later offers to it use. */
+  readonly mediaTransport: MediaTransport;
 }
 
 export class DialogLeg {
@@ -38,6 +40,7 @@ export class DialogLeg {
   readonly dialog: Dialog;
   readonly destination: Destination;
   readonly allowsUpdate: boolean;
+  readonly mediaTransport: MediaTransport;
   lastSdp: string;
   readonly #signalling: CallSignalling;
   readonly #clock: Clock;
@@ -52,6 +55,7 @@ export class DialogLeg {
     this.dialog = init.dialog;
     this.destination = init.destination;
     this.lastSdp = init.lastSdp;
+    this.mediaTransport = init.mediaTransport;
     this.allowsUpdate = init.peerMessage.header('allow').some((m) => m.toUpperCase() === 'UPDATE');
   }
 

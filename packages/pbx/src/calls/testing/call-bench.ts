@@ -53,7 +53,11 @@ export class CallBench {
   }
 
   /** A user with one phone (or another phone of an existing extension). */
-  phone(extension: string, permissions?: readonly string[]): TestPhone {
+  phone(
+    extension: string,
+    permissions?: readonly string[],
+    transport?: 'TCP' | 'WS' | 'WSS',
+  ): TestPhone {
     const existing = this.directory.users.find((u) => u.extension === extension);
     const { user, device } = existing
       ? { user: existing, device: this.directory.addDevice(existing) }
@@ -63,6 +67,7 @@ export class CallBench {
       host: `10.0.1.${this.#hosts++}`,
       domain: this.directory.tenant.sipDomain,
       server: { transport: 'TCP', host: SERVER_HOST, port: 5060, reliable: true },
+      ...(transport ? { transport } : {}),
     });
     phone.userId = user.id;
     phone.deviceId = device.id;

@@ -8,6 +8,7 @@ import { DEFAULT_CODECS, parseSdp, restrictOffer, serializeSdp } from '@palisade
 import type {
   LegId,
   MediaEngine,
+  MediaTransport,
   MediaSession,
   OfferOptions,
   SessionEnded,
@@ -25,14 +26,20 @@ function relayed(sdp: string, leg: LegId): string {
 export class FakeMediaSession implements MediaSession {
   readonly callId: string;
   readonly log: string[] = [];
+  /** The profile each offer asked for towards the other leg (undefined: the offerer's own). */
+  readonly transports: (MediaTransport | undefined)[] = [];
   deleted = false;
-  constructor(callId: string) {
+  readonly #onDelete: () => void;
+  constructor(callId: string, onDelete: () => void = () => undefined) {
     this.callId = callId;
+    this.#onDelete = onDelete;
   }
   async offer(from: LegId, sdp: string, options: OfferOptions = {}): Promise<string> {
     const restricted = serializeSdp(restrictOffer(parseSdp(sdp), options.codecs ?? DEFAULT_CODECS));
     this.log.push(`offer ${from}`);
-    return relayed(restricted, from === 'a' ? 'b' : 'a');
+    this.transports.push(options.transport);
+    const out = relayed(restricted, from === 'a' ? 'b' : 'a');
+    return options.transport ? out.replace(/(m=audio \d+) \S+/, `$1 ${options.transport}`) : out;
   }
   async answer(from: LegId, sdp: string): Promise<string> {
     parseSdp(sdp);
@@ -51,7 +58,9 @@ export class FakeMediaSession implements MediaSession {
     return { a: zero, b: zero };
   }
   async delete(): Promise<void> {
+    if (this.deleted) return;
     this.deleted = true;
+    this.#onDelete();
   }
 }
 
@@ -59,7 +68,10 @@ export class FakeMediaEngine implements MediaEngine {
   readonly sessions: FakeMediaSession[] = [];
   readonly #events = new TypedEmitter<{ ended: SessionEnded }>();
   async createSession(callId: string): Promise<MediaSession> {
-    const s = new FakeMediaSession(callId);
+    // as the real engines do, a deleted session is reported ended ('deleted')
+    const s = new FakeMediaSession(callId, () =>
+      this.#events.emit('ended', { callId, reason: 'deleted' }),
+    );
     this.sessions.push(s);
     return s;
   }

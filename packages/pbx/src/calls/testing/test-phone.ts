@@ -22,7 +22,13 @@ import {
   newTag,
   sipUri,
 } from '@palisade/sip';
-import type { Destination, ServerTransaction, SipRequest, SipResponse } from '@palisade/sip';
+import type {
+  Destination,
+  ServerTransaction,
+  SipRequest,
+  SipResponse,
+  TransportName,
+} from '@palisade/sip';
 import type { MemoryNetwork, MemoryTransport } from '@palisade/sip/testing';
 import type { CallTarget } from '../call-ports.ts';
 
@@ -74,14 +80,21 @@ export class TestPhone {
   constructor(
     net: MemoryNetwork,
     clock: Clock,
-    init: { extension: string; host: string; domain: string; server: Destination },
+    init: {
+      extension: string;
+      host: string;
+      domain: string;
+      server: Destination;
+      /** How the B2BUA reaches this phone (a WS phone is a browser to it); default TCP. */
+      transport?: TransportName;
+    },
   ) {
     this.extension = init.extension;
     this.#clock = clock;
     this.#password = `secret-${init.extension}`;
     this.#domain = init.domain;
     this.#server = init.server;
-    this.transport = net.endpoint(init.host, 5060, 'TCP');
+    this.transport = net.endpoint(init.host, 5060, init.transport ?? 'TCP');
     this.sdp = audioSdp(init.host, 4000);
     this.layer = new TransactionLayer({
       transport: this.transport,
