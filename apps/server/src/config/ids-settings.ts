@@ -73,6 +73,13 @@ export const idsSettings = {
     'Ban durations for the first, second, … offence (the last repeats). Empty: the preset’s.',
     16,
   ),
+  rtpWrongSourcePackets: integer(
+    200,
+    'Relay packets from an address that is not the call peer’s (RTP bleed) that trigger a ban within rtpWrongSourceWindowSeconds.',
+    1,
+    1_000_000,
+  ),
+  rtpWrongSourceWindowSeconds: integer(10, 'Window of the rtpWrongSourcePackets rule.', 1, 86_400),
   floodRequests: integer(
     16,
     'SIP requests per source that count as a flood within floodWindowMs (Kamailio pike: 16 in 2 s).',

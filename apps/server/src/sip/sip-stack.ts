@@ -117,6 +117,17 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   let layer: TransactionLayer | null = null;
   let transportRef: SipNodeTransport | null = null;
   const media = await startMediaEngine(config, logger);
+  // the relay's wrong-source drops (RTP bleed, injection) feed the detector
+  const stopWrongSource = ids
+    ? media.onWrongSource((r) =>
+        ids.detector.report({
+          source: r.address,
+          service: 'rtp',
+          kind: 'rtp-wrong-source',
+          weight: r.packets,
+        }),
+      )
+    : () => undefined;
   const b2bua = new B2bua({
     repos: domain.store,
     authenticator: new DigestAuthenticator({
@@ -183,6 +194,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     listeners = await transport.listen(listenerSpecs(config));
   } catch (err) {
     unsubscribe();
+    stopWrongSource();
     await transport.close();
     layer.close();
     location.close();
@@ -206,6 +218,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
       (stopping ??= (async () => {
         for (const server of https.servers) server.off('upgrade', onUpgrade);
         unsubscribe();
+        stopWrongSource();
         // calls end with BYE and their CDRs are committed before the sockets close
         await b2bua.close().catch(() => undefined);
         await transport.close();
