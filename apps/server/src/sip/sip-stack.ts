@@ -32,6 +32,7 @@ import { hardenedTlsOptions } from '../tls/hardened-tls.ts';
 import { startMediaEngine } from '../media/media-engine.ts';
 import type { Ids } from '../ids/build-ids.ts';
 import { SipIdsGuard } from '../ids/sip-ids-guard.ts';
+import { connectSipDetectors } from '../ids/sip-detectors.ts';
 import { withWebphoneCredentials } from '../webphone/webphone-devices.ts';
 
 export interface SipStack {
@@ -101,33 +102,11 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   // --- intrusion detection (issue 7) ---
   const ids = init.ids;
   const guard = ids ? new SipIdsGuard(ids, systemClock, config.ids.sipMaxRequestsPerSecond) : null;
-  if (ids) {
-    ids.setRegisteredSources({ has: (a) => location.hasSource(a) });
-    registrar.events.on('auth-failure', (f) =>
-      ids.detector.report({
-        source: f.sourceAddress,
-        service: f.transport === 'WS' || f.transport === 'WSS' ? 'ws' : 'sip',
-        kind: 'auth-failure',
-        user: f.username,
-      }),
-    );
-  }
   // --- end intrusion detection ---
 
   let layer: TransactionLayer | null = null;
   let transportRef: SipNodeTransport | null = null;
   const media = await startMediaEngine(config, logger);
-  // the relay's wrong-source drops (RTP bleed, injection) feed the detector
-  const stopWrongSource = ids
-    ? media.onWrongSource((r) =>
-        ids.detector.report({
-          source: r.address,
-          service: 'rtp',
-          kind: 'rtp-wrong-source',
-          weight: r.packets,
-        }),
-      )
-    : () => undefined;
   const b2bua = new B2bua({
     repos: domain.store,
     authenticator: new DigestAuthenticator({
@@ -146,6 +125,10 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     minSessionExpires: config.calls.minSessionExpires,
     acceptServerDigestUri: config.calls.digestUri === 'or-server',
   });
+  // detectors of the registrar, the B2BUA and the relay report to the IDS (issue 7)
+  const disconnectIds = ids
+    ? connectSipDetectors(ids, { registrar, b2bua, media, location })
+    : () => undefined;
   for (const method of CALL_METHODS)
     if (method !== 'ACK')
       core.handle(method, (incoming) =>
@@ -194,7 +177,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     listeners = await transport.listen(listenerSpecs(config));
   } catch (err) {
     unsubscribe();
-    stopWrongSource();
+    disconnectIds();
     await transport.close();
     layer.close();
     location.close();
@@ -218,7 +201,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
       (stopping ??= (async () => {
         for (const server of https.servers) server.off('upgrade', onUpgrade);
         unsubscribe();
-        stopWrongSource();
+        disconnectIds();
         // calls end with BYE and their CDRs are committed before the sockets close
         await b2bua.close().catch(() => undefined);
         await transport.close();
