@@ -143,7 +143,14 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
         return transport.send(verdict.response, source, () => undefined);
       layer?.receive(message, source);
     },
-    ...(guard ? { admitSource: guard.admitSource, onRejected: guard.onRejected } : {}),
+    ...(guard
+      ? {
+          admitSource: guard.admitSource,
+          onRejected: guard.onRejected,
+          onMessageFlood: guard.onMessageFlood,
+        }
+      : {}),
+    wsMaxMessagesPerSecond: config.sip.wsMaxMessagesPerSecond,
     logger: log,
     maxMessageBytes: config.sip.maxMessageBytes,
     maxConnections: config.sip.maxConnections,
