@@ -123,3 +123,31 @@ test('a message flood over one WSS connection closes it (1008), is counted, and 
   legit.close();
   await once(legit, 'close');
 });
+
+test('the counters per detector and action are in the intrusion API (for the monitoring exporter)', async () => {
+  const server = p!;
+  const api = server.clientFrom('127.0.0.1');
+  const denied = await api.call('GET', '/api/v1/intrusion/counters');
+  assert.equal(denied.status, 401);
+  const res = await api.call('GET', '/api/v1/intrusion/counters', {
+    headers: { authorization: `Bearer ${await server.adminToken()}` },
+  });
+  assert.equal(res.status, 200, res.text);
+  type Sample = { name: string; labels: Record<string, string>; value: number };
+  const samples = res.json<Sample[]>();
+  const value = (name: string, labels: Record<string, string>): number | undefined =>
+    samples.find(
+      (c) =>
+        c.name === name &&
+        Object.keys(c.labels).length === Object.keys(labels).length &&
+        Object.entries(labels).every(([k, v]) => c.labels[k] === v),
+    )?.value;
+  // the flood test above: three closed connections, one ban
+  assert.equal(value('palisade_ids_events_total', { kind: 'message-flood', service: 'ws' }), 3);
+  assert.equal(value('palisade_ids_rule_fired_total', { rule: 'ws-flood', action: 'ban' }), 1);
+  assert.equal(value('palisade_ids_bans_total', { origin: 'detector', rule: 'ws-flood' }), 1);
+  assert.equal(value('palisade_ids_dropped_total', { service: 'ws', reason: 'message-rate' }), 3);
+  // the banned source's next connection was cut by the HTTPS listener, before TLS
+  assert.equal(value('palisade_ids_dropped_total', { service: 'http', reason: 'banned' }), 1);
+  assert.ok((value('palisade_ids_events_total', { kind: 'request', service: 'ws' }) ?? 0) >= 20);
+});
