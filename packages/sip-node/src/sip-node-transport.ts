@@ -96,6 +96,13 @@ export interface SipNodeTransportOptions {
   readonly admitSource?: (address: string, transport: TransportName) => boolean;
   /** Told about every message that did not parse (the intrusion detector counts them). */
   readonly onRejected?: (source: Destination, reason: string) => void;
+  /**
+   * Messages a second one WebSocket connection may send (a burst of as
+   * many); beyond it the connection is closed with 1008. Default 50; 0: no cap.
+   */
+  readonly wsMaxMessagesPerSecond?: number;
+  /** Told about every WebSocket connection closed for its message rate. */
+  readonly onMessageFlood?: (source: Destination) => void;
 }
 
 const DEFAULT_PORT: Record<TransportName, number> = {
@@ -357,7 +364,14 @@ export class SipNodeTransport implements SipTransport {
         remoteHost,
         remotePort,
         idleTimeoutMs: this.#idleTimeoutMs,
+        maxMessagesPerSecond: this.#options.wsMaxMessagesPerSecond ?? 50,
         hooks: {
+          flooded: (conn) => {
+            this.#logger.debug('SIP WebSocket closed for its message rate', {
+              source: conn.remoteHost,
+            });
+            this.#options.onMessageFlood?.(this.#sourceOf(conn));
+          },
           message: (bytes, conn) => {
             if (bytes.every((b) => b === 0x0d || b === 0x0a)) {
               if (bytes.length >= 4) conn.write(Buffer.from('\r\n'));

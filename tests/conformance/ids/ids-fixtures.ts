@@ -76,18 +76,21 @@ export async function startIdsPalisade(
     events,
     udpPort: udp?.port ?? 0,
     clientFrom: (localAddress) => httpsClient(base, ca, { localAddress }),
-    adminToken: async () =>
-      (
-        await server.domain.tokens.issue({
-          tenantId: server.domain.defaultTenant.id,
-          name: 'ids test',
-          scopes: ALL_PERMISSIONS.filter((p) => p.endsWith(':change')),
-          by: { id: 'cli' },
-          granterPermissions: null,
-        })
-      ).token,
+    adminToken: () => issueAdminToken(server),
     stop: () => server.stop(),
   };
+}
+
+/** An installation-wide API token with every permission (`:change` implies `:view`). */
+export async function issueAdminToken(server: PalisadeServer): Promise<string> {
+  const issued = await server.domain.tokens.issue({
+    tenantId: server.domain.defaultTenant.id,
+    name: 'ids test',
+    scopes: ALL_PERMISSIONS.filter((p) => p.endsWith(':change')),
+    by: { id: 'cli' },
+    granterPermissions: null,
+  });
+  return issued.token;
 }
 
 /**

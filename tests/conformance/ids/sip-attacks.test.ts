@@ -42,7 +42,11 @@ before(async () => {
   if (skip) return;
   dir = newDataDir();
   // SIPp 3.6 answers only the first challenge and knows MD5 alone
-  p = await startIdsPalisade(dir, { PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5' });
+  p = await startIdsPalisade(dir, {
+    PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5',
+    // SIPp's INVITE digest-uri is sip:<server address>, not the Request-URI
+    PALISADE_CALLS_DIGEST_URI: 'or-server',
+  });
   devices = await addDevices({ server: p.server } as never, 40);
   work = mkdtempSync(join(tmpdir(), 'palisade-ids-sip-'));
 });
@@ -67,6 +71,8 @@ async function runSipp(o: {
   rate: number;
   limit: number;
   maxMs: number;
+  /** Digest-uri sip:pbx.test (REGISTER); false: SIPp's default, the server's address (INVITE). */
+  domainAuthUri?: boolean;
 }): Promise<{ code: number | null; output: string; successful: number; failed: number }> {
   const localPort = await freeSipPort();
   const args = [
@@ -90,8 +96,7 @@ async function runSipp(o: {
     '-recv_timeout',
     '2000',
     '-nostdin',
-    '-auth_uri',
-    SIP_DOMAIN,
+    ...(o.domainAuthUri === false ? [] : ['-auth_uri', SIP_DOMAIN]),
     '-key',
     'dom',
     SIP_DOMAIN,
@@ -193,6 +198,54 @@ describe('SIP attacks from 127.0.0.2', { skip }, () => {
     const ban = (await p.server.ids?.bans.active())?.find((b) => b.address === ATTACKER);
     assert.equal(ban?.rule, 'sip-auth-user');
     assert.equal(ban?.offence, 2, 'a repeat offender after the flood ban');
+    await unbanAttacker();
+  });
+
+  test('toll-fraud probing (INVITEs to missing and forbidden numbers) is banned after 10', async () => {
+    const d = devices[2]!;
+    const auth = `[authentication username=${d.sipUsername} password=${d.secret}]`;
+    const file = join(work, 'probes.csv');
+    // even: an extension nobody has (404); odd: international, beyond call:internal (403)
+    const numbers = Array.from({ length: 12 }, (_, i) =>
+      i % 2 === 0 ? `59${10 + i}` : `0044207946${10 + i}`,
+    );
+    writeFileSync(
+      file,
+      ['SEQUENTIAL', ...numbers.map((n) => `${d.sipUsername};${n};${auth}`)].join('\n') + '\n',
+    );
+    const probes = (): number =>
+      p.server.ids?.detector.attempts.get(ATTACKER)?.byKind['bad-destination'] ?? 0;
+    const before = probes();
+    // one probe a second (4 requests each): slower than the flood rule
+    const r = await runSipp({
+      from: ATTACKER,
+      scenario: 'toll_fraud_probe_uac.xml',
+      users: file,
+      calls: 12,
+      rate: 1,
+      limit: 1,
+      maxMs: 60_000,
+      domainAuthUri: false,
+    });
+    assert.equal(r.successful, 10, r.output.slice(-2000));
+    assert.equal(r.failed, 2, 'the probes after the ban got no answer');
+    assert.equal(probes() - before, 10);
+    const cdrs = await p.server.domain.store.cdrs.list({
+      tenantId: p.server.domain.defaultTenant.id,
+    });
+    const causes = cdrs.filter((c) => c.caller === d.extension).map((c) => c.hangupCause);
+    assert.equal(causes.filter((c) => c === 'not_found').length, 5, causes.join());
+    assert.equal(causes.filter((c) => c === 'forbidden').length, 5, causes.join());
+    const ban = (await p.server.ids?.bans.active())?.find((b) => b.address === ATTACKER);
+    assert.equal(ban?.rule, 'bad-destination');
+    const report = p.server.ids?.detector.attempts.get(ATTACKER);
+    assert.ok((report?.users[d.sipUsername] ?? 0) >= 10, JSON.stringify(report));
+    assert.equal(
+      p.events.filter((e) => e.type === 'ids.bad-destination' && e.remoteAddress === ATTACKER)
+        .length,
+      10,
+      'every probe is a security event (syslog, fail2ban)',
+    );
     await unbanAttacker();
   });
 

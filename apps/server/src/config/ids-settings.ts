@@ -73,6 +73,20 @@ export const idsSettings = {
     'Ban durations for the first, second, … offence (the last repeats). Empty: the preset’s.',
     16,
   ),
+  badDestinationLimit: integer(
+    10,
+    'INVITEs to non-existent or forbidden destinations (toll-fraud probing) from one source that trigger a ban within badDestinationWindowSeconds.',
+    1,
+    100_000,
+  ),
+  badDestinationWindowSeconds: integer(600, 'Window of the badDestinationLimit rule.', 1, 86_400),
+  rtpWrongSourcePackets: integer(
+    200,
+    'Relay packets from an address that is not the call peer’s (RTP bleed) that trigger a ban within rtpWrongSourceWindowSeconds.',
+    1,
+    1_000_000,
+  ),
+  rtpWrongSourceWindowSeconds: integer(10, 'Window of the rtpWrongSourcePackets rule.', 1, 86_400),
   floodRequests: integer(
     16,
     'SIP requests per source that count as a flood within floodWindowMs (Kamailio pike: 16 in 2 s).',

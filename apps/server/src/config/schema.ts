@@ -169,6 +169,12 @@ export const configSchema = {
       10,
       86_400,
     ),
+    wsMaxMessagesPerSecond: integer(
+      50,
+      'SIP messages one WebSocket connection may send a second (a burst of as many); beyond it the connection is closed (1008) and counted. 0: no cap.',
+      0,
+      100_000,
+    ),
     wsPath: string('/sip', 'Path of SIP over WebSocket (RFC 7118) on the HTTPS port.', {
       maxLength: 100,
       pattern: /^\/[A-Za-z0-9._~/-]*$/,

@@ -28,6 +28,7 @@ const SYSLOG_KINDS: ReadonlySet<IdsKind> = new Set([
   'malformed',
   'bad-destination',
   'slow-client',
+  'message-flood',
 ]);
 
 export interface Ids {

@@ -6,6 +6,14 @@ import type { PalisadeConfig } from '../config/schema.ts';
 function policyFor(preset: IdsPreset, c: PalisadeConfig['ids']): IdsPolicyConfig {
   const rules: Partial<Record<IdsRuleName, Partial<IdsRule>>> = {
     'sip-flood': { limit: c.floodRequests, windowMs: c.floodWindowMs },
+    'bad-destination': {
+      limit: c.badDestinationLimit - 1,
+      windowMs: c.badDestinationWindowSeconds * 1000,
+    },
+    'rtp-wrong-source': {
+      limit: c.rtpWrongSourcePackets - 1,
+      windowMs: c.rtpWrongSourceWindowSeconds * 1000,
+    },
   };
   const auth: Partial<IdsRule> = {
     ...(c.authFailureLimit > 0 ? { limit: c.authFailureLimit - 1 } : {}),

@@ -5,6 +5,7 @@
  *   (TCP/TLS/WS connections), and every new connection counts for the
  *   handshake-flood rule;
  * - unparseable messages count for the malformed rule;
+ * - a WebSocket connection closed for its message rate counts for ws-flood;
  * - parsed requests: a scanner user agent is dropped silently, every
  *   request counts for the flood rule, and beyond the global request rate
  *   the answer is 503 with Retry-After (RFC 3261 §21.5.4) instead of a queue.
@@ -61,6 +62,15 @@ export class SipIdsGuard {
       service: serviceOf(source.transport),
       kind: 'malformed',
     });
+  };
+
+  /** A WebSocket connection closed for sending faster than its message rate cap. */
+  readonly onMessageFlood = (source: Destination): void => {
+    this.#ids.metrics.inc('palisade_ids_dropped_total', {
+      service: 'ws',
+      reason: 'message-rate',
+    });
+    this.#ids.detector.report({ source: source.host, service: 'ws', kind: 'message-flood' });
   };
 
   inspect(message: SipMessage, source: Destination): GuardVerdict {

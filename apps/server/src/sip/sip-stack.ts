@@ -32,6 +32,7 @@ import { hardenedTlsOptions } from '../tls/hardened-tls.ts';
 import { startMediaEngine } from '../media/media-engine.ts';
 import type { Ids } from '../ids/build-ids.ts';
 import { SipIdsGuard } from '../ids/sip-ids-guard.ts';
+import { connectSipDetectors } from '../ids/sip-detectors.ts';
 import { withWebphoneCredentials } from '../webphone/webphone-devices.ts';
 
 export interface SipStack {
@@ -101,17 +102,6 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   // --- intrusion detection (issue 7) ---
   const ids = init.ids;
   const guard = ids ? new SipIdsGuard(ids, systemClock, config.ids.sipMaxRequestsPerSecond) : null;
-  if (ids) {
-    ids.setRegisteredSources({ has: (a) => location.hasSource(a) });
-    registrar.events.on('auth-failure', (f) =>
-      ids.detector.report({
-        source: f.sourceAddress,
-        service: f.transport === 'WS' || f.transport === 'WSS' ? 'ws' : 'sip',
-        kind: 'auth-failure',
-        user: f.username,
-      }),
-    );
-  }
   // --- end intrusion detection ---
 
   let layer: TransactionLayer | null = null;
@@ -135,6 +125,10 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     minSessionExpires: config.calls.minSessionExpires,
     acceptServerDigestUri: config.calls.digestUri === 'or-server',
   });
+  // detectors of the registrar, the B2BUA and the relay report to the IDS (issue 7)
+  const disconnectIds = ids
+    ? connectSipDetectors(ids, { registrar, b2bua, media, location })
+    : () => undefined;
   for (const method of CALL_METHODS)
     if (method !== 'ACK')
       core.handle(method, (incoming) =>
@@ -149,7 +143,14 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
         return transport.send(verdict.response, source, () => undefined);
       layer?.receive(message, source);
     },
-    ...(guard ? { admitSource: guard.admitSource, onRejected: guard.onRejected } : {}),
+    ...(guard
+      ? {
+          admitSource: guard.admitSource,
+          onRejected: guard.onRejected,
+          onMessageFlood: guard.onMessageFlood,
+        }
+      : {}),
+    wsMaxMessagesPerSecond: config.sip.wsMaxMessagesPerSecond,
     logger: log,
     maxMessageBytes: config.sip.maxMessageBytes,
     maxConnections: config.sip.maxConnections,
@@ -183,6 +184,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     listeners = await transport.listen(listenerSpecs(config));
   } catch (err) {
     unsubscribe();
+    disconnectIds();
     await transport.close();
     layer.close();
     location.close();
@@ -206,6 +208,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
       (stopping ??= (async () => {
         for (const server of https.servers) server.off('upgrade', onUpgrade);
         unsubscribe();
+        disconnectIds();
         // calls end with BYE and their CDRs are committed before the sockets close
         await b2bua.close().catch(() => undefined);
         await transport.close();

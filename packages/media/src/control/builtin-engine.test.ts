@@ -130,6 +130,10 @@ test('plain RTP relays both ways; a sweep from another address gets nothing and 
   assert.equal(alice.received[0]!.subarray(12).toString(), 'from-bob');
 
   // RTP bleed: another loopback address sweeps every relay port of the call.
+  const reported = new Map<string, number>();
+  const stopReports = engine.onWrongSource((r) =>
+    reported.set(r.address, (reported.get(r.address) ?? 0) + r.packets),
+  );
   const attacker = await Endpoint.bind('127.0.0.2');
   // Same address as Alice but another port, after latching: refused too.
   const impostor = await Endpoint.bind();
@@ -160,6 +164,14 @@ test('plain RTP relays both ways; a sweep from another address gets nothing and 
   assert.equal(stats.b.packetsOut, 2);
   assert.equal(stats.a.packetsOut, 2);
   assert.equal(stats.a.bytesIn, 12 + 'from-alice'.length + 12 + 'after-sweep'.length);
+  // the sweeper's address reaches the control side (batched once a second by the worker);
+  // Alice's own address on another port is dropped but not reported
+  const deadline = Date.now() + 5000;
+  while ((reported.get('127.0.0.2') ?? 0) < sent && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  stopReports();
+  assert.equal(reported.get('127.0.0.2'), sent);
+  assert.equal(reported.get('127.0.0.1'), undefined);
   await session.delete();
 });
 

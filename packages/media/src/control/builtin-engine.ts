@@ -9,7 +9,7 @@ import { PalisadeError, TypedEmitter, nullLogger } from '@palisade/common';
 import type { Logger } from '@palisade/common';
 import type { WorkerEvent } from '../worker/worker-protocol.ts';
 import { BuiltinMediaSession } from './builtin-session.ts';
-import type { MediaEngine, MediaSession, SessionEnded } from './media-engine.ts';
+import type { MediaEngine, MediaSession, SessionEnded, WrongSourceReport } from './media-engine.ts';
 import { PortAllocator } from './port-allocator.ts';
 import { WorkerChannel } from './worker-channel.ts';
 import { createDtlsCertificate } from '../webrtc/dtls-certificate.ts';
@@ -45,7 +45,7 @@ export class BuiltinMediaEngine implements MediaEngine {
   readonly #advertise: string;
   readonly #certificate: DtlsCertificate | undefined;
   readonly #sessions = new Map<string, BuiltinMediaSession>();
-  readonly #events = new TypedEmitter<{ ended: SessionEnded }>();
+  readonly #events = new TypedEmitter<{ ended: SessionEnded; wrongSource: WrongSourceReport }>();
   readonly #logger: Logger;
   #nextId = 1;
   #closed = false;
@@ -130,6 +130,10 @@ export class BuiltinMediaEngine implements MediaEngine {
     return this.#events.on('ended', listener);
   }
 
+  onWrongSource(listener: (report: WrongSourceReport) => void): () => void {
+    return this.#events.on('wrongSource', listener);
+  }
+
   /** Free port pairs left in the range (for metrics and tests). */
   get freePortPairs(): number {
     return this.#ports.free;
@@ -147,11 +151,27 @@ export class BuiltinMediaEngine implements MediaEngine {
   }
 
   #onWorkerEvent(e: WorkerEvent): void {
+    if (e.type === 'wrong-source') {
+      if (e.unlisted > 0)
+        this.#logger.warn('relay dropped packets from too many sources to list', {
+          packets: e.unlisted,
+        });
+      for (const report of e.sources) this.#emitWrongSource(report);
+      return;
+    }
     if (e.type === 'session-failed')
       this.#logger.warn('media session failed', { sessionId: e.sessionId, reason: e.reason });
     this.#sessions
       .get(e.sessionId)
       ?.released(e.type === 'session-failed' ? 'media_failed' : 'timeout');
+  }
+
+  #emitWrongSource(report: WrongSourceReport): void {
+    try {
+      this.#events.emit('wrongSource', report);
+    } catch (err) {
+      this.#logger.error('wrong-source listener failed', { err });
+    }
   }
 
   #emit(event: SessionEnded): void {

@@ -65,6 +65,16 @@ export interface LegStats {
   readonly droppedSrtp: number;
 }
 
+/**
+ * Packets the relay dropped because they came from an address that is not
+ * the leg's peer (an RTP-bleed sweep, injection), summed per source over a
+ * short interval: what the intrusion detector counts.
+ */
+export interface WrongSourceReport {
+  readonly address: string;
+  readonly packets: number;
+}
+
 export interface SessionStats {
   readonly a: LegStats;
   readonly b: LegStats;
@@ -93,5 +103,10 @@ export interface MediaEngine {
   createSession(callId: string): Promise<MediaSession>;
   /** Called once per session that ends for any reason (media timeout included). */
   onSessionEnded(listener: (event: SessionEnded) => void): () => void;
+  /**
+   * Sources of dropped wrong-source packets, reported at most once a second
+   * per relay worker. Engines that cannot tell the source (rtpengine) never call it.
+   */
+  onWrongSource(listener: (report: WrongSourceReport) => void): () => void;
   close(): Promise<void>;
 }

@@ -26,6 +26,7 @@ import type {
   OfferOptions,
   SessionEnded,
   SessionStats,
+  WrongSourceReport,
 } from '../control/media-engine.ts';
 import { isDict } from './bencode.ts';
 import type { BDict, BValue } from './bencode.ts';
@@ -304,6 +305,11 @@ export class RtpengineMediaEngine implements MediaEngine {
 
   onSessionEnded(listener: (event: SessionEnded) => void): () => void {
     return this.#events.on('ended', listener);
+  }
+
+  /** rtpengine drops wrong-source packets itself and does not tell from where: never called. */
+  onWrongSource(_listener: (report: WrongSourceReport) => void): () => void {
+    return () => undefined;
   }
 
   close(): Promise<void> {

@@ -32,15 +32,21 @@ export class RelayRegistry {
   readonly #settings: WorkerSettings;
   readonly #sessions = new Map<string, RelaySession>();
   readonly #onEnded: (sessionId: string, ports: number[], failure?: string) => void;
+  readonly #onWrongSource: ((address: string) => void) | undefined;
   readonly #sweep: NodeJS.Timeout;
 
-  /** `onEnded` reports a session the worker ended itself: media timeout, or a failure. */
+  /**
+   * `onEnded` reports a session the worker ended itself: media timeout, or a
+   * failure; `onWrongSource` each packet dropped for its source.
+   */
   constructor(
     settings: WorkerSettings,
     onEnded: (sessionId: string, ports: number[], failure?: string) => void,
+    onWrongSource?: (address: string) => void,
   ) {
     this.#settings = settings;
     this.#onEnded = onEnded;
+    this.#onWrongSource = onWrongSource;
     const every = Math.max(20, Math.min(1000, Math.floor(settings.mediaTimeoutMs / 4)));
     this.#sweep = setInterval(() => this.#sweepTimeouts(), every);
   }
@@ -69,6 +75,7 @@ export class RelayRegistry {
             replayWindow: this.#settings.replayWindow,
             ...(this.#settings.dtls ? { dtls: this.#settings.dtls } : {}),
             onFailure: (reason) => this.#fail(sessionId, reason),
+            ...(this.#onWrongSource ? { onWrongSource: this.#onWrongSource } : {}),
           }),
         );
       }

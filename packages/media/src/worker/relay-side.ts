@@ -23,6 +23,8 @@ export interface RelaySideOptions {
   readonly dtls?: DtlsIdentity;
   /** A WebRTC leg failed (DTLS, fingerprint): the session must end. */
   readonly onFailure: (reason: string) => void;
+  /** A plain (S)RTP packet dropped for its source: for the intrusion detector. */
+  readonly onWrongSource?: (address: string) => void;
 }
 
 interface Latch {
@@ -148,12 +150,13 @@ export class RelaySide {
     const latch = onRtcpSocket ? this.#rtcpLatch : this.#rtpLatch;
     if (latch) {
       if (rinfo.port !== latch.port || rinfo.address !== latch.address) {
-        this.droppedWrongSource++;
+        // the peer itself on a new port (a NAT rebinding) is dropped but not reported
+        this.#wrongSource(rinfo.address === latch.address ? undefined : rinfo.address);
         return;
       }
     } else {
       if (!config || !config.expectedAddresses.includes(rinfo.address)) {
-        this.droppedWrongSource++;
+        this.#wrongSource(rinfo.address);
         return;
       }
       const learned = { address: rinfo.address, port: rinfo.port };
@@ -161,6 +164,11 @@ export class RelaySide {
       else this.#rtpLatch = learned;
     }
     this.#relay(msg, onRtcpSocket);
+  }
+
+  #wrongSource(address: string | undefined): void {
+    this.droppedWrongSource++;
+    if (address !== undefined) this.#options.onWrongSource?.(address);
   }
 
   /** Everything on a WebRTC leg comes in on the RTP port (rtcp-mux is mandatory). */

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isPalisadeError } from '@palisade/common';
 import { RelayRegistry } from './relay-registry.ts';
+import { WrongSourceTally } from './wrong-source-tally.ts';
 import type {
   WorkerApi,
   WorkerMessage,
@@ -17,16 +18,29 @@ import type {
 const port = parentPort;
 if (!port) throw new Error('relay-worker must run in a worker thread');
 const settings = workerData as WorkerSettings;
+const WRONG_SOURCE_REPORT_MS = 1000;
 
-const registry = new RelayRegistry(settings, (sessionId, ports, failure) => {
-  port.postMessage({
-    kind: 'event',
-    type: failure === undefined ? 'session-timeout' : 'session-failed',
-    sessionId,
-    ports,
-    ...(failure === undefined ? {} : { reason: failure }),
-  } satisfies WorkerMessage);
-});
+// wrong-source drops go out in one message a second at most, however fast they come
+const wrongSources = new WrongSourceTally();
+setInterval(() => {
+  const batch = wrongSources.drain();
+  if (batch)
+    port.postMessage({ kind: 'event', type: 'wrong-source', ...batch } satisfies WorkerMessage);
+}, WRONG_SOURCE_REPORT_MS);
+
+const registry = new RelayRegistry(
+  settings,
+  (sessionId, ports, failure) => {
+    port.postMessage({
+      kind: 'event',
+      type: failure === undefined ? 'session-timeout' : 'session-failed',
+      sessionId,
+      ports,
+      ...(failure === undefined ? {} : { reason: failure }),
+    } satisfies WorkerMessage);
+  },
+  (address) => wrongSources.count(address),
+);
 
 type Handlers = {
   [K in WorkerMethod]: (

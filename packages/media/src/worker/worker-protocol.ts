@@ -4,7 +4,7 @@
  * with that id; the worker may also push events. Only plain data crosses.
  */
 import type { ErrorCode } from '@palisade/common';
-import type { LegStats } from '../control/media-engine.ts';
+import type { LegStats, WrongSourceReport } from '../control/media-engine.ts';
 import type { SrtpKeyMaterial } from '../srtp/srtp-context.ts';
 import type { Fingerprint } from '../sdp/sdp-attributes.ts';
 import type { DtlsRole } from '../webrtc/dtls-leg.ts';
@@ -83,13 +83,22 @@ export type WorkerResponse =
       readonly error: WireError;
     };
 
-export type WorkerEvent = {
-  readonly kind: 'event';
-  /** session-failed: a WebRTC leg's DTLS failed (e.g. fingerprint mismatch); the session is gone. */
-  readonly type: 'session-timeout' | 'session-failed';
-  readonly sessionId: string;
-  readonly ports: number[];
-  readonly reason?: string;
-};
+export type WorkerEvent =
+  | {
+      readonly kind: 'event';
+      /** session-failed: a WebRTC leg's DTLS failed (e.g. fingerprint mismatch); the session is gone. */
+      readonly type: 'session-timeout' | 'session-failed';
+      readonly sessionId: string;
+      readonly ports: number[];
+      readonly reason?: string;
+    }
+  | {
+      readonly kind: 'event';
+      /** Packets dropped for their source since the last such event (at most one a second). */
+      readonly type: 'wrong-source';
+      readonly sources: readonly WrongSourceReport[];
+      /** Dropped packets from sources beyond the listed ones. */
+      readonly unlisted: number;
+    };
 
 export type WorkerMessage = WorkerResponse | WorkerEvent;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { BadDestination } from './call-events.ts';
 import { CallBench, SERVER_HOST } from './testing/call-bench.ts';
 import { RELAY_ADDRESS } from './testing/fake-media-engine.ts';
 import { audioSdp } from './testing/test-phone.ts';
@@ -117,11 +118,17 @@ describe('B2BUA: outcomes', () => {
     assert.equal(bench.directory.cdrs.only.hangupCause, 'unavailable');
   });
 
-  test('an unknown extension gives 404', async () => {
+  test('an unknown extension gives 404 and is reported as a bad destination', async () => {
     const bench = new CallBench();
+    const probes: BadDestination[] = [];
+    bench.b2bua.events.on('bad-destination', (b) => probes.push(b));
     const call = bench.phone('1001').call('1999');
     await bench.run(100);
     assert.equal(call.final?.status, 404);
+    assert.equal(probes.length, 1);
+    assert.equal(probes[0]?.status, 404);
+    assert.equal(probes[0]?.number, '1999');
+    assert.equal(probes[0]?.username, '1001');
   });
 
   test('CANCEL from the caller: 487, every branch cancelled, a cancelled CDR', async () => {

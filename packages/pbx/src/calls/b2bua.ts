@@ -8,7 +8,7 @@
  * The server core hands us INVITE, ACK, BYE, CANCEL, UPDATE, INFO, REFER,
  * NOTIFY and in-dialog OPTIONS through `receive`.
  */
-import { isPalisadeError, nullLogger, systemClock } from '@palisade/common';
+import { TypedEmitter, isPalisadeError, nullLogger, systemClock } from '@palisade/common';
 import type { Clock, Logger, SecurityEventSink } from '@palisade/common';
 import type { CodecSpec, MediaEngine, SessionStats } from '@palisade/media';
 import { createResponse, dialogIdOf, dialogKey } from '@palisade/sip';
@@ -16,6 +16,7 @@ import type { Destination, ServerTransaction, SipRequest, TransactionLayer } fro
 import type { DigestAuthenticator } from '@palisade/security';
 import type { PbxRepositories } from '../ports/pbx-store.ts';
 import { Call } from './call.ts';
+import type { B2buaEvents, BadDestination } from './call-events.ts';
 import type { CallDeps, CallRegistry } from './call.ts';
 import type { AuditSink, LocationLookup } from './call-ports.ts';
 import { CallSignalling } from './call-signalling.ts';
@@ -67,6 +68,8 @@ export class B2bua implements CallRegistry {
   readonly #byInvite = new Map<ServerTransaction, Call>();
   readonly #pending = new Set<Promise<void>>();
   #layer: TransactionLayer | undefined;
+  /** `bad-destination`: INVITEs to missing or forbidden destinations, for the intrusion detector. */
+  readonly events = new TypedEmitter<B2buaEvents>();
   #unsubscribe: (() => void) | undefined;
 
   constructor(options: B2buaOptions) {
@@ -112,6 +115,14 @@ export class B2bua implements CallRegistry {
     this.mediaTotals.packetsFromCallers += stats.a.packetsIn;
     this.mediaTotals.packetsFromCallees += stats.b.packetsIn;
     this.mediaTotals.droppedWrongSource += stats.a.droppedWrongSource + stats.b.droppedWrongSource;
+  }
+
+  badDestination(probe: BadDestination): void {
+    try {
+      this.events.emit('bad-destination', probe);
+    } catch (err) {
+      this.#logger.error('bad-destination listener failed', { error: String(err) });
+    }
   }
 
   /** Calls in progress. */

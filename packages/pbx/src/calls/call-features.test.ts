@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { BadDestination } from './call-events.ts';
 import { CallBench } from './testing/call-bench.ts';
 import { RELAY_ADDRESS } from './testing/fake-media-engine.ts';
 
@@ -7,9 +8,15 @@ describe('B2BUA: dial plan and ACL', () => {
   test('a call class the caller lacks gets 403 and an audit event', async () => {
     const bench = new CallBench();
     const alice = bench.phone('1001', ['call:internal']);
+    const probes: BadDestination[] = [];
+    bench.b2bua.events.on('bad-destination', (b) => probes.push(b));
     const call = alice.call('00493012345');
     await bench.run(100);
     assert.equal(call.final?.status, 403);
+    assert.deepEqual(
+      probes.map((p) => [p.status, p.number]),
+      [[403, '00493012345']],
+    );
     assert.equal(bench.audit.length, 1);
     assert.equal(bench.audit[0]?.action, 'call.forbidden');
     assert.equal(bench.audit[0]?.detail?.['callClass'], 'international');
@@ -20,9 +27,12 @@ describe('B2BUA: dial plan and ACL', () => {
 
   test('a permitted external class without a trunk gets 503, not 403', async () => {
     const bench = new CallBench();
+    const probes: BadDestination[] = [];
+    bench.b2bua.events.on('bad-destination', (b) => probes.push(b));
     const call = bench.phone('1001', ['call:internal', 'call:emergency']).call('112');
     await bench.run(100);
     assert.equal(call.final?.status, 503);
+    assert.equal(probes.length, 0, 'a permitted destination is no probe');
     assert.equal(bench.audit.length, 0);
     assert.equal(bench.directory.cdrs.only.callClass, 'emergency');
   });

@@ -57,6 +57,7 @@ import type { Cdr, CdrCauseSide, CdrOutcome } from '../ports/cdr-repository.ts';
 import type { PbxRepositories } from '../ports/pbx-store.ts';
 import type { User } from '../ports/user-repository.ts';
 import type { AuthenticatedCaller } from './caller-authenticator.ts';
+import type { BadDestination } from './call-events.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 import {
   CALL_SETTINGS_KEY,
@@ -103,6 +104,8 @@ export interface CallRegistry {
   lookup(callId: string, tagA: string, tagB: string): { call: Call; leg: DialogLeg } | undefined;
   /** The media counters of a call whose media session is about to be deleted. */
   mediaStats(stats: SessionStats): void;
+  /** The caller dialled a destination that does not exist (404) or is forbidden (403). */
+  badDestination(probe: BadDestination): void;
 }
 
 export interface CallDeps {
@@ -243,8 +246,14 @@ export class Call {
       callClass,
       startedAt: this.#deps.clock.now(),
     });
-    if (number === undefined) return this.#fail(failure(404, 'not_found'));
-    if (!(await this.#permitted(callClass, number))) return this.#fail(failure(403, 'forbidden'));
+    if (number === undefined) {
+      this.#badDestination(404, '');
+      return this.#fail(failure(404, 'not_found'));
+    }
+    if (!(await this.#permitted(callClass, number))) {
+      this.#badDestination(403, number);
+      return this.#fail(failure(403, 'forbidden'));
+    }
     // no trunks yet (issue on §A9): only the tenant's own extensions are reachable
     if (callClass !== 'internal') return this.#fail(failure(503, 'no_route'));
     const sessionCheck = this.#sessionExpiresCheck();
@@ -294,6 +303,18 @@ export class Call {
       detail: { callClass, device: this.caller.device.sipUsername },
     });
     return false;
+  }
+
+  #badDestination(status: 403 | 404, number: string): void {
+    this.#deps.registry.badDestination({
+      sourceAddress: this.#source.host,
+      sourcePort: this.#source.port,
+      transport: this.#source.transport,
+      tenantId: this.caller.tenant.id,
+      username: this.caller.device.sipUsername,
+      number: number.slice(0, 64),
+      status,
+    });
   }
 
   /** RFC 4028 §8.1: a Session-Expires below our Min-SE gets 422 with Min-SE. */
@@ -347,7 +368,11 @@ export class Call {
       }
     }
     const user = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, number);
-    if (!user || user.state !== 'active') return failure(404, 'not_found');
+    if (!user || user.state !== 'active') {
+      // only what the caller dialled: a forward to a missing extension is the callee's setting
+      if (depth === 0) this.#badDestination(404, number);
+      return failure(404, 'not_found');
+    }
     this.#callee = { userId: user.id, deviceId: null };
     const fwd = await this.#forwarding(user.id);
     if (fwd.unconditional) return this.#ring(fwd.unconditional, settings, depth + 1);

@@ -5,6 +5,7 @@ export type { CallState } from './call.ts';
 export type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 export { CallerAuthenticator } from './caller-authenticator.ts';
 export type { AuthenticatedCaller, CallerCheck } from './caller-authenticator.ts';
+export type { B2buaEvents, BadDestination } from './call-events.ts';
 export {
   CALL_SETTINGS_KEY,
   DEFAULT_CALL_SETTINGS,

@@ -17,6 +17,7 @@ export type IdsService = (typeof IDS_SERVICES)[number];
  * - `rtp-wrong-source`: media from an address that is not the call's peer
  * - `handshake`: a TLS or WebSocket handshake (counted for the flood rule)
  * - `slow-client`: a connection closed for sending too slowly
+ * - `message-flood`: a WebSocket connection closed for exceeding its message rate
  */
 export const IDS_KINDS = [
   'auth-failure',
@@ -30,6 +31,7 @@ export const IDS_KINDS = [
   'rtp-wrong-source',
   'handshake',
   'slow-client',
+  'message-flood',
 ] as const;
 export type IdsKind = (typeof IDS_KINDS)[number];
 

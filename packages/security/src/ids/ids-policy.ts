@@ -3,7 +3,7 @@
  * trigger which action, and how long bans last. Detectors only report; the
  * policy decides. A tenant may override rules for events attributed to it.
  *
- * Flood rules (request, handshake, slow-client, rtp-wrong-source) never ban
+ * Flood rules (request, handshake, slow-client, rtp-wrong-source, ws-flood) never ban
  * a trusted network or an address with a registered, authenticated device:
  * for those the occurrences are counted per (source, user) and alert only.
  */
@@ -27,6 +27,7 @@ export const IDS_RULES = [
   'handshake-flood',
   'http-flood',
   'slow-client',
+  'ws-flood',
 ] as const;
 export type IdsRuleName = (typeof IDS_RULES)[number];
 
@@ -70,6 +71,8 @@ export const STANDARD_IDS_POLICY: IdsPolicyConfig = {
     'handshake-flood': { limit: 30, windowMs: 10 * S, action: 'ban' },
     'http-flood': { limit: 300, windowMs: 10 * S, action: 'ban' },
     'slow-client': { limit: 4, windowMs: MIN, action: 'ban' },
+    // the connection is closed each time; a source flooding again and again is banned
+    'ws-flood': { limit: 2, windowMs: MIN, action: 'ban' },
   },
   banDurationsMs: [10 * MIN, DAY, 7 * DAY],
   repeatWindowMs: 7 * DAY,
@@ -98,6 +101,7 @@ export const FLOOD_RULES: ReadonlySet<IdsRuleName> = new Set([
   'handshake-flood',
   'http-flood',
   'slow-client',
+  'ws-flood',
 ]);
 
 /** Which rules an event kind feeds, and whether each counts per source or per (source, user). */
@@ -131,6 +135,8 @@ export function rulesFor(
       return [{ rule: 'handshake-flood', perUser: false }];
     case 'slow-client':
       return [{ rule: 'slow-client', perUser: false }];
+    case 'message-flood':
+      return [{ rule: 'ws-flood', perUser: false }];
   }
 }
 

@@ -171,6 +171,7 @@ test('each detector fires at its default threshold', async () => {
     [{ source: '', service: 'ws', kind: 'handshake' }, 31],
     [{ source: '', service: 'http', kind: 'request' }, 301],
     [{ source: '', service: 'http', kind: 'slow-client' }, 5],
+    [{ source: '', service: 'ws', kind: 'message-flood' }, 3],
   ];
   let n = 10;
   for (const [event, count] of cases) {

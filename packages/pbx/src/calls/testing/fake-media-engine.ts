@@ -13,6 +13,7 @@ import type {
   OfferOptions,
   SessionEnded,
   SessionStats,
+  WrongSourceReport,
 } from '@palisade/media';
 
 export const RELAY_ADDRESS = '198.51.100.1';
@@ -77,6 +78,9 @@ export class FakeMediaEngine implements MediaEngine {
   }
   onSessionEnded(listener: (event: SessionEnded) => void): () => void {
     return this.#events.on('ended', listener);
+  }
+  onWrongSource(_listener: (report: WrongSourceReport) => void): () => void {
+    return () => undefined;
   }
   /** What a media timeout looks like. */
   timeout(callId: string): void {
