@@ -82,7 +82,11 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     supported: ['path', 'outbound', 'timer', 'replaces'],
   });
   const registrar = new Registrar({
-    devices: withWebphoneCredentials(domain.store.devices, domain.webphoneTokens),
+    devices: withWebphoneCredentials(
+      domain.store.devices,
+      domain.store.users,
+      domain.webphoneTokens,
+    ),
     users: domain.store.users,
     location,
     // per process: a restart makes clients re-authenticate once (a plain 401)

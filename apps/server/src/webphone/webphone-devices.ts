@@ -2,13 +2,16 @@
  * The device lookup the registrar makes, extended with the web phone's
  * minted credentials: a minted username resolves to its device with the
  * credential's HA1 values, so digest verification is the usual one and the
- * device's stored secret is never involved. Other usernames go to the store.
+ * device's stored secret is never involved. A credential of a user who is no
+ * longer active resolves to nothing, however it came to outlive the session.
+ * Other usernames go to the store.
  */
-import type { Device, DeviceRepository } from '@palisade/pbx';
+import type { Device, DeviceRepository, UserRepository } from '@palisade/pbx';
 import type { WebphoneTokenService } from '@palisade/security';
 
 export function withWebphoneCredentials(
   devices: Pick<DeviceRepository, 'findBySipDomainAndUsername' | 'findById'>,
+  users: Pick<UserRepository, 'findById'>,
   tokens: WebphoneTokenService,
 ): Pick<DeviceRepository, 'findBySipDomainAndUsername'> {
   return {
@@ -20,6 +23,8 @@ export function withWebphoneCredentials(
       if (!grant) return devices.findBySipDomainAndUsername(sipDomain, sipUsername);
       const device = await devices.findById(grant.deviceId);
       if (!device || device.userId !== grant.userId) return null;
+      const user = await users.findById(grant.userId);
+      if (user?.state !== 'active') return null;
       return { ...device, ha1Md5: grant.ha1Md5, ha1Sha256: grant.ha1Sha256 };
     },
   };
