@@ -82,8 +82,12 @@ export function PhonePage() {
           ))}
         </div>
         <div className="row">
+          {/* Keys keep React from reusing one <button> for both: a click on "Hang up" would
+              otherwise turn it into the submit button before the click's default action runs,
+              and dial again. */}
           {!call ? (
             <button
+              key="call"
               type="submit"
               className="primary call"
               disabled={!phone.ready || number.trim() === ''}
@@ -91,7 +95,7 @@ export function PhonePage() {
               Call
             </button>
           ) : (
-            <button type="button" className="danger" onClick={phone.hangup}>
+            <button key="hangup" type="button" className="danger" onClick={phone.hangup}>
               Hang up
             </button>
           )}
