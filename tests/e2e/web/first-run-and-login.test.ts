@@ -185,8 +185,8 @@ test(
       await signIn(page, 'ann', USER_PASSWORD, 'app');
       await page.getByRole('heading', { name: 'Phone' }).waitFor();
       await page.getByRole('group', { name: 'Dial pad' }).waitFor();
-      // The phone page minted short-lived SIP credentials from the session.
-      await page.getByText(/Your number: [^@\s]+@pbx\.test/).waitFor();
+      // The phone registered over WSS with short-lived SIP credentials minted from the session.
+      await page.getByText(/Ready: [^@\s]+@pbx\.test/).waitFor();
       await shot(page, 'app-phone');
       await page.getByRole('link', { name: 'My security' }).click();
       const secret = await enrolTotp(page, USER_PASSWORD, 'app-totp');
