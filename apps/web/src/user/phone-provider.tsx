@@ -43,7 +43,7 @@ const OFF: PhoneSnapshot = {
 };
 
 export function PhoneProvider(props: { children: ReactNode }) {
-  const { can } = useSession();
+  const { can, beforeLogout } = useSession();
   const allowed = can('webphone');
   const audio = useRef<HTMLAudioElement | null>(null);
   const agent = useRef<SoftphoneAgent | null>(null);
@@ -61,6 +61,7 @@ export function PhoneProvider(props: { children: ReactNode }) {
     }
     let live = true;
     let a: SoftphoneAgent | null = null;
+    let undoLogoutTask: (() => void) | undefined;
     setSnapshot({ ...OFF, statusText: 'Connecting…' });
     const fail = (err: unknown) =>
       setSnapshot((s) => ({
@@ -81,15 +82,18 @@ export function PhoneProvider(props: { children: ReactNode }) {
           onChange: setSnapshot,
         });
         agent.current = a;
+        const agentNow = a;
+        undoLogoutTask = beforeLogout(() => agentNow.closeGracefully());
         return a.start();
       })
       .catch(fail);
     return () => {
       live = false;
+      undoLogoutTask?.();
       a?.close();
       agent.current = null;
     };
-  }, [allowed]);
+  }, [allowed, beforeLogout]);
 
   const phone: Phone = {
     ...snapshot,

@@ -312,6 +312,23 @@ export class SoftphoneAgent {
     if (audio && 'setSinkId' in audio) await audio.setSinkId(deviceId);
   }
 
+  /** Unregisters (waiting up to 2 s for the answer), then closes: used before logout revokes the credential. */
+  async closeGracefully(): Promise<void> {
+    const ua = this.#ua;
+    if (!ua || !this.#snapshot.registered) return this.close();
+    const done = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2_000);
+      const finish = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      ua.once('unregistered', finish);
+      ua.once('registrationFailed', finish);
+    });
+    this.close();
+    await done;
+  }
+
   /** Hangs up, unregisters, forgets the credential. Idempotent. */
   close(): void {
     if (this.#closed) return;
