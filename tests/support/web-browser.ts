@@ -37,7 +37,17 @@ export function ensureWebBuild(): void {
   if (r.status !== 0) throw new Error('the web app did not build');
 }
 
-export async function launchChromium(executablePath: string, caPem: string): Promise<Browser> {
+/** For WebRTC between pages on one machine (inside a network namespace with only `lo`). */
+export const WEBRTC_LOOPBACK_FLAGS = [
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+] as const;
+
+export async function launchChromium(
+  executablePath: string,
+  caPem: string,
+  extraArgs: readonly string[] = [],
+): Promise<Browser> {
   const spki = createHash('sha256')
     .update(new X509Certificate(caPem).publicKey.export({ type: 'spki', format: 'der' }))
     .digest('base64');
@@ -45,7 +55,7 @@ export async function launchChromium(executablePath: string, caPem: string): Pro
     executablePath,
     headless: true,
     timeout: 30_000,
-    args: [...CHROMIUM_FLAGS, `--ignore-certificate-errors-spki-list=${spki}`],
+    args: [...CHROMIUM_FLAGS, ...extraArgs, `--ignore-certificate-errors-spki-list=${spki}`],
   });
 }
 

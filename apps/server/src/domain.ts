@@ -27,6 +27,7 @@ import { openStore, type Store } from '@palisade/store';
 import type { PalisadeConfig } from './config/schema.ts';
 import { buildIdentity, type Identity } from './identity/build-identity.ts';
 import { WebphoneIssuer } from './webphone/webphone-issuer.ts';
+import { revokeWebphoneWithSessions } from './webphone/webphone-revocation.ts';
 import type { Tenant } from '@palisade/pbx';
 import { identitySsoSessionPort, type SsoApiServices } from '@palisade/api';
 import { buildSso } from './sso/build-sso.ts';
@@ -111,6 +112,7 @@ export async function openDomain(
     });
     const devices = new DeviceService(deps);
     const webphoneTokens = new WebphoneTokenService({ clock });
+    revokeWebphoneWithSessions(identity.sessions, webphoneTokens);
     return {
       identity,
       store,

@@ -3,7 +3,8 @@
  * username and password (`POST /api/v1/webphone/token`) and registers over
  * WSS with them as the user's "web phone" device; a wrong password is
  * challenged again, an API token may not mint, and the user's own login
- * password never reaches SIP.
+ * password never reaches SIP. A credential ends with its web session:
+ * logout, "log out my other sessions" and disabling the user revoke it.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -11,7 +12,13 @@ import { after, before, test } from 'node:test';
 import { WebSocket, type ClientOptions } from 'ws';
 import { SIP_DOMAIN, startSipPalisade, type SipPalisade } from '../../support/sip-palisade.ts';
 import { answerChallenge, parseResponse, registerText } from '../../support/sip-test-client.ts';
-import { login, makeUser, sessionHeaders } from '../../e2e/identity/identity-fixtures.ts';
+import { CLI_ACTOR } from '@palisade/pbx';
+import {
+  login,
+  makeUser,
+  sessionHeaders,
+  type LoggedIn,
+} from '../../e2e/identity/identity-fixtures.ts';
 
 interface Ticket {
   wsUrl: string;
@@ -34,8 +41,11 @@ after(async () => {
   await p?.stop();
 });
 
-async function mint(): Promise<Ticket> {
-  const s = await login(p.client, 'wendy');
+async function mint(username = 'wendy'): Promise<Ticket> {
+  return mintFrom(await login(p.client, username));
+}
+
+async function mintFrom(s: LoggedIn): Promise<Ticket> {
   const r = await p.client.call('POST', '/api/v1/webphone/token', {
     headers: sessionHeaders(s, origin),
     body: {},
@@ -126,4 +136,52 @@ test('an API token may not mint; an anonymous caller gets 401', async () => {
   });
   assert.equal(r.status, 403);
   assert.equal((await p.client.call('POST', '/api/v1/webphone/token', { body: {} })).status, 401);
+});
+
+test('logout revokes the credentials of that session only', async () => {
+  const s1 = await login(p.client, 'wendy');
+  const s2 = await login(p.client, 'wendy');
+  const t1 = await mintFrom(s1);
+  const t2 = await mintFrom(s2);
+  assert.equal((await register(t1, t1.password, 'wp-call-4')).answer.status, 200);
+  const out = await p.client.call('POST', '/api/v1/auth/logout', {
+    headers: sessionHeaders(s1, origin),
+    body: {},
+  });
+  assert.ok(out.status < 300, out.text);
+  assert.equal((await register(t1, t1.password, 'wp-call-5')).answer.status, 401);
+  assert.equal((await register(t2, t2.password, 'wp-call-6')).answer.status, 200);
+});
+
+test('"log out my other sessions" revokes theirs and keeps the current one', async () => {
+  const keep = await login(p.client, 'wendy');
+  const other = await login(p.client, 'wendy');
+  const kept = await mintFrom(keep);
+  const dropped = await mintFrom(other);
+  const r = await p.client.call('POST', '/api/v1/auth/sessions/revoke-others', {
+    headers: sessionHeaders(keep, origin),
+    body: {},
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await register(dropped, dropped.password, 'wp-call-7')).answer.status, 401);
+  assert.equal((await register(kept, kept.password, 'wp-call-8')).answer.status, 200);
+});
+
+test('a disabled user’s credentials stop working, however the user was disabled', async () => {
+  const d = p.server.domain;
+  const vic = await makeUser(p, 'vic', { extension: '4101' });
+  const viaSessions = await mint('vic');
+  const viaStore = await mint('vic');
+  assert.equal((await register(viaStore, viaStore.password, 'wp-call-9')).answer.status, 200);
+  // Disabling outside the API (CLI, directory sync): the credential resolves to nothing.
+  await d.users.update(CLI_ACTOR, vic.id, { state: 'disabled' });
+  assert.equal((await register(viaStore, viaStore.password, 'wp-call-10')).answer.status, 401);
+  // What the API's disable does next: every session ends, and with them every credential.
+  await d.identity.sessions.revokeAllOfUser(vic.id, 'user disabled');
+  assert.equal(d.webphoneTokens.find(viaSessions.authorizationUser, SIP_DOMAIN), null);
+  await d.users.update(CLI_ACTOR, vic.id, { state: 'active' });
+  assert.equal(
+    (await register(viaSessions, viaSessions.password, 'wp-call-11')).answer.status,
+    401,
+  );
 });

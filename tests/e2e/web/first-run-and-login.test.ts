@@ -185,8 +185,8 @@ test(
       await signIn(page, 'ann', USER_PASSWORD, 'app');
       await page.getByRole('heading', { name: 'Phone' }).waitFor();
       await page.getByRole('group', { name: 'Dial pad' }).waitFor();
-      // The phone page minted short-lived SIP credentials from the session.
-      await page.getByText(/Your number: [^@\s]+@pbx\.test/).waitFor();
+      // The phone registered over WSS with short-lived SIP credentials minted from the session.
+      await page.getByText(/Ready: [^@\s]+@pbx\.test/).waitFor();
       await shot(page, 'app-phone');
       await page.getByRole('link', { name: 'My security' }).click();
       const secret = await enrolTotp(page, USER_PASSWORD, 'app-totp');
@@ -297,9 +297,11 @@ test(
       assert.deepEqual(settings.trustedOrigins, ['https://intranet.example.com']);
       await shot(page, 'console-security-settings');
 
-      // Registrations and call records pages load (empty here).
+      // Registrations: ann's web phone registered over WSS when she used the app
+      // (a closed tab does not unregister; its binding lasts until it expires). Call records load.
       await page.getByRole('link', { name: 'Registrations' }).click();
-      await page.getByText('No device is registered.').waitFor();
+      await page.getByRole('cell', { name: 'Palisade web phone' }).first().waitFor();
+      await page.getByRole('cell', { name: 'WSS' }).first().waitFor();
       await page.getByRole('link', { name: 'Call records' }).click();
       await page.getByRole('heading', { name: 'Call records' }).waitFor();
       await page.getByRole('link', { name: 'Backups' }).click();

@@ -82,8 +82,14 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     logger: log,
     supported: ['path', 'outbound', 'timer', 'replaces'],
   });
+  // REGISTER and INVITE both accept the web phone's minted credentials.
+  const devices = withWebphoneCredentials(
+    domain.store.devices,
+    domain.store.users,
+    domain.webphoneTokens,
+  );
   const registrar = new Registrar({
-    devices: withWebphoneCredentials(domain.store.devices, domain.webphoneTokens),
+    devices,
     users: domain.store.users,
     location,
     // per process: a restart makes clients re-authenticate once (a plain 401)
@@ -108,7 +114,14 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   let transportRef: SipNodeTransport | null = null;
   const media = await startMediaEngine(config, logger);
   const b2bua = new B2bua({
-    repos: domain.store,
+    repos: {
+      tenants: domain.store.tenants,
+      users: domain.store.users,
+      devices,
+      groups: domain.store.groups,
+      tenantSettings: domain.store.tenantSettings,
+      cdrs: domain.store.cdrs,
+    },
     authenticator: new DigestAuthenticator({
       secretKey: randomBytes(32),
       nonceLifetimeSeconds: config.sip.nonceLifetimeSeconds,

@@ -32,6 +32,7 @@ export class WebphoneIssuer implements WebphoneIssuing {
   async issue(who: {
     userId: string;
     tenantId: string;
+    sessionId: string;
     remoteAddress?: string;
   }): Promise<WebphoneTicket> {
     const { store } = this.#d;
@@ -58,6 +59,7 @@ export class WebphoneIssuer implements WebphoneIssuing {
     }
     const credential = this.#d.tokens.mint({
       userId: user.id,
+      sessionId: who.sessionId,
       deviceId: device.id,
       realm: tenant.sipDomain,
     });

@@ -12,6 +12,8 @@ interface SessionState {
   readonly refresh: () => Promise<Me | null>;
   readonly logout: () => Promise<void>;
   readonly can: (permission: string) => boolean;
+  /** Runs `task` before the logout request (the phone unregisters while its credential still works); returns the undo. */
+  readonly beforeLogout: (task: () => Promise<void>) => () => void;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -36,14 +38,24 @@ export function SessionProvider(props: { children: ReactNode }) {
     }
   }, []);
 
+  const [tasks] = useState(() => new Set<() => Promise<void>>());
+  const beforeLogout = useCallback(
+    (task: () => Promise<void>) => {
+      tasks.add(task);
+      return () => void tasks.delete(task);
+    },
+    [tasks],
+  );
+
   const logout = useCallback(async () => {
+    await Promise.allSettled([...tasks].map((t) => t()));
     try {
       await api('POST', '/api/v1/auth/logout');
     } finally {
       setCsrfToken('');
       setMe(null);
     }
-  }, []);
+  }, [tasks]);
 
   useEffect(() => {
     refresh().catch(() => setLoading(false));
@@ -62,7 +74,7 @@ export function SessionProvider(props: { children: ReactNode }) {
   );
 
   return (
-    <SessionContext.Provider value={{ me, loading, refresh, logout, can }}>
+    <SessionContext.Provider value={{ me, loading, refresh, logout, can, beforeLogout }}>
       {props.children}
     </SessionContext.Provider>
   );

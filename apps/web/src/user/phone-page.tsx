@@ -1,35 +1,42 @@
 /**
  * The softphone: presence, dial pad, call controls and audio devices. The
- * SIP-over-WSS leg authenticates with a short-lived token minted from the web
- * session (`POST /api/v1/webphone/token`); no password is kept in the browser.
+ * user agent itself lives in PhoneProvider (it stays registered while the
+ * user moves between the app's pages); this page drives it.
  */
 import { useState, type FormEvent } from 'react';
-import { useSession } from '../app/session.tsx';
 import { Alert } from '../components/ui.tsx';
 import { useAudioDevices } from './audio-devices.ts';
-import { usePhone } from './use-phone.ts';
+import { usePhone, type Presence } from './phone-provider.tsx';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
-type Presence = 'available' | 'busy' | 'dnd';
+const clean = (v: string) => v.replace(/[^0-9*#+a-zA-Z@._-]/g, '').slice(0, 64);
 
 export function PhonePage() {
-  const { can } = useSession();
-  const phone = usePhone(can('webphone'));
+  const phone = usePhone();
   const devices = useAudioDevices();
   const [number, setNumber] = useState('');
-  const [presence, setPresence] = useState<Presence>('available');
-  const [input, setInput] = useState('');
-  const [output, setOutput] = useState('');
-  const inCall = phone.call !== null;
+  const [transferTo, setTransferTo] = useState('');
+  const [sent, setSent] = useState('');
+  const call = phone.call;
 
   const press = (k: string) => {
-    if (phone.call?.state === 'active') phone.dtmf(k);
-    else setNumber((n) => (n + k).slice(0, 64));
+    if (call?.state === 'active') {
+      phone.dtmf(k);
+      setSent((s) => (s + k).slice(-32));
+    } else setNumber((n) => (n + k).slice(0, 64));
   };
 
   const dial = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    if (number.trim() !== '') phone.dial(number.trim(), input);
+    if (number.trim() !== '') {
+      setSent('');
+      phone.dial(number.trim());
+    }
+  };
+
+  const transfer = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (transferTo.trim() !== '') phone.transfer(transferTo.trim());
   };
 
   return (
@@ -38,39 +45,27 @@ export function PhonePage() {
       <div className="row">
         <label className="inline">
           <span>Status</span>
-          <select value={presence} onChange={(e) => setPresence(e.target.value as Presence)}>
+          <select
+            value={phone.presence}
+            onChange={(e) => phone.setPresence(e.target.value as Presence)}
+          >
             <option value="available">Available</option>
             <option value="busy">Busy</option>
             <option value="dnd">Do not disturb</option>
           </select>
         </label>
-        <span className={`presence presence-${presence}`} aria-hidden="true" />
-        <span role="status" className="hint">
+        <span className={`presence presence-${phone.presence}`} aria-hidden="true" />
+        <span role="status" className="hint" data-testid="phone-status">
           {phone.statusText}
         </span>
       </div>
       {phone.error ? <Alert>{phone.error}</Alert> : null}
-      {phone.incoming && presence !== 'dnd' ? (
-        <div className="card incoming" role="alertdialog" aria-labelledby="incoming-title">
-          <h2 id="incoming-title">Incoming call from {phone.incoming.from}</h2>
-          <div className="row">
-            <button type="button" className="primary" onClick={() => phone.answer(input)}>
-              Answer
-            </button>
-            <button type="button" className="danger" onClick={phone.reject}>
-              Reject
-            </button>
-          </div>
-        </div>
-      ) : null}
       <form onSubmit={dial} className="dialer" aria-label="Dial">
         <label htmlFor="dial-number">Number</label>
         <input
           id="dial-number"
           value={number}
-          onChange={(e) =>
-            setNumber(e.target.value.replace(/[^0-9*#+a-zA-Z@._-]/g, '').slice(0, 64))
-          }
+          onChange={(e) => setNumber(clean(e.target.value))}
           inputMode="tel"
           autoComplete="off"
         />
@@ -87,8 +82,12 @@ export function PhonePage() {
           ))}
         </div>
         <div className="row">
-          {!inCall ? (
+          {/* Keys keep React from reusing one <button> for both: a click on "Hang up" would
+              otherwise turn it into the submit button before the click's default action runs,
+              and dial again. */}
+          {!call ? (
             <button
+              key="call"
               type="submit"
               className="primary call"
               disabled={!phone.ready || number.trim() === ''}
@@ -96,7 +95,7 @@ export function PhonePage() {
               Call
             </button>
           ) : (
-            <button type="button" className="danger" onClick={phone.hangup}>
+            <button key="hangup" type="button" className="danger" onClick={phone.hangup}>
               Hang up
             </button>
           )}
@@ -109,36 +108,49 @@ export function PhonePage() {
           </button>
         </div>
       </form>
-      {phone.call ? (
-        <div className="card" aria-label="Current call">
-          <p>
-            {phone.call.state === 'active' ? 'In call with' : 'Calling'} {phone.call.peer}
-            {phone.call.held ? ' (on hold)' : ''}
+      {call ? (
+        <div className="card" role="region" aria-label="Current call">
+          <p data-testid="call-state">
+            {call.state === 'active' ? 'In call with' : 'Calling'} {call.peer}
+            {call.held ? ' (on hold)' : ''}
+            {call.heldByPeer ? ' (held by the other side)' : ''}
+            {call.muted ? ' (muted)' : ''}
           </p>
+          {sent ? <p className="hint">Tones sent: {sent}</p> : null}
           <div className="row">
-            <button type="button" onClick={phone.toggleHold} aria-pressed={phone.call.held}>
-              {phone.call.held ? 'Resume' : 'Hold'}
-            </button>
-            <button type="button" onClick={phone.toggleMute} aria-pressed={phone.call.muted}>
-              {phone.call.muted ? 'Unmute' : 'Mute'}
-            </button>
             <button
               type="button"
-              onClick={() => {
-                const target = window.prompt('Transfer to which number?');
-                if (target) phone.transfer(target);
-              }}
+              onClick={phone.toggleHold}
+              aria-pressed={call.held}
+              disabled={call.state !== 'active'}
             >
-              Transfer
+              {call.held ? 'Resume' : 'Hold'}
+            </button>
+            <button type="button" onClick={phone.toggleMute} aria-pressed={call.muted}>
+              {call.muted ? 'Unmute' : 'Mute'}
             </button>
           </div>
+          <form onSubmit={transfer} className="row" aria-label="Transfer">
+            <label className="inline">
+              <span>Transfer to</span>
+              <input
+                value={transferTo}
+                onChange={(e) => setTransferTo(clean(e.target.value))}
+                inputMode="tel"
+                autoComplete="off"
+              />
+            </label>
+            <button type="submit" disabled={call.state !== 'active' || transferTo.trim() === ''}>
+              Transfer
+            </button>
+          </form>
         </div>
       ) : null}
       <fieldset>
         <legend>Audio devices</legend>
         <label className="inline">
           <span>Microphone</span>
-          <select value={input} onChange={(e) => setInput(e.target.value)}>
+          <select value={phone.microphone} onChange={(e) => phone.setMicrophone(e.target.value)}>
             <option value="">Default</option>
             {devices.inputs.map((d, i) => (
               <option key={d.deviceId || i} value={d.deviceId}>
@@ -149,7 +161,7 @@ export function PhonePage() {
         </label>
         <label className="inline">
           <span>Speaker</span>
-          <select value={output} onChange={(e) => setOutput(e.target.value)}>
+          <select value={phone.speaker} onChange={(e) => phone.setSpeaker(e.target.value)}>
             <option value="">Default</option>
             {devices.outputs.map((d, i) => (
               <option key={d.deviceId || i} value={d.deviceId}>

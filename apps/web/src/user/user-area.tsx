@@ -3,6 +3,7 @@ import { useSession } from '../app/session.tsx';
 import { Shell, type NavItem } from '../components/shell.tsx';
 import { HistoryPage } from './history-page.tsx';
 import { PhonePage } from './phone-page.tsx';
+import { PhoneProvider } from './phone-provider.tsx';
 import { MySecurityPage } from './my-security-page.tsx';
 
 const NAV: readonly NavItem[] = [
@@ -40,7 +41,7 @@ export function UserArea(props: { path: string }) {
           Your organisation requires a second factor: set one up under My security.
         </div>
       ) : null}
-      {page}
+      <PhoneProvider>{page}</PhoneProvider>
     </Shell>
   );
 }

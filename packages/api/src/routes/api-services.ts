@@ -66,6 +66,8 @@ export interface WebphoneIssuing {
   issue(who: {
     userId: string;
     tenantId: string;
+    /** The web session minting it: the credential ends with it. */
+    sessionId: string;
     remoteAddress?: string;
   }): Promise<WebphoneTicketView>;
 }

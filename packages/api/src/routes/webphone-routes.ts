@@ -31,7 +31,7 @@ export function webphoneRoutes(s: ApiServices): RouteSpec[] {
       body: Type.Object({}, { additionalProperties: false }),
       response: { 200: Ticket },
       handler: async ({ principal, actor, reply }) => {
-        if (principal.kind !== 'session')
+        if (principal.kind !== 'session' || !principal.web)
           throw new PalisadeError(
             'forbidden',
             'the web phone needs a signed-in user, not an API token',
@@ -40,6 +40,7 @@ export function webphoneRoutes(s: ApiServices): RouteSpec[] {
         const ticket = await s.webphone.issue({
           userId: principal.id,
           tenantId: principal.tenantId,
+          sessionId: principal.web.session.id,
           ...(actor.remoteAddress !== undefined ? { remoteAddress: actor.remoteAddress } : {}),
         });
         await s.audit.record({

@@ -12,4 +12,4 @@ export {
   type SessionPolicy,
   type SessionTimeouts,
 } from './session-policy.ts';
-export { SessionService, type IssuedSession } from './session-service.ts';
+export { SessionService, type IssuedSession, type SessionsEnded } from './session-service.ts';

@@ -35,6 +35,10 @@ export interface IssuedSession {
   readonly csrfToken: string;
 }
 
+/** Which sessions a revocation ended: one, or all of a user's but one. */
+export type SessionsEnded =
+  { readonly sessionId: string } | { readonly userId: string; readonly exceptSessionId?: string };
+
 /** A last-seen update is written at most this often, to keep checks cheap. */
 const TOUCH_RESOLUTION_MS = 15_000;
 
@@ -42,6 +46,7 @@ export class SessionService {
   readonly #repo: WebSessionRepository;
   readonly #clock: Clock;
   readonly policy: SessionPolicy;
+  readonly #endListeners: ((ended: SessionsEnded) => void)[] = [];
 
   constructor(repo: WebSessionRepository, clock: Clock, policy: SessionPolicy) {
     this.#repo = repo;
@@ -165,12 +170,28 @@ export class SessionService {
     return this.#clock.now() - s.authenticatedAt <= this.policy.reauthWindowMs;
   }
 
-  revoke(id: string, reason: string): Promise<boolean> {
-    return this.#repo.revoke(id, this.#clock.now(), reason);
+  /**
+   * Called after sessions are revoked, so what hangs off a session (the web
+   * phone's SIP credentials) ends with it. Listeners must not throw.
+   */
+  onEnded(listener: (ended: SessionsEnded) => void): void {
+    this.#endListeners.push(listener);
   }
 
-  revokeAllOfUser(userId: string, reason: string, exceptId?: string): Promise<number> {
-    return this.#repo.revokeAllOfUser(userId, this.#clock.now(), reason, exceptId);
+  async revoke(id: string, reason: string): Promise<boolean> {
+    const revoked = await this.#repo.revoke(id, this.#clock.now(), reason);
+    this.#ended({ sessionId: id });
+    return revoked;
+  }
+
+  async revokeAllOfUser(userId: string, reason: string, exceptId?: string): Promise<number> {
+    const n = await this.#repo.revokeAllOfUser(userId, this.#clock.now(), reason, exceptId);
+    this.#ended(exceptId === undefined ? { userId } : { userId, exceptSessionId: exceptId });
+    return n;
+  }
+
+  #ended(ended: SessionsEnded): void {
+    for (const l of this.#endListeners) l(ended);
   }
 
   list(filter: { userId?: string; tenantId?: string }): Promise<WebSession[]> {

@@ -4,7 +4,7 @@ import { FakeClock } from '@palisade/common';
 import { computeHa1 } from '../digest/digest-algorithm.ts';
 import { WebphoneTokenService, WEBPHONE_USERNAME_PREFIX } from './webphone-token-service.ts';
 
-const input = { userId: 'u1', deviceId: 'd1', realm: 'PBX.test' };
+const input = { userId: 'u1', sessionId: 's1', deviceId: 'd1', realm: 'PBX.test' };
 
 test('a minted credential is found by its username until it expires, with the HA1 of its password', () => {
   const clock = new FakeClock(1_000);
@@ -51,4 +51,19 @@ test('a full service refuses to mint until credentials expire', () => {
   assert.equal(s.mint({ ...input, userId: 'c' }), null);
   clock.advance(1_000);
   assert.ok(s.mint({ ...input, userId: 'c' }));
+});
+
+test('revokeSession drops one session’s credentials; revokeUser can keep one session’s', () => {
+  const s = new WebphoneTokenService({ clock: new FakeClock(0) });
+  const a = s.mint(input)!;
+  const b = s.mint({ ...input, sessionId: 's2' })!;
+  const c = s.mint({ ...input, sessionId: 's3' })!;
+  const other = s.mint({ ...input, userId: 'u2', sessionId: 's9' })!;
+  assert.equal(s.revokeSession('s1'), 1);
+  assert.equal(s.find(a.username, 'pbx.test'), null);
+  assert.ok(s.find(b.username, 'pbx.test'));
+  assert.equal(s.revokeUser('u1', 's3'), 1);
+  assert.equal(s.find(b.username, 'pbx.test'), null);
+  assert.ok(s.find(c.username, 'pbx.test'), 'the kept session’s credential survives');
+  assert.ok(s.find(other.username, 'pbx.test'), 'other users are untouched');
 });

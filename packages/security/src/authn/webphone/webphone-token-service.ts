@@ -22,6 +22,8 @@ export interface WebphoneCredential {
 
 export interface WebphoneGrant {
   readonly userId: string;
+  /** The web session it was minted from: ending that session revokes it. */
+  readonly sessionId: string;
   readonly deviceId: string;
   readonly realm: string;
   readonly ha1Md5: string;
@@ -58,7 +60,12 @@ export class WebphoneTokenService {
   }
 
   /** A new credential for `deviceId` of `userId` in `realm` (the tenant's SIP domain), or null when the service is full. */
-  mint(input: { userId: string; deviceId: string; realm: string }): WebphoneCredential | null {
+  mint(input: {
+    userId: string;
+    sessionId: string;
+    deviceId: string;
+    realm: string;
+  }): WebphoneCredential | null {
     this.#sweep();
     const mine = [...this.#grants].filter(([, g]) => g.userId === input.userId);
     for (const [name] of mine.slice(0, Math.max(0, mine.length - this.#maxPerUser + 1)))
@@ -70,6 +77,7 @@ export class WebphoneTokenService {
     const expiresAt = this.#clock.now() + this.#ttlMs;
     this.#grants.set(username, {
       userId: input.userId,
+      sessionId: input.sessionId,
       deviceId: input.deviceId,
       realm,
       ha1Md5: computeHa1('MD5', username, realm, password),
@@ -91,11 +99,20 @@ export class WebphoneTokenService {
     return grant.realm === realm.toLowerCase() ? grant : null;
   }
 
-  /** Drops every credential of a user (logout everywhere, disable, password change). */
-  revokeUser(userId: string): number {
+  /** Drops every credential of a user (disabled, logged out everywhere, password changed), but those of `exceptSessionId`. */
+  revokeUser(userId: string, exceptSessionId?: string): number {
+    return this.#revoke((g) => g.userId === userId && g.sessionId !== exceptSessionId);
+  }
+
+  /** Drops the credentials minted from one web session (logout, session ended). */
+  revokeSession(sessionId: string): number {
+    return this.#revoke((g) => g.sessionId === sessionId);
+  }
+
+  #revoke(matches: (g: WebphoneGrant) => boolean): number {
     let n = 0;
     for (const [name, g] of this.#grants)
-      if (g.userId === userId) {
+      if (matches(g)) {
         this.#grants.delete(name);
         n += 1;
       }
