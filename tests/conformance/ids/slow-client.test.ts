@@ -9,6 +9,8 @@
  * 127.0.0.1 (the kernel's choice on loopback), not 127.0.0.2.
  */
 import assert from 'node:assert/strict';
+import type { TcpNetConnectOpts } from 'node:net';
+import { connect, type ConnectionOptions } from 'node:tls';
 import { after, before, test } from 'node:test';
 import { debianPeer } from '../../support/debian.ts';
 import { startPeer } from '../../support/process.ts';
@@ -32,6 +34,44 @@ after(async () => {
   await p?.stop();
   if (dir) removeDataDir(dir);
 });
+
+/** A TLS connection from 127.0.0.4 that sends `data` (maybe nothing) and waits for the server to close it. */
+function heldOpen(data: string): Promise<void> {
+  return new Promise((resolve) => {
+    const options: ConnectionOptions & TcpNetConnectOpts = {
+      host: '127.0.0.1',
+      port: p.server.httpsPort,
+      localAddress: '127.0.0.4',
+      ca: p.ca,
+      servername: 'localhost',
+    };
+    const socket = connect(options);
+    const timer = setTimeout(() => socket.destroy(), 15_000);
+    socket.once('secureConnect', () => {
+      if (data !== '') socket.write(data);
+    });
+    socket.on('data', () => undefined);
+    socket.once('error', () => undefined);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+test(
+  "an idle connection (a browser's unused preconnect) is closed but not counted; a partial request is",
+  { skip: slow.skip },
+  async () => {
+    const m = p.server.ids!.metrics;
+    const slowClients = () => m.get('palisade_ids_events_total', { kind: 'slow-client' });
+    const before_ = slowClients();
+    await Promise.all([heldOpen(''), heldOpen(''), heldOpen('')]);
+    assert.equal(slowClients(), before_, 'idle connections are not slow clients');
+    await heldOpen('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+    assert.equal(slowClients(), before_ + 1, 'a request that never ends its headers is');
+  },
+);
 
 test(
   'slowhttptest from 127.0.0.1 does not stop a legitimate client on 127.0.0.3',

@@ -84,7 +84,11 @@ export class HttpsListeners {
         });
         server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
           const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-          if (timedOut) guard.slowClient((socket as Socket).remoteAddress);
+          // A connection that sent nothing at all is a browser's preconnect
+          // left unused, not a slow client: it is closed, not counted (the
+          // per-source connection cap bounds how many can be held open).
+          if (timedOut && (socket as Socket).bytesRead > 0)
+            guard.slowClient((socket as Socket).remoteAddress);
           if (timedOut && socket.writable)
             socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
           else if (socket.writable && err.code === 'HPE_HEADER_OVERFLOW')
