@@ -154,7 +154,7 @@ export function Counters(props: { counters: readonly Counter[] }) {
         const rows = props.counters.filter((c) => c.name === name);
         const labels = [...new Set(rows.flatMap((c) => Object.keys(c.labels)))];
         return (
-          <table className="list" key={name}>
+          <table className="list counters" key={name}>
             <caption>{COUNTER_TITLES[name] ?? name}</caption>
             <thead>
               <tr>

@@ -54,8 +54,12 @@ export function LiveBans(props: {
               {props.canChange ? (
                 <td className="actions">
                   {asking === b.address ? (
-                    <span role="group" aria-label={`Lift the ban on ${b.address}?`}>
-                      <span className="hint">Lift the ban? </span>
+                    <span
+                      className="confirm"
+                      role="group"
+                      aria-label={`Lift the ban on ${b.address}?`}
+                    >
+                      <span className="hint">Lift the ban?</span>
                       <button
                         type="button"
                         className="danger"
