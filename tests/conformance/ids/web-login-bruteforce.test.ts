@@ -2,8 +2,8 @@
  * Web login brute force from 127.0.0.2: after 10 failures in 10 minutes the
  * address is banned on every service (the HTTPS listener cuts it before
  * TLS), while the real user on 127.0.0.3 logs in. The ban shows in the
- * intrusion report, goes to the security event stream as `ids.ban`, and an
- * administrator can lift it.
+ * intrusion report (live bans, attempts, top offenders), goes to the
+ * security event stream as `ids.ban`, and an administrator can lift it.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -88,11 +88,21 @@ test('the intrusion report lists the ban and the attempts; an administrator lift
   const top = attempts.json<{ top: { source: string; users: Record<string, number> }[] }>().top;
   assert.equal(top[0]?.source, ATTACKER);
   assert.ok((top[0]?.users['victim'] ?? 0) >= 10, JSON.stringify(top[0]));
+  type Offender = { address: string; rule: string; offence: number; active: boolean };
+  const offenders = async () => {
+    const r = await admin.call('GET', '/api/v1/intrusion/offenders?limit=5', { headers });
+    assert.equal(r.status, 200, r.text);
+    return r.json<Offender[]>().map((o) => [o.address, o.rule, o.offence, o.active]);
+  };
+  assert.deepEqual(await offenders(), [[ATTACKER, 'login-failure', 1, true]]);
+  const tooMany = await admin.call('GET', '/api/v1/intrusion/offenders?limit=5000', { headers });
+  assert.equal(tooMany.status, 400, tooMany.text);
   const bad = await admin.call('DELETE', '/api/v1/intrusion/bans/not-an-address', { headers });
   assert.equal(bad.status, 400, bad.text);
   const lifted = await admin.call('DELETE', `/api/v1/intrusion/bans/${ATTACKER}`, { headers });
   assert.equal(lifted.status, 200, lifted.text);
   assert.equal(await tlsProbe(p.server.httpsPort, ATTACKER, p.ca), 'open');
+  assert.deepEqual(await offenders(), [[ATTACKER, 'login-failure', 1, false]], 'history kept');
   const again = await admin.call('DELETE', `/api/v1/intrusion/bans/${ATTACKER}`, { headers });
   assert.equal(again.status, 404, again.text);
   const audit = await p.server.domain.store.auditLog.query({ actionPrefix: 'ids' });

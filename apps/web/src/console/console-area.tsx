@@ -4,6 +4,7 @@ import { Shell, type NavItem } from '../components/shell.tsx';
 import { AuditPage } from './audit-page.tsx';
 import { CdrPage } from './cdr-page.tsx';
 import { GroupsPage } from './groups-page.tsx';
+import { IntrusionPage } from './intrusion-page.tsx';
 import { PlannedPage } from './planned-page.tsx';
 import { RegistrationsPage } from './registrations-page.tsx';
 import { SecuritySettingsPage } from './security-settings-page.tsx';
@@ -61,8 +62,7 @@ const AREAS: readonly Area[] = [
     to: '/console/intrusion',
     label: 'Intrusion report',
     permission: 'intrusion:view',
-    soon: true,
-    render: planned('Intrusion report', 'the intrusion-detection work'),
+    render: () => <IntrusionPage />,
   },
   {
     to: '/console/certificates',

@@ -1,8 +1,8 @@
 /** Live SIP registrations, refreshed every few seconds while the page is open. */
-import { useEffect } from 'react';
 import { api, query } from '../api/api-client.ts';
 import { ErrorText, formatTime, Loading } from '../components/ui.tsx';
 import { useLoad } from '../components/use-load.ts';
+import { usePolling } from '../components/use-polling.ts';
 
 interface Registration {
   readonly id: string;
@@ -25,11 +25,7 @@ export function RegistrationsPage() {
     () => api<Registration[]>('GET', `/api/v1/registrations${query({ limit: 1000 })}`),
     [],
   );
-  const { reload } = regs;
-  useEffect(() => {
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+  usePolling(regs.reload, REFRESH_MS);
   return (
     <section>
       <h1>Live registrations</h1>

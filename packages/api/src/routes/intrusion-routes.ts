@@ -13,7 +13,7 @@ import { Timestamp } from './schemas.ts';
 
 const Address = Type.String({ minLength: 2, maxLength: 45, pattern: '^[0-9A-Fa-f.:]+$' });
 
-const BanBody = Type.Object({
+const banFields = {
   address: Type.String(),
   rule: Type.String(),
   origin: Type.String(),
@@ -22,6 +22,14 @@ const BanBody = Type.Object({
   createdBy: Type.String(),
   createdAt: Timestamp,
   expiresAt: Type.Union([Type.Null(), Timestamp]),
+};
+const BanBody = Type.Object(banFields);
+
+const OffenderBody = Type.Object({
+  ...banFields,
+  liftedAt: Type.Union([Type.Null(), Timestamp]),
+  /** Neither lifted nor expired now. */
+  active: Type.Boolean(),
 });
 
 const NewBan = Type.Object(
@@ -125,6 +133,21 @@ export function intrusionRoutes(s: ApiServices): RouteSpec[] {
         });
         return { address: params.address };
       },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/v1/intrusion/offenders',
+      tag: 'intrusion',
+      summary:
+        'Top offenders: the latest ban of each address (active or ended in the last 30 days), highest offence first',
+      permission: 'intrusion:view',
+      query: Type.Object(
+        { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Array(OffenderBody) },
+      handler: async ({ principal, query }) =>
+        intrusion(s, principal).bans.offenders(query.limit ?? 20),
     }),
     route({
       method: 'GET',

@@ -30,6 +30,30 @@ test('manual ban and unban; bad addresses refused', async () => {
   assert.deepEqual(seen, ['ban 198.51.100.7 manual', 'unban 198.51.100.7 user:1']);
 });
 
+test('offenders: repeat offences first, lifted and expired bans marked inactive', async () => {
+  const clock = new FakeClock();
+  const bans = new BanService(new MemoryBanRepository(), clock, nullLogger);
+  const manual = (address: string, durationMs: number | null) =>
+    bans.banManually({ address, reason: '', durationMs, by: 'cli' });
+  await manual('192.0.2.1', 60_000);
+  await manual('192.0.2.2', null);
+  await bans.unban('192.0.2.2', 'cli');
+  clock.advance(1000);
+  await manual('192.0.2.2', null);
+  await manual('192.0.2.3', null);
+  await bans.unban('192.0.2.3', 'cli');
+  clock.advance(60_000);
+  assert.deepEqual(
+    (await bans.offenders(10)).map((b) => [b.address, b.offence, b.active]),
+    [
+      ['192.0.2.2', 2, true],
+      ['192.0.2.3', 1, false],
+      ['192.0.2.1', 1, false],
+    ],
+  );
+  assert.equal((await bans.offenders(1)).length, 1);
+});
+
 test('two nodes share bans through the store; the poll brings them in', async () => {
   const clock = new FakeClock();
   const repo = new MemoryBanRepository();
@@ -65,6 +89,7 @@ test('a store read that started before a local lift does not bring the ban back'
     find: (a) => repo.find(a),
     lift: (a, at) => repo.lift(a, at),
     purgeEndedBefore: (t) => repo.purgeEndedBefore(t),
+    listOffenders: (n) => repo.listOffenders(n),
     listActive: async () => {
       await gate;
       return stale;

@@ -136,6 +136,13 @@ export class BanService {
     return this.#repo.listActive(this.#clock.now());
   }
 
+  /** Repeat offenders: the latest ban of each address, highest offence first, and whether it holds now. */
+  async offenders(limit: number): Promise<(Ban & { readonly active: boolean })[]> {
+    const now = this.#clock.now();
+    const bans = await this.#repo.listOffenders(limit);
+    return bans.map((b) => ({ ...b, active: isActive(b, now) }));
+  }
+
   /** Reads the active bans from the store into the list (bans of other nodes, lifts, expiries). */
   async refresh(): Promise<void> {
     const generation = this.#generation;

@@ -23,6 +23,19 @@ export class MemoryBanRepository implements BanRepository {
     );
   }
 
+  listOffenders(limit: number): Promise<Ban[]> {
+    return Promise.resolve(
+      [...this.#rows.values()]
+        .sort(
+          (a, b) =>
+            b.offence - a.offence ||
+            b.createdAt - a.createdAt ||
+            a.address.localeCompare(b.address),
+        )
+        .slice(0, Math.max(0, limit)),
+    );
+  }
+
   lift(address: string, at: number): Promise<boolean> {
     const b = this.#rows.get(address);
     if (!b || b.liftedAt !== null || (b.expiresAt !== null && b.expiresAt <= at))

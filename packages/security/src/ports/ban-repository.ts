@@ -32,6 +32,11 @@ export interface BanRepository {
   find(address: string): Promise<Ban | null>;
   /** Bans neither lifted nor expired at `now`, oldest first, at most `limit` (default 100 000). */
   listActive(now: number, limit?: number): Promise<Ban[]>;
+  /**
+   * The latest ban of each address, active or ended (rows are kept 30 days
+   * after they end): highest offence first, then the most recent, at most `limit`.
+   */
+  listOffenders(limit: number): Promise<Ban[]>;
   /** Lifts an active ban; false when there was none. */
   lift(address: string, at: number): Promise<boolean>;
   /** Deletes rows that ended (expired or lifted) before `before`; returns how many. */

@@ -71,6 +71,37 @@ contract('bans', (it) => {
     assert.notEqual(await store.bans.find('192.0.2.3'), null);
   });
 
+  it('lists offenders: highest offence first, then the latest; ended bans too', async ({
+    store,
+    clock,
+  }) => {
+    const now = clock.now();
+    const base = {
+      rule: 'login-failure',
+      origin: 'detector' as const,
+      reason: '',
+      createdBy: 'system',
+      expiresAt: now + 100 * MIN,
+    };
+    await store.bans.put({ ...base, address: '192.0.2.1', offence: 1, createdAt: now });
+    await store.bans.put({ ...base, address: '192.0.2.2', offence: 3, createdAt: now - MIN });
+    await store.bans.put({ ...base, address: '192.0.2.3', offence: 1, createdAt: now + 1 });
+    await store.bans.lift('192.0.2.2', now);
+    const all = await store.bans.listOffenders(10);
+    assert.deepEqual(
+      all.map((b) => [b.address, b.offence, b.liftedAt]),
+      [
+        ['192.0.2.2', 3, now],
+        ['192.0.2.3', 1, null],
+        ['192.0.2.1', 1, null],
+      ],
+    );
+    assert.deepEqual(
+      (await store.bans.listOffenders(1)).map((b) => b.address),
+      ['192.0.2.2'],
+    );
+  });
+
   it('refuses an over-long address', async ({ store, clock }) => {
     await assert.rejects(
       store.bans.put({

@@ -65,6 +65,18 @@ export class SqlBanRepository implements BanRepository {
     return rows.map(toBan);
   }
 
+  async listOffenders(limit: number): Promise<Ban[]> {
+    const rows = await this.#ctx.db
+      .selectFrom('ip_bans')
+      .selectAll()
+      .orderBy('offence', 'desc')
+      .orderBy('created_at', 'desc')
+      .orderBy('address')
+      .limit(Math.min(Math.max(1, Math.trunc(limit)), 10_000))
+      .execute();
+    return rows.map(toBan);
+  }
+
   async lift(address: string, at: number): Promise<boolean> {
     const r = await this.#ctx.db
       .updateTable('ip_bans')
