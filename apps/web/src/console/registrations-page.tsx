@@ -1,8 +1,8 @@
-/** Live SIP registrations, refreshed every few seconds while the page is open. */
-import { useEffect } from 'react';
+/** Live SIP registrations, refreshed every few seconds while the page is open and visible. */
 import { api, query } from '../api/api-client.ts';
 import { ErrorText, formatTime, Loading } from '../components/ui.tsx';
 import { useLoad } from '../components/use-load.ts';
+import { usePoll } from '../components/use-poll.ts';
 
 interface Registration {
   readonly id: string;
@@ -18,18 +18,14 @@ interface Registration {
   readonly registeredAt: number;
 }
 
-const REFRESH_MS = 5_000;
+const REFRESH_MS = 3_000;
 
 export function RegistrationsPage() {
   const regs = useLoad(
     () => api<Registration[]>('GET', `/api/v1/registrations${query({ limit: 1000 })}`),
     [],
   );
-  const { reload } = regs;
-  useEffect(() => {
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+  usePoll(regs.reload, REFRESH_MS);
   return (
     <section>
       <h1>Live registrations</h1>
