@@ -116,6 +116,11 @@ test(
       assert.equal(cells[6], 'UDP · RTP');
       await page.getByText('1 call in progress.').waitFor();
       await shot(page, 'live-calls-talking');
+      // a phone-sized window keeps the table usable (it scrolls sideways)
+      await page.setViewportSize({ width: 390, height: 800 });
+      await row.getByRole('button', { name: /^Hang up/ }).waitFor();
+      await shot(page, 'live-calls-phone-size');
+      await page.setViewportSize({ width: 1200, height: 800 });
 
       // 4. The admin hangs it up: both phones get BYE, the call leaves the list.
       await row
