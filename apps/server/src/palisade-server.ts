@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import Fastify from 'fastify';
 import { systemClock, type Logger, type SecurityEventSink } from '@palisade/common';
 import { registerApi } from '@palisade/api';
+import { LiveCallService } from '@palisade/pbx';
 import type { PalisadeConfig } from './config/schema.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { openDomain, type Domain } from './domain.ts';
@@ -129,6 +130,7 @@ export async function startPalisade({
         auditLog: store.auditLog,
         defaultTenantId: domain.defaultTenant.id,
         intrusion: ids ? { detector: ids.detector, bans: ids.bans, metrics: ids.metrics } : null,
+        liveCalls: new LiveCallService(sipStack.b2bua, store.users, domain.audit),
       },
       logger,
       version: VERSION,

@@ -29,6 +29,7 @@ import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
 import { cdrRoutes } from './routes/cdr-routes.ts';
+import { liveCallRoutes } from './routes/live-call-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -44,6 +45,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...groupRoutes(services),
     ...registrationRoutes(services),
     ...cdrRoutes(services),
+    ...liveCallRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...intrusionRoutes(services),

@@ -5,6 +5,7 @@ import { AuditPage } from './audit-page.tsx';
 import { CdrPage } from './cdr-page.tsx';
 import { GroupsPage } from './groups-page.tsx';
 import { IntrusionPage } from './intrusion-page.tsx';
+import { LiveCallsPage } from './live-calls-page.tsx';
 import { PlannedPage } from './planned-page.tsx';
 import { RegistrationsPage } from './registrations-page.tsx';
 import { SecuritySettingsPage } from './security-settings-page.tsx';
@@ -38,6 +39,12 @@ const AREAS: readonly Area[] = [
     label: 'Registrations',
     permission: 'registrations:view',
     render: () => <RegistrationsPage />,
+  },
+  {
+    to: '/console/calls',
+    label: 'Live calls',
+    permission: 'calls:view',
+    render: () => <LiveCallsPage />,
   },
   { to: '/console/cdr', label: 'Call records', permission: 'cdr:view', render: () => <CdrPage /> },
   {

@@ -1,4 +1,4 @@
-/** Live SIP registrations, refreshed every few seconds while the page is open. */
+/** Live SIP registrations, refreshed every few seconds while the page is open and visible. */
 import { api, query } from '../api/api-client.ts';
 import { ErrorText, formatTime, Loading } from '../components/ui.tsx';
 import { useLoad } from '../components/use-load.ts';
@@ -18,7 +18,7 @@ interface Registration {
   readonly registeredAt: number;
 }
 
-const REFRESH_MS = 5_000;
+const REFRESH_MS = 3_000;
 
 export function RegistrationsPage() {
   const regs = useLoad(

@@ -3,6 +3,7 @@ import type {
   CdrService,
   DeviceService,
   GroupService,
+  LiveCallService,
   RegistrationService,
   SetupService,
   TenantService,
@@ -83,6 +84,8 @@ export interface ApiServices {
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
   readonly cdrs: CdrService;
+  /** Calls in progress (the B2BUA's); absent without call control: the routes answer 503. */
+  readonly liveCalls?: LiveCallService;
   readonly identity: IdentityServices;
   /** Intrusion detection (issue 7); null when it is off. */
   readonly intrusion?: IntrusionServices | null;

@@ -18,6 +18,7 @@ import type { PbxRepositories } from '../ports/pbx-store.ts';
 import { Call } from './call.ts';
 import type { B2buaEvents, BadDestination } from './call-events.ts';
 import type { CallDeps, CallRegistry } from './call.ts';
+import type { CallSnapshot } from './call-snapshot.ts';
 import type { AuditSink, LocationLookup } from './call-ports.ts';
 import { CallSignalling } from './call-signalling.ts';
 import type { SentBy } from './call-signalling.ts';
@@ -128,6 +129,27 @@ export class B2bua implements CallRegistry {
   /** Calls in progress. */
   get activeCalls(): number {
     return this.#calls.size;
+  }
+
+  /** What the console shows of the calls in progress (those with a CDR, not ending), oldest first. */
+  snapshots(): CallSnapshot[] {
+    return [...this.#calls.values()]
+      .map((c) => c.snapshot())
+      .filter((s): s is CallSnapshot => s !== undefined)
+      .sort((x, y) => x.startedAt - y.startedAt);
+  }
+
+  /**
+   * Ends an answered call by its CDR id (an administrator's hang-up): BYE to
+   * both phones, the media freed, the CDR committed with `cause` before this
+   * resolves. A call still ringing is left alone (`not_answered`).
+   */
+  async endCall(id: string, cause: string): Promise<'ended' | 'not_found' | 'not_answered'> {
+    const call = [...this.#calls.values()].find((c) => c.snapshot()?.id === id);
+    if (!call) return 'not_found';
+    if (call.state !== 'answering' && call.state !== 'confirmed') return 'not_answered';
+    await call.hangUp('system', cause);
+    return 'ended';
   }
 
   call(callId: string): Call | undefined {

@@ -137,9 +137,12 @@ describe('B2BUA: in-call', () => {
     const bob = bench.phone('1002');
     const call = alice.call('1002');
     await bench.run(300);
+    const states = () => bench.b2bua.snapshots().map((s) => s.state);
+    assert.deepEqual(states(), ['answered']);
     const hold = alice.send(call.dialog!, 'INVITE', alice.sdp.replace('a=sendrecv', 'a=sendonly'));
     await bench.run(50);
     assert.equal((await hold).status, 200);
+    assert.deepEqual(states(), ['held'], 'the console sees the call on hold');
     const reinvite = bob.last('INVITE')!;
     assert.ok(reinvite.to.tag !== undefined, 'a re-INVITE in the callee dialog');
     assert.match(reinvite.body.toString(), /a=sendonly/);
@@ -151,6 +154,7 @@ describe('B2BUA: in-call', () => {
     assert.equal(answer.status, 200);
     assert.match(answer.body.toString(), new RegExp(RELAY_ADDRESS));
     assert.equal(alice.count('UPDATE'), 1);
+    assert.deepEqual(states(), ['answered'], 'and off hold again');
     const session = bench.media.sessions[0]!;
     assert.deepEqual(session.log.slice(-4), ['offer a', 'answer b', 'offer b', 'answer a']);
   });

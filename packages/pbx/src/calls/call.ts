@@ -22,7 +22,7 @@
 import { randomInt } from 'node:crypto';
 import { PalisadeError, isPalisadeError } from '@palisade/common';
 import type { Clock, Logger } from '@palisade/common';
-import { DEFAULT_CODECS } from '@palisade/media';
+import { DEFAULT_CODECS, isHold, parseSdp } from '@palisade/media';
 import type {
   CodecSpec,
   LegId,
@@ -58,6 +58,8 @@ import type { PbxRepositories } from '../ports/pbx-store.ts';
 import type { User } from '../ports/user-repository.ts';
 import type { AuthenticatedCaller } from './caller-authenticator.ts';
 import type { BadDestination } from './call-events.ts';
+import type { CallSnapshot } from './call-snapshot.ts';
+import { MEDIA_PROFILES } from './call-snapshot.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 import {
   CALL_SETTINGS_KEY,
@@ -205,6 +207,55 @@ export class Call {
 
   leg(id: LegId): DialogLeg | undefined {
     return this.#legs.get(id);
+  }
+
+  /** What the console shows of the call; undefined before its CDR exists and once it is ending. */
+  snapshot(): CallSnapshot | undefined {
+    const cdr = this.#cdr;
+    const state = this.state;
+    if (!cdr || state === 'ending' || state === 'ended') return undefined;
+    const a = this.#legs.get('a');
+    const b = this.#legs.get('b');
+    const { user, device } = this.caller;
+    return {
+      id: cdr.id,
+      tenantId: cdr.tenantId,
+      caller: {
+        userId: user.id,
+        deviceId: device.id,
+        extension: user.extension,
+        displayName: user.displayName,
+      },
+      dialled: cdr.callee,
+      calleeUserId: this.#callee.userId,
+      calleeDeviceId: this.#callee.deviceId,
+      state:
+        state === 'routing' || state === 'ringing'
+          ? 'ringing'
+          : this.#onHold()
+            ? 'held'
+            : 'answered',
+      startedAt: cdr.startedAt,
+      answeredAt: this.#answeredAt,
+      callerLeg: {
+        transport: (a?.destination ?? this.#source).transport,
+        media: MEDIA_PROFILES[a?.mediaTransport ?? this.#callerTransport],
+      },
+      calleeLeg: b
+        ? { transport: b.destination.transport, media: MEDIA_PROFILES[b.mediaTransport] }
+        : null,
+    };
+  }
+
+  /** A phone's last offer put the media on hold (RFC 3264 §8.4: sendonly, inactive or a null address). */
+  #onHold(): boolean {
+    return [...this.#remoteSdp.values()].some((sdp) => {
+      try {
+        return isHold(parseSdp(sdp));
+      } catch {
+        return false;
+      }
+    });
   }
 
   // ── setting up ────────────────────────────────────────────────────────

@@ -20,3 +20,7 @@ export { RegistrarLocation } from './registrar-location.ts';
 export { FORK_TRANSITIONS } from './fork.ts';
 export { ATTEMPT_TRANSITIONS, bestFailure } from './ring-attempt.ts';
 export { CdrService, CDR_CSV_COLUMNS, cdrsToCsv, csvCell } from './cdr-service.ts';
+export { MEDIA_PROFILES } from './call-snapshot.ts';
+export type { CallLegView, CallSnapshot, LiveCallState, MediaProfile } from './call-snapshot.ts';
+export { ADMIN_HANGUP_CAUSE, LiveCallService } from './live-call-service.ts';
+export type { LiveCall, LiveCallParty, LiveCallSource } from './live-call-service.ts';
