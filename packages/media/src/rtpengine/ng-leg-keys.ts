@@ -9,10 +9,11 @@
  *                            required, DTLS-SRTP (actpass when offering,
  *                            passive when answering: the browser is the DTLS
  *                            client), no SDES lines, an a=mid
- *   towards a phone          transport RTP/AVP or RTP/SAVP, ICE removed, no
- *                            DTLS (SDES keys only, from the suites we allow),
- *                            RTCP on its own port when the other side is a
- *                            browser (rtcp-mux demultiplexed)
+ *   towards a phone          transport RTP/AVP or RTP/SAVP, ICE removed,
+ *                            SDES keys only (from the suites we allow; any
+ *                            DTLS terms rtpengine adds are stripped by the
+ *                            engine), RTCP on its own port when the other
+ *                            side is a browser (rtcp-mux demultiplexed)
  *
  * Every direction carries `strict-source` (after learning, media from any
  * other source is dropped); rtpengine checks a WebRTC peer's DTLS
@@ -43,10 +44,15 @@ export function offerKeys(
   return {
     'transport-protocol': target,
     ICE: 'remove',
-    DTLS: 'off',
     SDES: suites.map((s) => `only-${s}`),
     flags: ['strict-source'],
-    ...(offerer === WEBRTC ? { 'rtcp-mux': ['demux'] } : {}),
+    // From a browser: keep its rtcp-mux, give the phone an RTCP port, and
+    // wait for the answer before any DTLS towards the browser (rtpengine
+    // would otherwise start as DTLS client at once, and then answer passive).
+    // Between phones: no DTLS at all, SDES only.
+    ...(offerer === WEBRTC
+      ? { 'rtcp-mux': ['demux'], 'DTLS-reverse': 'passive' }
+      : { DTLS: 'off' }),
   };
 }
 

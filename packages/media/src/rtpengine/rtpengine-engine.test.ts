@@ -95,7 +95,9 @@ test('browser calls a phone: no ICE or DTLS towards the phone, ICE and passive D
   assert.equal(offer?.command, 'offer');
   assert.equal(offer['transport-protocol'], 'RTP/AVP');
   assert.equal(offer.ICE, 'remove');
-  assert.equal(offer.DTLS, 'off');
+  // no DTLS towards the phone; towards the browser only once it has our answer
+  assert.equal(offer.DTLS, undefined);
+  assert.equal(offer['DTLS-reverse'], 'passive');
   assert.deepEqual(offer['rtcp-mux'], ['demux']);
   assert.deepEqual(flags(offer), ['strict-source']);
   assert.equal(offer['endpoint-learning'], 'immediate');
@@ -156,6 +158,7 @@ test('towards a phone, an a=crypto line with a suite we do not allow is dropped'
   assert.doesNotMatch(out, /NULL/);
   assert.match(out, /a=crypto:2 AES_CM_128_HMAC_SHA1_80/);
   assert.deepEqual(requests[0]?.SDES, ['only-AES_CM_128_HMAC_SHA1_80', 'only-AEAD_AES_128_GCM']);
+  assert.equal(requests[0]?.DTLS, 'off', 'phone to phone: SDES only');
   await session.delete();
 });
 
