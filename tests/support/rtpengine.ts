@@ -63,3 +63,34 @@ export async function startRtpengine(
   }
   return { ngPort, peer, stop: () => peer.stop() };
 }
+
+export type EngineUnderTest = 'builtin' | 'rtpengine';
+
+export interface EngineUnderTestEnv {
+  /** Palisade's environment for that engine and RTP port range. */
+  readonly env: Record<string, string>;
+  /** Stops what was started for the engine (rtpengine); call it after Palisade stops. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * What a call test needs to run Palisade with `engine`: its environment
+ * and, for rtpengine, a daemon of its own on `rtpPorts` (`binary` is
+ * rtpengine-daemon's path).
+ */
+export async function mediaEngineEnv(
+  engine: EngineUnderTest,
+  rtpPorts: { readonly min: number; readonly max: number },
+  binary: string | undefined,
+): Promise<EngineUnderTestEnv> {
+  const env: Record<string, string> = {
+    PALISADE_MEDIA_ENGINE: engine,
+    PALISADE_MEDIA_RTP_PORT_MIN: String(rtpPorts.min),
+    PALISADE_MEDIA_RTP_PORT_MAX: String(rtpPorts.max),
+  };
+  if (engine === 'builtin') return { env, stop: () => Promise.resolve() };
+  if (binary === undefined) throw new Error('rtpengine-daemon is not installed');
+  const daemon = await startRtpengine(binary, rtpPorts);
+  env['PALISADE_MEDIA_RTPENGINE_NODES'] = `127.0.0.1:${String(daemon.ngPort)}`;
+  return { env, stop: () => daemon.stop() };
+}

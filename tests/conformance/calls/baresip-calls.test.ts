@@ -5,7 +5,8 @@
  * relay's counters prove audio both ways. Then the same with SDES-SRTP
  * mandatory on both phones (`mediaenc=srtp-mand`): the relay terminates
  * and re-keys SRTP per leg. MD5 only: baresip 1.0 does not answer a
- * SHA-256 challenge.
+ * SHA-256 challenge. The same call set runs with the built-in engine and
+ * with rtpengine (Debian rtpengine-daemon on 127.0.0.1).
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { startBaresip } from '../../support/baresip.ts';
 import { debianPeer } from '../../support/debian.ts';
 import type { RunningPeer } from '../../support/process.ts';
+import { mediaEngineEnv, type EngineUnderTest } from '../../support/rtpengine.ts';
 import {
   addDevices,
   SIP_DOMAIN,
@@ -22,36 +24,7 @@ import {
 } from '../../support/sip-palisade.ts';
 
 const baresip = debianPeer('baresip', 'baresip');
-let p: SipPalisade;
-let devices: TestDevice[];
-const dirs: string[] = [];
-const peers: RunningPeer[] = [];
-
-before(async () => {
-  if (baresip.skip) return;
-  p = await startSipPalisade({
-    PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5',
-    PALISADE_MEDIA_RTP_PORT_MIN: '45000',
-    PALISADE_MEDIA_RTP_PORT_MAX: '45999',
-  });
-  devices = await addDevices(p, 4, 2000);
-});
-
-after(async () => {
-  for (const peer of peers) await peer.stop();
-  await p?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-async function phone(
-  device: TestDevice,
-  opts: { register: boolean; srtp: boolean; args?: string[]; seconds: number },
-): Promise<RunningPeer> {
-  const { peer, dir } = await startBaresip(baresip.path!, device, { ...opts, udpPort: p.udpPort });
-  dirs.push(dir);
-  peers.push(peer);
-  return peer;
-}
+const rtpengine = debianPeer('rtpengine-daemon', 'rtpengine');
 
 async function until(
   what: string,
@@ -66,56 +39,94 @@ async function until(
   }
 }
 
-describe('baresip calls baresip through Palisade', { skip: baresip.skip }, () => {
-  for (const [srtp, callerIndex, calleeIndex] of [
-    [false, 0, 1],
-    [true, 2, 3],
-  ] as const) {
-    test(srtp ? 'SDES-SRTP mandatory on both phones' : 'plain RTP', async () => {
-      const caller = devices[callerIndex]!;
-      const callee = devices[calleeIndex]!;
-      const before = { ...p.server.sip.b2bua.mediaTotals };
-      const answering = await phone(callee, { register: true, srtp, seconds: 25 });
-      await until(
-        'callee registration',
-        () => p.server.sip.location.bindingsOf(callee.deviceId).length > 0,
-        15_000,
-        () => answering.output(),
-      );
-      // the caller dials at once and quits (hanging up) after 6 s
-      const dialling = await phone(caller, {
-        register: false,
-        srtp,
-        seconds: 6,
-        args: ['-e', `/dial sip:${callee.extension}@${SIP_DOMAIN}`],
-      });
-      await dialling.exited();
-      const totals = p.server.sip.b2bua.mediaTotals;
-      await until(
-        'the call ends',
-        () => totals.calls > before.calls,
-        10_000,
-        () => dialling.output() + answering.output(),
-      );
-      const fromCaller = totals.packetsFromCallers - before.packetsFromCallers;
-      const fromCallee = totals.packetsFromCallees - before.packetsFromCallees;
-      // ≈50 packets/s each way for a few seconds of talk
-      assert.ok(
-        fromCaller > 100,
-        `from the caller: ${fromCaller}\n${dialling.output().slice(-2000)}`,
-      );
-      assert.ok(
-        fromCallee > 100,
-        `from the callee: ${fromCallee}\n${answering.output().slice(-2000)}`,
-      );
-      const cdrs = await p.server.domain.store.cdrs.list({
-        tenantId: p.server.domain.defaultTenant.id,
-        userId: caller.userId,
-      });
-      assert.equal(cdrs.length, 1);
-      assert.equal(cdrs[0]?.disposition, 'answered');
-      assert.equal(cdrs[0]?.calleeDeviceId, callee.deviceId);
-      await answering.stop();
+function callSet(engine: EngineUnderTest, rtpPorts: { min: number; max: number }): void {
+  let p: SipPalisade;
+  let devices: TestDevice[];
+  let stopEngine: (() => Promise<void>) | undefined;
+  const dirs: string[] = [];
+  const peers: RunningPeer[] = [];
+  const skip = baresip.skip ?? (engine === 'rtpengine' ? rtpengine.skip : undefined);
+
+  async function phone(
+    device: TestDevice,
+    opts: { register: boolean; srtp: boolean; args?: string[]; seconds: number },
+  ): Promise<RunningPeer> {
+    const { peer, dir } = await startBaresip(baresip.path!, device, {
+      ...opts,
+      udpPort: p.udpPort,
     });
+    dirs.push(dir);
+    peers.push(peer);
+    return peer;
   }
-});
+
+  describe(`baresip calls baresip through Palisade (${engine} media engine)`, { skip }, () => {
+    before(async () => {
+      const media = await mediaEngineEnv(engine, rtpPorts, rtpengine.path);
+      stopEngine = media.stop;
+      p = await startSipPalisade({ PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5', ...media.env });
+      devices = await addDevices(p, 4, 2000);
+    });
+
+    after(async () => {
+      for (const peer of peers) await peer.stop();
+      await p?.stop();
+      await stopEngine?.();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
+    for (const [srtp, callerIndex, calleeIndex] of [
+      [false, 0, 1],
+      [true, 2, 3],
+    ] as const) {
+      test(srtp ? 'SDES-SRTP mandatory on both phones' : 'plain RTP', async () => {
+        const caller = devices[callerIndex]!;
+        const callee = devices[calleeIndex]!;
+        const before = { ...p.server.sip.b2bua.mediaTotals };
+        const answering = await phone(callee, { register: true, srtp, seconds: 25 });
+        await until(
+          'callee registration',
+          () => p.server.sip.location.bindingsOf(callee.deviceId).length > 0,
+          15_000,
+          () => answering.output(),
+        );
+        // the caller dials at once and quits (hanging up) after 6 s
+        const dialling = await phone(caller, {
+          register: false,
+          srtp,
+          seconds: 6,
+          args: ['-e', `/dial sip:${callee.extension}@${SIP_DOMAIN}`],
+        });
+        await dialling.exited();
+        const totals = p.server.sip.b2bua.mediaTotals;
+        await until(
+          'the call ends',
+          () => totals.calls > before.calls,
+          10_000,
+          () => dialling.output() + answering.output(),
+        );
+        const fromCaller = totals.packetsFromCallers - before.packetsFromCallers;
+        const fromCallee = totals.packetsFromCallees - before.packetsFromCallees;
+        // ≈50 packets/s each way for a few seconds of talk
+        assert.ok(
+          fromCaller > 100,
+          `from the caller: ${fromCaller}\n${dialling.output().slice(-2000)}`,
+        );
+        assert.ok(
+          fromCallee > 100,
+          `from the callee: ${fromCallee}\n${answering.output().slice(-2000)}`,
+        );
+        const cdrs = await p.server.domain.store.cdrs.list({
+          tenantId: p.server.domain.defaultTenant.id,
+          userId: caller.userId,
+        });
+        assert.equal(cdrs.length, 1);
+        assert.equal(cdrs[0]?.disposition, 'answered');
+        assert.equal(cdrs[0]?.calleeDeviceId, callee.deviceId);
+        await answering.stop();
+      });
+    }
+  });
+}
+
+callSet('builtin', { min: 45000, max: 45999 });
+callSet('rtpengine', { min: 48000, max: 48999 });

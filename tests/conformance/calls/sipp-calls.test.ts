@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { debianPeer } from '../../support/debian.ts';
-import { startRtpengine, type RunningRtpengine } from '../../support/rtpengine.ts';
+import { mediaEngineEnv, type EngineUnderTest } from '../../support/rtpengine.ts';
 import { addDevices, startSipPalisade, type SipPalisade } from '../../support/sip-palisade.ts';
 import { startSippCallRig, type SippCallRig } from '../../support/sipp-calls.ts';
 
@@ -17,28 +17,23 @@ const HOLD_MS = 2_000;
 const sipp = debianPeer('sip-tester', 'sipp');
 const rtpengine = debianPeer('rtpengine-daemon', 'rtpengine');
 
-function callSet(engine: 'builtin' | 'rtpengine', rtpPorts: { min: number; max: number }): void {
+function callSet(engine: EngineUnderTest, rtpPorts: { min: number; max: number }): void {
   let p: SipPalisade | undefined;
   let rig: SippCallRig | undefined;
-  let daemon: RunningRtpengine | undefined;
+  let stopEngine: (() => Promise<void>) | undefined;
   const skip = sipp.skip ?? (engine === 'rtpengine' ? rtpengine.skip : undefined);
 
   describe(`SIPp calls through the B2BUA (${engine} media engine)`, { skip }, () => {
     before(async () => {
-      const env: Record<string, string> = {
+      const media = await mediaEngineEnv(engine, rtpPorts, rtpengine.path);
+      stopEngine = media.stop;
+      p = await startSipPalisade({
         // SIPp 3.6 answers only the first challenge and knows MD5 alone
         PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5',
         // SIPp's digest-uri is sip:<server address>, not the Request-URI
         PALISADE_CALLS_DIGEST_URI: 'or-server',
-        PALISADE_MEDIA_ENGINE: engine,
-        PALISADE_MEDIA_RTP_PORT_MIN: String(rtpPorts.min),
-        PALISADE_MEDIA_RTP_PORT_MAX: String(rtpPorts.max),
-      };
-      if (engine === 'rtpengine') {
-        daemon = await startRtpengine(rtpengine.path!, rtpPorts);
-        env['PALISADE_MEDIA_RTPENGINE_NODES'] = `127.0.0.1:${daemon.ngPort}`;
-      }
-      p = await startSipPalisade(env);
+        ...media.env,
+      });
       const callers = await addDevices(p, CALLS, 1000);
       const callees = await addDevices(p, CALLS, 3000);
       rig = await startSippCallRig(sipp.path!, p, callers, callees);
@@ -47,7 +42,7 @@ function callSet(engine: 'builtin' | 'rtpengine', rtpPorts: { min: number; max: 
     after(async () => {
       await rig?.stop();
       await p?.stop();
-      await daemon?.stop();
+      await stopEngine?.();
     });
 
     test(`${CALLS} calls with G.711 RTP both ways, one answered CDR each`, async () => {

@@ -11,14 +11,17 @@
  * RTP and sends a 440 Hz tone; what it hears goes to a WAV file.
  *
  * argv[2]: `browser-calls` (the browser dials baresip's extension) or
- * `phone-calls` (baresip dials the browser's). Prints `RESULT <json>` and
- * exits; gives up after 55 s.
+ * `phone-calls` (baresip dials the browser's); argv[3]: the media engine,
+ * `builtin` or `rtpengine` (a daemon of its own, on 127.0.0.1 in the same
+ * namespace, stopped at the end). Prints `RESULT <json>` and exits; gives
+ * up after 55 s.
  */
 import { rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseSdp } from '@palisade/media';
 import { startBaresip, type BaresipPhone } from '../../support/baresip.ts';
 import { debianPeer } from '../../support/debian.ts';
+import { mediaEngineEnv, type EngineUnderTest } from '../../support/rtpengine.ts';
 import {
   addDevices,
   SIP_DOMAIN,
@@ -34,6 +37,7 @@ import {
 import { WssSipPhone } from '../../support/wss-sip-phone.ts';
 
 const direction = process.argv[2];
+const engine: EngineUnderTest = process.argv[3] === 'rtpengine' ? 'rtpengine' : 'builtin';
 const giveUp = setTimeout(() => {
   console.log('RESULT {"error":"scenario timed out"}');
   process.exit(2);
@@ -73,6 +77,7 @@ async function listen(page: Page): Promise<{ first: EnergyReading; second: Energ
 }
 
 let p: SipPalisade | undefined;
+let stopEngine: (() => Promise<void>) | undefined;
 let browser: Browser | undefined;
 let softphone: WssSipPhone | undefined;
 const phones: BaresipPhone[] = [];
@@ -81,11 +86,13 @@ const web = await serveWebrtcPage();
 async function scenario(): Promise<Record<string, unknown>> {
   const baresip = debianPeer('baresip', 'baresip');
   if (baresip.skip !== undefined) throw new Error(baresip.skip);
-  p = await startSipPalisade({
-    PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5',
-    PALISADE_MEDIA_RTP_PORT_MIN: '47000',
-    PALISADE_MEDIA_RTP_PORT_MAX: '47999',
-  });
+  const media = await mediaEngineEnv(
+    engine,
+    { min: 47000, max: 47999 },
+    engine === 'rtpengine' ? debianPeer('rtpengine-daemon', 'rtpengine').path : undefined,
+  );
+  stopEngine = media.stop;
+  p = await startSipPalisade({ PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5', ...media.env });
   const server = p;
   const [browserDevice, desk] = await addDevices(server, 2, 5000);
   if (!browserDevice || !desk) throw new Error('no devices');
@@ -187,6 +194,7 @@ try {
   }
   await browser?.close();
   await p?.stop();
+  await stopEngine?.();
   web.close();
   clearTimeout(giveUp);
 }

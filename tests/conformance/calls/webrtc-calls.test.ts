@@ -8,9 +8,12 @@
  * (inbound-rtp totalAudioEnergy grows) and Chromium's fake microphone is
  * heard by baresip (the WAV it writes is not silent); the relay counted
  * packets from both. Once with the browser calling, once with baresip
- * calling. Each run (scenario in webrtc-call-scenario.ts) is its own
- * network namespace with only `lo`, made here and deleted at the end.
- * Needs root, `ip`, Chromium and baresip.
+ * calling. Both with the built-in engine (ICE-lite, DTLS-SRTP in the relay)
+ * and with rtpengine (full ICE and DTLS-SRTP by rtpengine-daemon). Each run
+ * (scenario in webrtc-call-scenario.ts) is its own network namespace with
+ * only `lo`, made here and deleted at the end, after whatever the run left
+ * in it is killed. Needs root, `ip`, Chromium and baresip (and
+ * rtpengine-daemon for the rtpengine runs).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,18 +21,21 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { debianPeer } from '../../support/debian.ts';
 import { startPeer, type RunningPeer } from '../../support/process.ts';
+import type { EngineUnderTest } from '../../support/rtpengine.ts';
 
 const scenario = fileURLToPath(new URL('./webrtc-call-scenario.ts', import.meta.url));
 const peers: RunningPeer[] = [];
 const namespaces: string[] = [];
 
-function skipReason(): string | undefined {
+function skipReason(engine: EngineUnderTest): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root for a network namespace';
-  for (const [pkg, bin] of [
+  const peers: [string, string][] = [
     ['iproute2', 'ip'],
     ['chromium', 'chromium'],
     ['baresip', 'baresip'],
-  ] as const) {
+  ];
+  if (engine === 'rtpengine') peers.push(['rtpengine-daemon', 'rtpengine']);
+  for (const [pkg, bin] of peers) {
     const peer = debianPeer(pkg, bin);
     if (peer.skip !== undefined) return peer.skip;
   }
@@ -39,9 +45,24 @@ function skipReason(): string | undefined {
 const ip = (...args: string[]): boolean =>
   spawnSync('ip', args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
 
+/** Kills what a run left in its namespace (a scenario killed at its bound leaves its children). */
+function killLeftovers(namespace: string): void {
+  const pids = spawnSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8', timeout: 10_000 });
+  for (const pid of (pids.stdout ?? '').split(/\s+/).filter((s) => /^\d+$/.test(s))) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 after(async () => {
   for (const peer of peers) await peer.stop('SIGKILL');
-  for (const ns of namespaces) ip('netns', 'del', ns);
+  for (const ns of namespaces) {
+    killLeftovers(ns);
+    ip('netns', 'del', ns);
+  }
 });
 
 interface Reading {
@@ -70,14 +91,17 @@ interface CallResult {
   phoneOutput: string;
 }
 
-async function run(direction: 'browser-calls' | 'phone-calls'): Promise<CallResult> {
-  const namespace = `palisade-wcall-${String(process.pid)}-${direction}`;
+async function run(
+  direction: 'browser-calls' | 'phone-calls',
+  engine: EngineUnderTest,
+): Promise<CallResult> {
+  const namespace = `palisade-wcall-${String(process.pid)}-${direction}-${engine}`;
   assert.ok(ip('netns', 'add', namespace), 'could not create a network namespace');
   namespaces.push(namespace);
   assert.ok(ip('netns', 'exec', namespace, 'ip', 'link', 'set', 'lo', 'up'));
   const peer = startPeer(
     'ip',
-    ['netns', 'exec', namespace, process.execPath, scenario, direction],
+    ['netns', 'exec', namespace, process.execPath, scenario, direction, engine],
     { maxMs: 58_000 },
   );
   peers.push(peer);
@@ -114,16 +138,18 @@ function assertAudioBothWays(r: CallResult, browserIsCaller: boolean): void {
   );
 }
 
-describe('browser softphone ↔ baresip through Palisade', () => {
-  test('Chromium (SIP over WSS, DTLS-SRTP) calls baresip (plain RTP): audio both ways', async (t) => {
-    const skip = skipReason();
-    if (skip) return t.skip(skip);
-    assertAudioBothWays(await run('browser-calls'), true);
-  });
+for (const engine of ['builtin', 'rtpengine'] as const) {
+  describe(`browser softphone ↔ baresip through Palisade (${engine} media engine)`, () => {
+    test('Chromium (SIP over WSS, DTLS-SRTP) calls baresip (plain RTP): audio both ways', async (t) => {
+      const skip = skipReason(engine);
+      if (skip) return t.skip(skip);
+      assertAudioBothWays(await run('browser-calls', engine), true);
+    });
 
-  test('baresip (plain RTP) calls Chromium (SIP over WSS, DTLS-SRTP): audio both ways', async (t) => {
-    const skip = skipReason();
-    if (skip) return t.skip(skip);
-    assertAudioBothWays(await run('phone-calls'), false);
+    test('baresip (plain RTP) calls Chromium (SIP over WSS, DTLS-SRTP): audio both ways', async (t) => {
+      const skip = skipReason(engine);
+      if (skip) return t.skip(skip);
+      assertAudioBothWays(await run('phone-calls', engine), false);
+    });
   });
-});
+}

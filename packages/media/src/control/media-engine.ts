@@ -15,20 +15,31 @@
  * 503), `not_found` (session already gone).
  */
 import type { CodecSpec } from '../sdp/codecs.ts';
+import type { SessionDescription } from '../sdp/sdp-types.ts';
+import { isWebrtcProto } from '../sdp/webrtc-sdp.ts';
 import type { SrtpSuiteName } from '../srtp/srtp-suites.ts';
 
 export type LegId = 'a' | 'b';
 
 export const otherLeg = (leg: LegId): LegId => (leg === 'a' ? 'b' : 'a');
 
-/** The RTP profile a leg speaks: plain RTP or SDES-keyed SRTP. */
+/** The RTP profile a leg speaks: plain RTP, SDES-keyed SRTP or WebRTC (ICE, DTLS-SRTP). */
 export type MediaTransport = 'RTP/AVP' | 'RTP/SAVP' | 'UDP/TLS/RTP/SAVPF';
+
+/** The profile of an SDP: that of its first active RTP m= line; undefined when it has none. */
+export function sdpTransport(sdp: SessionDescription): MediaTransport | undefined {
+  const proto = sdp.media.find((m) => m.port !== 0 && m.proto.includes('RTP/'))?.proto;
+  if (proto === undefined) return undefined;
+  if (isWebrtcProto(proto)) return 'UDP/TLS/RTP/SAVPF';
+  return proto.includes('SAVP') ? 'RTP/SAVP' : 'RTP/AVP';
+}
 
 export interface OfferOptions {
   /**
    * Transport to offer to the other leg; default: the same as the offerer's.
    * `RTP/SAVP` makes the engine key SRTP (SDES) towards that leg;
-   * `UDP/TLS/RTP/SAVPF` makes that leg a WebRTC leg (ICE-lite, DTLS-SRTP).
+   * `UDP/TLS/RTP/SAVPF` makes that leg a WebRTC leg (ICE and DTLS-SRTP by
+   * the engine: ICE-lite in the built-in one, full ICE in rtpengine).
    */
   readonly transport?: MediaTransport;
   /** SRTP suites to offer, in preference order, when `transport` is RTP/SAVP. */

@@ -4,7 +4,9 @@
  * robin). Offers are checked and codec-filtered here first, so both engines
  * refuse the same offers with the same errors (488 when no codec is common);
  * rtpengine is told to drop media from unexpected sources (strict-source)
- * and to offer only the SRTP suites we allow (never NULL ciphers).
+ * and to offer only the SRTP suites we allow (never NULL ciphers). WebRTC
+ * legs (UDP/TLS/RTP/SAVPF) get ICE and DTLS-SRTP from rtpengine itself; the
+ * keys each direction needs are in ng-leg-keys.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { PalisadeError, TypedEmitter, isPalisadeError, nullLogger } from '@palisade/common';
@@ -14,15 +16,19 @@ import { serializeSdp } from '../sdp/sdp-serializer.ts';
 import { cryptoAttributes, parseCrypto } from '../sdp/sdp-attributes.ts';
 import { DEFAULT_CODECS } from '../sdp/codecs.ts';
 import { restrictOffer } from '../sdp/offer-answer.ts';
+import { isWebrtcProto, stripWebrtcMedia, stripWebrtcSession } from '../sdp/webrtc-sdp.ts';
 import type { SessionDescription } from '../sdp/sdp-types.ts';
 import { SRTP_SUITES, isSrtpSuiteName } from '../srtp/srtp-suites.ts';
 import type { SrtpSuiteName } from '../srtp/srtp-suites.ts';
+import { readRemoteWebrtc } from '../control/webrtc-plan.ts';
+import { sdpTransport } from '../control/media-engine.ts';
 import type {
   AnswerOptions,
   LegId,
   LegStats,
   MediaEngine,
   MediaSession,
+  MediaTransport,
   OfferOptions,
   SessionEnded,
   SessionStats,
@@ -32,6 +38,7 @@ import { isDict } from './bencode.ts';
 import type { BDict, BValue } from './bencode.ts';
 import { NgClient } from './ng-client.ts';
 import type { NgClientOptions, NgEndpoint } from './ng-client.ts';
+import { WEBRTC, answerKeys, offerKeys } from './ng-leg-keys.ts';
 
 export interface RtpengineEngineOptions extends NgClientOptions {
   readonly nodes: readonly NgEndpoint[];
@@ -55,36 +62,50 @@ function checkReply(reply: BDict, command: string): BDict {
   throw new PalisadeError('overloaded', `rtpengine refused ${command}`, { details: { reason } });
 }
 
-/** Refuses DTLS (WebRTC legs are built-in only for now) and SDES offers without a suite we allow. */
-function checkCrypto(sdp: SessionDescription): void {
+/**
+ * What we hand rtpengine must be usable as it is: WebRTC media with ICE
+ * credentials, a fingerprint of a known hash, rtcp-mux and a valid a=setup
+ * (the same rules as the built-in engine); SDES media with a suite we allow.
+ */
+function checkMedia(sdp: SessionDescription, isAnswer: boolean): void {
   for (const m of sdp.media) {
     if (m.port === 0 || !m.proto.includes('SAVP')) continue;
-    if (m.proto.includes('TLS'))
-      throw new PalisadeError('unsupported_media', 'DTLS-SRTP legs are not supported yet');
-    if (!cryptoAttributes(m).some((c) => isSrtpSuiteName(c.suite)))
+    if (m.proto.includes('TLS')) {
+      if (!isWebrtcProto(m.proto))
+        throw new PalisadeError(
+          'unsupported_media',
+          'only UDP/TLS/RTP/SAVPF is supported for DTLS',
+        );
+      readRemoteWebrtc(sdp, m, isAnswer);
+    } else if (!cryptoAttributes(m).some((c) => isSrtpSuiteName(c.suite)))
       throw new PalisadeError('unsupported_media', 'no acceptable SRTP crypto suite offered');
   }
 }
 
 /**
- * Drops any a=crypto line rtpengine wrote with a suite we do not allow (NULL
- * ciphers above all): not every rtpengine version honours SDES-only-<suite>.
+ * SDP rtpengine wrote for a SIP phone, cleaned: no WebRTC-only attributes
+ * (a browser's msid, ssrc, extmap…), and no a=crypto line with a suite we do
+ * not allow (NULL ciphers above all: not every rtpengine version honours
+ * SDES-only-<suite>).
  */
-function allowedCryptoOnly(text: string, allowed: readonly string[]): string {
+function forPhone(text: string, allowed: readonly string[]): string {
   const sdp = parseSdp(text);
-  let removed = false;
   const media = sdp.media.map((m) => {
-    const attributes = m.attributes.filter((a) => {
-      if (a.name !== 'crypto') return true;
-      const ok = allowed.includes(parseCrypto(a.value ?? '').suite);
-      if (!ok) removed = true;
-      return ok;
-    });
+    const attributes = stripWebrtcMedia(m).attributes.filter(
+      (a) => a.name !== 'crypto' || allowed.includes(parseCrypto(a.value ?? '').suite),
+    );
     if (m.proto.includes('SAVP') && m.port !== 0 && !attributes.some((a) => a.name === 'crypto'))
       throw new PalisadeError('internal', 'rtpengine offered no SRTP suite we allow');
     return { ...m, attributes };
   });
-  return removed ? serializeSdp({ ...sdp, media }) : text;
+  return serializeSdp({ ...stripWebrtcSession(sdp), media });
+}
+
+/** An offer waiting for its answer: who made it, in which profile, and the profile offered onwards. */
+interface PendingOffer {
+  readonly offerer: LegId;
+  readonly offererTransport: MediaTransport;
+  readonly target: MediaTransport;
 }
 
 function num(v: BValue | undefined): number {
@@ -116,7 +137,7 @@ class RtpengineSession implements MediaSession {
   readonly #ngCallId: string;
   readonly #client: NgClient;
   readonly #onEnded: (e: SessionEnded) => void;
-  #offerer: LegId | undefined;
+  #pending: PendingOffer | undefined;
   #answered = false;
   #known = false;
   #ended = false;
@@ -132,55 +153,61 @@ class RtpengineSession implements MediaSession {
   async offer(from: LegId, sdp: string, options: OfferOptions = {}): Promise<string> {
     this.#alive();
     const restricted = restrictOffer(parseSdp(sdp), options.codecs ?? DEFAULT_CODECS);
-    checkCrypto(restricted);
+    checkMedia(restricted, false);
+    const own = sdpTransport(restricted) ?? 'RTP/AVP';
+    const target = options.transport ?? own;
+    const suites = options.srtpSuites ?? DEFAULT_SUITES;
     const message: Record<string, BValue> = {
       command: 'offer',
       'call-id': this.#ngCallId,
       'from-tag': TAG[from],
       sdp: serializeSdp(restricted),
       replace: ['origin', 'session-connection'],
-      ICE: 'remove',
-      flags: ['strict-source'],
       // Learn the peer from its first packet and hold to it: "delayed"
       // learning lets any source take a stream over for ~3 s. rtpengine 10.5
       // still let it happen with this key alone: run it with
       // --endpoint-learning=immediate as well (docs/media.md).
       'endpoint-learning': 'immediate',
-      SDES: (options.srtpSuites ?? DEFAULT_SUITES).map((s) => `only-${s}`),
+      ...offerKeys(target, own, suites),
     };
     if (this.#answered) message['to-tag'] = TAG[from === 'a' ? 'b' : 'a'];
-    if (options.transport) message['transport-protocol'] = options.transport;
     if (options.signallingAddress)
       message['received-from'] = receivedFrom(options.signallingAddress);
     const reply = checkReply(await this.#client.request(message), 'offer');
-    this.#offerer = from;
+    this.#pending = { offerer: from, offererTransport: own, target };
     this.#known = true;
-    return allowedCryptoOnly(sdpOf(reply), options.srtpSuites ?? DEFAULT_SUITES);
+    return target === WEBRTC ? sdpOf(reply) : forPhone(sdpOf(reply), suites);
   }
 
   async answer(from: LegId, sdp: string, options: AnswerOptions = {}): Promise<string> {
     this.#alive();
-    const offerer = this.#offerer;
-    if (!offerer || offerer === from)
+    const pending = this.#pending;
+    if (!pending || pending.offerer === from)
       throw new PalisadeError('conflict', 'no offer from the other leg is waiting for this answer');
-    checkCrypto(parseSdp(sdp));
+    const parsed = parseSdp(sdp);
+    checkMedia(parsed, true);
+    const answered = sdpTransport(parsed);
+    // no downgrade: a leg offered SRTP or WebRTC answers in that profile
+    if (answered !== undefined && answered !== pending.target)
+      throw new PalisadeError('unsupported_media', 'answer transport does not match the offer');
     const message: Record<string, BValue> = {
       command: 'answer',
       'call-id': this.#ngCallId,
-      'from-tag': TAG[offerer],
+      'from-tag': TAG[pending.offerer],
       'to-tag': TAG[from],
       sdp,
       replace: ['origin', 'session-connection'],
-      ICE: 'remove',
-      flags: ['strict-source'],
       'endpoint-learning': 'immediate',
+      ...answerKeys(pending.offererTransport),
     };
     if (options.signallingAddress)
       message['received-from'] = receivedFrom(options.signallingAddress);
     const reply = checkReply(await this.#client.request(message), 'answer');
-    this.#offerer = undefined;
+    this.#pending = undefined;
     this.#answered = true;
-    return allowedCryptoOnly(sdpOf(reply), Object.keys(SRTP_SUITES));
+    return pending.offererTransport === WEBRTC
+      ? sdpOf(reply)
+      : forPhone(sdpOf(reply), Object.keys(SRTP_SUITES));
   }
 
   async stats(): Promise<SessionStats> {

@@ -11,7 +11,7 @@
  *     default) and the caller's own offer was SDES-SRTP; plain RTP/AVP
  *     otherwise (a browser's DTLS-SRTP ends at the relay).
  */
-import { isWebrtcProto, parseSdp } from '@palisade/media';
+import { parseSdp, sdpTransport } from '@palisade/media';
 import type { MediaTransport } from '@palisade/media';
 import type { Destination } from '@palisade/sip';
 
@@ -25,15 +25,11 @@ export const isWebsocket = (destination: Destination): boolean =>
 
 /** The profile of an offer: that of its first active RTP m= line (unparseable: plain RTP, the engine refuses it later). */
 export function offeredTransport(sdp: string): MediaTransport {
-  let proto: string | undefined;
   try {
-    proto = parseSdp(sdp).media.find((m) => m.port !== 0 && m.proto.includes('RTP/'))?.proto;
+    return sdpTransport(parseSdp(sdp)) ?? 'RTP/AVP';
   } catch {
     return 'RTP/AVP';
   }
-  if (proto === undefined) return 'RTP/AVP';
-  if (isWebrtcProto(proto)) return WEBRTC_TRANSPORT;
-  return proto.includes('SAVP') ? 'RTP/SAVP' : 'RTP/AVP';
 }
 
 /** The profile to offer a callee reached at `destination`, given the caller's profile. */
