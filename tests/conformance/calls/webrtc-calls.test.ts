@@ -13,36 +13,19 @@
  * Needs root, `ip`, Chromium and baresip.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { debianPeer } from '../../support/debian.ts';
-import { startPeer, type RunningPeer } from '../../support/process.ts';
+import { LoopbackNamespaces } from '../../support/loopback-namespace.ts';
 
 const scenario = fileURLToPath(new URL('./webrtc-call-scenario.ts', import.meta.url));
-const peers: RunningPeer[] = [];
-const namespaces: string[] = [];
-
-function skipReason(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root for a network namespace';
-  for (const [pkg, bin] of [
-    ['iproute2', 'ip'],
+const namespaces = new LoopbackNamespaces();
+const skipReason = (): string | undefined =>
+  namespaces.skipReason([
     ['chromium', 'chromium'],
     ['baresip', 'baresip'],
-  ] as const) {
-    const peer = debianPeer(pkg, bin);
-    if (peer.skip !== undefined) return peer.skip;
-  }
-  return undefined;
-}
+  ]);
 
-const ip = (...args: string[]): boolean =>
-  spawnSync('ip', args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
-
-after(async () => {
-  for (const peer of peers) await peer.stop('SIGKILL');
-  for (const ns of namespaces) ip('netns', 'del', ns);
-});
+after(() => namespaces.cleanup());
 
 interface Reading {
   energy: number;
@@ -70,20 +53,9 @@ interface CallResult {
   phoneOutput: string;
 }
 
-async function run(direction: 'browser-calls' | 'phone-calls'): Promise<CallResult> {
-  const namespace = `palisade-wcall-${String(process.pid)}-${direction}`;
-  assert.ok(ip('netns', 'add', namespace), 'could not create a network namespace');
-  namespaces.push(namespace);
-  assert.ok(ip('netns', 'exec', namespace, 'ip', 'link', 'set', 'lo', 'up'));
-  const peer = startPeer(
-    'ip',
-    ['netns', 'exec', namespace, process.execPath, scenario, direction],
-    { maxMs: 58_000 },
-  );
-  peers.push(peer);
-  const [, json] = await peer.waitFor(/RESULT (\{.*\})/, 57_000);
-  await peer.exited();
-  return JSON.parse(json ?? '{}') as CallResult;
+function run(direction: 'browser-calls' | 'phone-calls'): Promise<CallResult> {
+  const name = `palisade-wcall-${String(process.pid)}-${direction}`;
+  return namespaces.run<CallResult>(name, scenario, [direction], 58_000);
 }
 
 function assertAudioBothWays(r: CallResult, browserIsCaller: boolean): void {
