@@ -190,8 +190,10 @@ describe('SipNodeTransport over TCP', () => {
 });
 
 describe('SipNodeTransport over WebSocket', () => {
-  const { transport } = echoTransport({
+  const closedConnections: Destination[] = [];
+  const { transport, seen } = echoTransport({
     allowOrigin: (o) => o === undefined || o === 'https://pbx.test',
+    onConnectionClosed: (source) => closedConnections.push(source),
   });
   const http = createHttpServer();
   let port = 0;
@@ -219,6 +221,21 @@ describe('SipNodeTransport over WebSocket', () => {
     assert.equal(response.isRequest ? 0 : response.status, 200);
     assert.equal(response.topVia.received, '127.0.0.1');
     ws.close();
+  });
+
+  it('tells once that a connection closed, naming it as its messages were sourced', async () => {
+    const ws = open({ Origin: 'https://pbx.test' });
+    await once(ws, 'open');
+    ws.send(REGISTER('SIP/2.0/WS abc.invalid;branch=z9hG4bKw2'));
+    await once(ws, 'message');
+    const source = seen.at(-1)?.source;
+    assert.ok(source?.connectionId?.startsWith('ws:'));
+    const before = closedConnections.length;
+    ws.close();
+    await once(ws, 'close');
+    for (let i = 0; i < 50 && closedConnections.length === before; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(closedConnections.slice(before), [source]);
   });
 
   it('refuses a foreign Origin with 403 and a missing subprotocol with 400', async () => {

@@ -103,6 +103,12 @@ export interface SipNodeTransportOptions {
   readonly wsMaxMessagesPerSecond?: number;
   /** Told about every WebSocket connection closed for its message rate. */
   readonly onMessageFlood?: (source: Destination) => void;
+  /**
+   * Told once about every connection of a reliable transport (TCP, TLS, WS,
+   * WSS) that has closed, whoever closed it; `connectionId` names it. The
+   * registrar drops the WS/WSS bindings made over it (RFC 7118 §5).
+   */
+  readonly onConnectionClosed?: (source: Destination) => void;
 }
 
 const DEFAULT_PORT: Record<TransportName, number> = {
@@ -319,7 +325,7 @@ export class SipNodeTransport implements SipTransport {
           });
           this.#options.onRejected?.(this.#sourceOf(conn), reason);
         },
-        closed: (conn) => this.#table.remove(conn),
+        closed: (conn) => this.#connectionClosed(conn),
       },
     });
     this.#table.add(connection);
@@ -383,8 +389,8 @@ export class SipNodeTransport implements SipTransport {
             );
           },
           closed: (conn) => {
-            this.#table.remove(conn);
             release();
+            this.#connectionClosed(conn);
           },
         },
       });
@@ -396,6 +402,11 @@ export class SipNodeTransport implements SipTransport {
   setSecureContext(options: SecureContextOptions): void {
     for (const l of this.#streams)
       if (l.transport === 'TLS') (l.server as TlsServer).setSecureContext(options);
+  }
+
+  #connectionClosed(conn: SipConnection): void {
+    this.#table.remove(conn);
+    this.#options.onConnectionClosed?.(this.#sourceOf(conn));
   }
 
   #sourceOf(conn: SipConnection): Destination {

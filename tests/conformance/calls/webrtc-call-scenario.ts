@@ -168,6 +168,7 @@ async function scenario(): Promise<Record<string, unknown>> {
     phoneHeardLevel: phone.heardLevel(),
     fromCaller: totals.packetsFromCallers - before.packetsFromCallers,
     fromCallee: totals.packetsFromCallees - before.packetsFromCallees,
+    droppedWrongSource: totals.droppedWrongSource - before.droppedWrongSource,
     cdrs: cdrs.map((c) => ({
       disposition: c.disposition,
       caller: c.caller,

@@ -3,7 +3,9 @@
  * client (the `ws` package, subprotocol `sip`) registers with SHA-256
  * digest; the binding shows in GET /api/v1/registrations with transport
  * WSS. Origin: trusted or absent is let in, foreign is refused with 403.
- * The API route needs `registrations:view`.
+ * The API route needs `registrations:view`. A binding made over WSS goes
+ * with its connection (RFC 7118 §5): once the socket closes it is gone, and
+ * a call to that user is answered 480 at once.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -17,13 +19,15 @@ import {
   type TestDevice,
 } from '../../support/sip-palisade.ts';
 import { answerChallenge, parseResponse, registerText } from '../../support/sip-test-client.ts';
+import { WssSipPhone } from '../../support/wss-sip-phone.ts';
 
 let p: SipPalisade;
 let device: TestDevice;
+let caller: TestDevice;
 
 before(async () => {
   p = await startSipPalisade();
-  [device] = (await addDevices(p, 1, 3000)) as [TestDevice];
+  [device, caller] = (await addDevices(p, 2, 3000)) as [TestDevice, TestDevice];
 });
 after(async () => {
   await p?.stop();
@@ -137,6 +141,46 @@ describe('SIP over WSS', () => {
       { statusCode: number },
     ];
     assert.equal(res2.statusCode, 400);
+  });
+
+  test('a closed connection takes its bindings along: the user is unavailable (480) at once', async () => {
+    const wss = `wss://127.0.0.1:${p.server.httpsPort}/sip`;
+    const connect = (d: TestDevice) =>
+      WssSipPhone.connect(wss, {
+        ca: p.ca,
+        servername: SIP_DOMAIN,
+        user: d.sipUsername,
+        password: d.secret,
+        domain: SIP_DOMAIN,
+      });
+    const location = p.server.sip.location;
+    const tab = await connect(device);
+    await tab.register();
+    assert.equal(location.bindingsOf(device.deviceId).length, 1);
+    tab.close();
+    for (let i = 0; i < 100 && location.bindingsOf(device.deviceId).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(location.bindingsOf(device.deviceId), []);
+    const stored = await p.server.domain.store.registrations.list({
+      tenantId: p.server.domain.defaultTenant.id,
+      deviceId: device.deviceId,
+      now: Date.now(),
+    });
+    assert.deepEqual(stored, [], 'the binding is removed from storage too');
+
+    const phone = await connect(caller);
+    const offer = [
+      'v=0',
+      'o=- 1 1 IN IP4 127.0.0.1',
+      's=-',
+      'c=IN IP4 127.0.0.1',
+      't=0 0',
+      'm=audio 40000 RTP/AVP 0',
+      'a=rtpmap:0 PCMU/8000',
+      '',
+    ].join('\r\n');
+    await assert.rejects(phone.call(device.extension, offer), /INVITE got 480/);
+    phone.close();
   });
 
   test('GET /api/v1/registrations needs registrations:view', async () => {

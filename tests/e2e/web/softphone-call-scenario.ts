@@ -15,19 +15,21 @@
  * Prints `RESULT <json>` (measurements, or `error` with the failed step)
  * and exits; gives up after 100 s.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { decodeBase32, totpCode } from '@palisade/security';
-import { makeUser, PASSWORD } from '../identity/identity-fixtures.ts';
+import { makeUser } from '../identity/identity-fixtures.ts';
 import { debianPeer } from '../../support/debian.ts';
-import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
-import { freeTcpPort } from '../../support/ports.ts';
+import type { TestPalisade } from '../../support/palisade.ts';
+import { launchChromium, screenshotter, WEBRTC_LOOPBACK_FLAGS } from '../../support/web-browser.ts';
 import {
-  launchChromium,
-  screenshotter,
-  watchProblems,
-  WEB_ROOT,
-  WEBRTC_LOOPBACK_FLAGS,
-} from '../../support/web-browser.ts';
+  callState,
+  type Helpers,
+  signIn,
+  sleep,
+  startWebPalisade,
+  twoReadings,
+  waitConnected,
+} from './softphone-page.ts';
 
 const giveUp = setTimeout(() => {
   console.log('RESULT {"error":"scenario timed out"}');
@@ -36,129 +38,24 @@ const giveUp = setTimeout(() => {
 
 const shot = screenshotter('web');
 
-/**
- * Page-side helpers, injected before the app loads (through CDP, so outside
- * the app's CSP; Node has no DOM types to check them against): every
- * RTCPeerConnection the app makes is kept where the test can read its stats,
- * and the DTMF sender's tonechange events (each fires as a tone goes out on
- * RTP) are collected.
- */
-const PAGE_HELPERS = `(() => {
-  const Native = window.RTCPeerConnection;
-  const all = [];
-  window.__tones = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); all.push(this); }
-  };
-  const live = () => all.filter((p) => p.connectionState !== 'closed').at(-1);
-  window.__connected = () => all.some((p) => p.connectionState === 'connected');
-  window.__readStats = async () => {
-    const pc = live();
-    if (!pc) return null;
-    const r = { packets: 0, bytes: 0, energy: 0, sent: 0 };
-    (await pc.getStats()).forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-        r.packets += s.packetsReceived ?? 0;
-        r.bytes += s.bytesReceived ?? 0;
-        r.energy += s.totalAudioEnergy ?? 0;
-      }
-      if (s.type === 'outbound-rtp' && s.kind === 'audio') r.sent += s.packetsSent ?? 0;
-    });
-    const direction = pc.getTransceivers()[0]?.currentDirection ?? null;
-    return { ...r, state: pc.connectionState, direction };
-  };
-  window.__watchTones = () => {
-    const pc = live();
-    const dtmf = pc?.getSenders().find((s) => s.track?.kind === 'audio')?.dtmf;
-    dtmf?.addEventListener('tonechange', (e) => window.__tones.push(e.tone));
-    return {
-      canInsert: dtmf?.canInsertDTMF ?? false,
-      remoteHasTelephoneEvent: /telephone-event/i.test(pc?.remoteDescription?.sdp ?? ''),
-    };
-  };
-})();`;
-
-/** What PAGE_HELPERS puts on the page (waitForFunction takes functions: a string would be eval, which the CSP refuses). */
-interface Helpers {
-  __connected(): boolean;
-  __tones: string[];
-}
-
-export interface Reading {
-  readonly packets: number;
-  readonly bytes: number;
-  readonly energy: number;
-  readonly sent: number;
-  readonly state: string;
-  readonly direction: string | null;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 let step = 'start';
 let p: TestPalisade | undefined;
 let browser: Browser | undefined;
 const pages: Page[] = [];
 const problems: string[] = [];
 
-async function person(
-  origin: string,
-  username: string,
-  area: 'app' | 'console',
-  totpSecret?: Buffer,
-) {
+function person(origin: string, username: string, area: 'app' | 'console', totp?: Buffer) {
   step = `${username} signs in`;
-  const context: BrowserContext = await browser!.newContext({
-    viewport: { width: 900, height: 900 },
-  });
-  await context.addInitScript(PAGE_HELPERS);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  pages.push(page);
-  const seen = watchProblems(page);
-  page.on('close', () => problems.push(...seen.map((x) => `${username}: ${x}`)));
-  await page.goto(`${origin}/login${area === 'console' ? '?to=console' : ''}`);
-  await page.getByLabel(area === 'console' ? 'Admin console' : 'User app').check();
-  await page.getByLabel('Login name').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (area === 'console' && totpSecret) {
-    await page.getByLabel('Code').fill(totpCode(totpSecret, Date.now() + 30_000));
-    await page.getByRole('button', { name: 'Verify' }).click();
-  }
-  if (area === 'app') {
-    await page.getByRole('heading', { name: 'Phone' }).waitFor();
-    await page.getByTestId('phone-status').getByText('Ready:').waitFor();
-  }
-  return { page, problems: seen };
+  return signIn(browser!, origin, username, area, { pages, problems }, totp);
 }
-
-/** Two readings a second and a half apart. */
-async function twoReadings(page: Page): Promise<{ first: Reading; second: Reading }> {
-  const first = await page.evaluate<Reading | null>('__readStats()');
-  await sleep(1_500);
-  const second = await page.evaluate<Reading | null>('__readStats()');
-  if (!first || !second) throw new Error('no peer connection');
-  return { first, second };
-}
-
-async function waitConnected(page: Page): Promise<void> {
-  await page.waitForFunction(() => (globalThis as unknown as Helpers).__connected());
-}
-
-const callState = (page: Page) => page.getByTestId('call-state');
 
 async function run(): Promise<Record<string, unknown>> {
   const chromium = debianPeer('chromium', 'chromium');
   if (chromium.skip !== undefined) throw new Error(chromium.skip);
-  const port = await freeTcpPort();
-  const origin = `https://localhost:${String(port)}`;
   step = 'server starts';
-  p = await startTestPalisade({
-    PALISADE_HTTP_PORT: String(port),
-    PALISADE_HTTP_PUBLIC_URL: origin,
-    PALISADE_HTTP_WEB_ROOT: WEB_ROOT,
-  });
+  const started = await startWebPalisade();
+  p = started.p;
+  const origin = started.origin;
   const d = p.server.domain;
   await makeUser(p, 'ann', { extension: '201' });
   await makeUser(p, 'bob', { extension: '202' });
@@ -177,8 +74,8 @@ async function run(): Promise<Record<string, unknown>> {
   step = 'browser starts';
   browser = await launchChromium(chromium.path, p.ca, WEBRTC_LOOPBACK_FLAGS);
 
-  const ann = (await person(origin, 'ann', 'app')).page;
-  const bob = (await person(origin, 'bob', 'app')).page;
+  const ann = await person(origin, 'ann', 'app');
+  const bob = await person(origin, 'bob', 'app');
   await shot(ann, 'phone-ready');
 
   step = 'ann calls bob';
@@ -225,7 +122,7 @@ async function run(): Promise<Record<string, unknown>> {
   await shot(ann, 'dtmf-sent');
 
   step = 'bob transfers ann to cat';
-  const cat = (await person(origin, 'cat', 'app')).page;
+  const cat = await person(origin, 'cat', 'app');
   await bob.getByLabel('Transfer to').fill('203');
   await bob.getByRole('button', { name: 'Transfer', exact: true }).click();
   await callState(bob).waitFor({ state: 'detached' });
@@ -249,7 +146,7 @@ async function run(): Promise<Record<string, unknown>> {
   await shot(ann, 'hung-up');
 
   step = 'the console lists the records';
-  const console_ = (await person(origin, 'audrey', 'console', totpSecret)).page;
+  const console_ = await person(origin, 'audrey', 'console', totpSecret);
   await console_.getByRole('link', { name: 'Call records' }).click();
   await console_.getByRole('heading', { name: 'Call records' }).waitFor();
   const table = console_.getByRole('table', { name: 'Call records' });

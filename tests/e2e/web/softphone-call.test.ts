@@ -12,56 +12,21 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { debianPeer } from '../../support/debian.ts';
-import { startPeer, type RunningPeer } from '../../support/process.ts';
+import { LoopbackNamespaces } from '../../support/loopback-namespace.ts';
 import { ensureWebBuild } from '../../support/web-browser.ts';
-import type { Reading } from './softphone-call-scenario.ts';
+import { hears, type Pair } from './softphone-page.ts';
 
-const namespace = `palisade-web-${String(process.pid)}`;
 const scenario = fileURLToPath(new URL('./softphone-call-scenario.ts', import.meta.url));
-let peer: RunningPeer | undefined;
-let created = false;
+const namespaces = new LoopbackNamespaces();
 
-function skipReason(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root for a network namespace';
-  const ip = debianPeer('iproute2', 'ip');
-  if (ip.skip !== undefined) return ip.skip;
-  return debianPeer('chromium', 'chromium').skip;
-}
-
-const ip = (...args: string[]): boolean =>
-  spawnSync('ip', args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
-
-after(async () => {
-  await peer?.stop('SIGKILL');
-  if (created) ip('netns', 'del', namespace);
-});
-
-type Pair = { first: Reading; second: Reading };
-
-/** Audio arrived and kept arriving between two readings, with sound in it. */
-function hears(who: string, r: Pair): void {
-  assert.equal(r.second.state, 'connected', `${who}: peer connection`);
-  assert.ok(r.second.packets > r.first.packets, `${who}: inbound packets did not grow`);
-  assert.ok(r.second.bytes > r.first.bytes, `${who}: inbound bytes did not grow`);
-  assert.ok(r.first.energy > 0, `${who}: no audio energy`);
-  assert.ok(r.second.energy > r.first.energy, `${who}: audio energy did not grow`);
-}
+after(() => namespaces.cleanup());
 
 test('web softphone: call, answer, audio both ways, hold/resume, DTMF, blind transfer, hang-up, records in the console', async (t) => {
-  const skip = skipReason();
+  const skip = namespaces.skipReason([['chromium', 'chromium']]);
   if (skip) return t.skip(skip);
   ensureWebBuild();
-  created = ip('netns', 'add', namespace);
-  assert.ok(created, 'could not create a network namespace');
-  assert.ok(ip('netns', 'exec', namespace, 'ip', 'link', 'set', 'lo', 'up'));
-  peer = startPeer('ip', ['netns', 'exec', namespace, process.execPath, scenario], {
-    maxMs: 115_000,
-  });
-  const [, json] = await peer.waitFor(/RESULT (\{.*\})/, 110_000);
-  const r = JSON.parse(json ?? '{}') as {
+  const r = await namespaces.run<{
     error?: string;
     incomingText: string;
     talk: { ann: Pair; bob: Pair };
@@ -72,7 +37,7 @@ test('web softphone: call, answer, audio both ways, hold/resume, DTMF, blind tra
     rows: string[];
     cdrs: { caller: string; callee: string; disposition: string; cause: string | null }[];
     problems: string[];
-  };
+  }>(`palisade-web-${String(process.pid)}`, scenario, [], 115_000);
   assert.equal(r.error, undefined, r.error);
   assert.match(r.incomingText, /201/, 'the notification names the caller');
   hears('ann, talking', r.talk.ann);

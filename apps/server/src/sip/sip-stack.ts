@@ -12,6 +12,7 @@ import { systemClock, type Logger, type SecurityEventSink } from '@palisade/comm
 import {
   B2bua,
   CALL_METHODS,
+  isConnectionBound,
   LocationService,
   RegistrarLocation,
   Registrar,
@@ -164,6 +165,23 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
         }
       : {}),
     wsMaxMessagesPerSecond: config.sip.wsMaxMessagesPerSecond,
+    // a closed browser tab must not keep ringing: its WS/WSS bindings go with the connection
+    onConnectionClosed: (source) => {
+      if (!isConnectionBound(source.transport) || source.connectionId === undefined) return;
+      location.dropConnection(source.connectionId).then(
+        (removed) => {
+          if (removed.length > 0)
+            log.debug('bindings of a closed connection removed', {
+              transport: source.transport,
+              count: removed.length,
+            });
+        },
+        (err: unknown) =>
+          log.warn('bindings of a closed connection could not be removed', {
+            error: err instanceof Error ? err.message : String(err),
+          }),
+      );
+    },
     logger: log,
     maxMessageBytes: config.sip.maxMessageBytes,
     maxConnections: config.sip.maxConnections,

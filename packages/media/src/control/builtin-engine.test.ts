@@ -175,6 +175,41 @@ test('plain RTP relays both ways; a sweep from another address gets nothing and 
   await session.delete();
 });
 
+test('the answerer sending before its answer is applied is dropped as early, never as a wrong source', async () => {
+  const alice = await Endpoint.bind();
+  const bob = await Endpoint.bind();
+  const session = await engine.createSession('call-early');
+  const reported: string[] = [];
+  const stopReports = engine.onWrongSource((r) => reported.push(r.address));
+  const toBob = await session.offer('a', sdp(alice.port));
+  const relayForBob = relayPort(toBob);
+  // Bob answers and starts talking at once: his first packets beat his answer to the relay.
+  bob.send(rtp(1, 'early'), relayForBob);
+  bob.send(rtp(2, 'early'), relayForBob);
+  // a round trip to the worker, so both have been handled
+  let stats = await session.stats();
+  for (let i = 0; i < 50 && stats.b.droppedEarly < 2; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    stats = await session.stats();
+  }
+  assert.equal(stats.b.droppedEarly, 2);
+  assert.equal(stats.b.droppedWrongSource, 0);
+  assert.equal(stats.b.packetsIn, 0);
+  const toAlice = await session.answer('b', sdp(bob.port));
+  bob.send(rtp(3, 'answered'), relayForBob);
+  await alice.waitFor(1);
+  assert.equal(alice.received[0]!.subarray(12).toString(), 'answered');
+  alice.send(rtp(1, 'hello'), relayPort(toAlice));
+  await bob.waitFor(1);
+  // the worker reports wrong sources once a second: give it the time to have told
+  await new Promise((r) => setTimeout(r, 1_200));
+  stopReports();
+  assert.deepEqual(reported, []);
+  stats = await session.stats();
+  assert.equal(stats.a.droppedWrongSource + stats.b.droppedWrongSource, 0);
+  await session.delete();
+});
+
 async function srtpCall(suiteA: SrtpSuiteName, transportB: 'RTP/AVP' | 'RTP/SAVP'): Promise<void> {
   const alice = await Endpoint.bind();
   const bob = await Endpoint.bind();

@@ -72,6 +72,13 @@ export interface LegStats {
   readonly bytesOut: number;
   /** Packets refused because they came from anyone but the leg's (learned) peer. */
   readonly droppedWrongSource: number;
+  /**
+   * Packets that reached the leg before it had a peer at all (its SDP not
+   * yet applied): in practice the answerer's own first RTP or ICE checks,
+   * sent as it answers and arriving before its answer is processed. Dropped
+   * (nothing is known to judge them by) but not reported as wrong-source.
+   */
+  readonly droppedEarly: number;
   /** Packets refused by SRTP: authentication failure, replay, malformed. */
   readonly droppedSrtp: number;
 }

@@ -226,6 +226,7 @@ class RtpengineSession implements MediaSession {
       packetsOut: out.packets,
       bytesOut: out.bytes,
       droppedWrongSource: 0,
+      droppedEarly: 0,
       droppedSrtp: 0,
     });
     return { a: leg(a, b), b: leg(b, a) };

@@ -25,6 +25,7 @@ const EMPTY: LegStats = {
   packetsOut: 0,
   bytesOut: 0,
   droppedWrongSource: 0,
+  droppedEarly: 0,
   droppedSrtp: 0,
 };
 
@@ -203,6 +204,7 @@ function add(x: LegStats, y: LegStats): LegStats {
     packetsOut: x.packetsOut + y.packetsOut,
     bytesOut: x.bytesOut + y.bytesOut,
     droppedWrongSource: x.droppedWrongSource + y.droppedWrongSource,
+    droppedEarly: x.droppedEarly + y.droppedEarly,
     droppedSrtp: x.droppedSrtp + y.droppedSrtp,
   };
 }

@@ -7,6 +7,8 @@
  * any other address or port is dropped and counted, and nothing is ever sent
  * anywhere but the configured or latched peer, so a sweep of our ports gets
  * no reply. RTP and RTCP latch separately (a NAT maps them separately).
+ * Before a side is configured it has no peer and drops everything, counted
+ * apart (`droppedEarly`): that is the answerer itself, sending as it answers.
  *
  * Per packet: two compares, counters, and a send; SRTP only on SRTP legs.
  */
@@ -54,6 +56,7 @@ export class RelaySide {
   packetsOut = 0;
   bytesOut = 0;
   droppedWrongSource = 0;
+  droppedEarly = 0;
   droppedSrtp = 0;
 
   constructor(rtpSocket: Socket, rtcpSocket: Socket, port: number, options: RelaySideOptions) {
@@ -100,6 +103,7 @@ export class RelaySide {
       packetsOut: this.packetsOut,
       bytesOut: this.bytesOut,
       droppedWrongSource: this.droppedWrongSource,
+      droppedEarly: this.droppedEarly,
       droppedSrtp: this.droppedSrtp,
     };
   }
@@ -147,6 +151,12 @@ export class RelaySide {
       return;
     }
     const config = this.#config;
+    if (!config) {
+      // No peer yet: the answerer starts sending (RTP, a browser's ICE checks) as it
+      // answers, before its answer has configured this side. Not a wrong source.
+      this.droppedEarly++;
+      return;
+    }
     const latch = onRtcpSocket ? this.#rtcpLatch : this.#rtpLatch;
     if (latch) {
       if (rinfo.port !== latch.port || rinfo.address !== latch.address) {
@@ -155,7 +165,7 @@ export class RelaySide {
         return;
       }
     } else {
-      if (!config || !config.expectedAddresses.includes(rinfo.address)) {
+      if (!config.expectedAddresses.includes(rinfo.address)) {
         this.#wrongSource(rinfo.address);
         return;
       }

@@ -109,6 +109,7 @@ export class B2bua implements CallRegistry {
     packetsFromCallers: 0,
     packetsFromCallees: 0,
     droppedWrongSource: 0,
+    droppedEarly: 0,
   };
 
   mediaStats(stats: SessionStats): void {
@@ -116,6 +117,7 @@ export class B2bua implements CallRegistry {
     this.mediaTotals.packetsFromCallers += stats.a.packetsIn;
     this.mediaTotals.packetsFromCallees += stats.b.packetsIn;
     this.mediaTotals.droppedWrongSource += stats.a.droppedWrongSource + stats.b.droppedWrongSource;
+    this.mediaTotals.droppedEarly += stats.a.droppedEarly + stats.b.droppedEarly;
   }
 
   badDestination(probe: BadDestination): void {

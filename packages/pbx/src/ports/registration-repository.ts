@@ -29,6 +29,12 @@ export interface RegistrationBinding {
   /** Where the REGISTER came from (the flow: NAT-aware routing goes here). */
   readonly sourceAddress: string;
   readonly sourcePort: number;
+  /**
+   * The connection a WS or WSS binding is reachable over (RFC 7118 §5: a
+   * WebSocket client can only be reached on the connection it opened). Held
+   * in memory only, never stored: no connection outlives the process.
+   */
+  readonly connectionId?: string;
   readonly userAgent: string;
   readonly expiresAt: number;
   /** When this contact was first registered (a refresh keeps it). */

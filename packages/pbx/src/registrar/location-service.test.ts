@@ -114,4 +114,74 @@ describe('LocationService', () => {
     assert.deepEqual(seen, [0, 1, 2]);
     location.close();
   });
+
+  it('removes the WS bindings of a closed connection at once, and only those', async () => {
+    const clock = new FakeClock(1_000_000);
+    const repo = new SlowRepository();
+    const location = new LocationService({ repository: repo, clock });
+    const ws = (d: string, n: number, connectionId: string): RegistrationBinding => ({
+      ...binding(d, n, clock.now()),
+      transport: 'WSS',
+      connectionId,
+    });
+    const put = (d: string, list: RegistrationBinding[]) =>
+      location.change(d, async () => ({ next: list, upsert: list, remove: [], result: undefined }));
+    await put('tab', [ws('tab', 1, 'wss:one'), ws('tab', 2, 'wss:two')]);
+    await put('other', [ws('other', 1, 'wss:one')]);
+    await put('desk', [binding('desk', 1, clock.now())]);
+    assert.equal(repo.rows.size, 4);
+
+    const removed = await location.dropConnection('wss:one');
+    assert.deepEqual(removed.map((b) => b.id).sort(), ['other-1', 'tab-1']);
+    assert.deepEqual(
+      location.bindingsOf('tab').map((b) => b.id),
+      ['tab-2'],
+    );
+    assert.deepEqual(location.bindingsOf('other'), []);
+    assert.deepEqual(location.lookup('sip:other@pbx.test'), []);
+    assert.deepEqual([...repo.rows.keys()].sort(), ['desk-1', 'tab-2']);
+    assert.ok(location.connectionClosed('wss:one'));
+    assert.ok(!location.connectionClosed('wss:two'));
+    // remembered for a minute, then forgotten by the sweep
+    clock.advance(61_000);
+    await location.sweep();
+    assert.ok(!location.connectionClosed('wss:one'));
+    location.close();
+  });
+
+  it('drops a binding whose first REGISTER was being committed as its connection closed', async () => {
+    const clock = new FakeClock(1_000_000);
+    const repo = new SlowRepository();
+    const location = new LocationService({ repository: repo, clock });
+    const b: RegistrationBinding = {
+      ...binding('tab', 1, clock.now()),
+      transport: 'WS',
+      connectionId: 'ws:x',
+    };
+    const registering = location.change('tab', async () => {
+      await new Promise((r) => setImmediate(r));
+      return { next: [b], upsert: [b], remove: [], result: undefined };
+    });
+    const dropping = location.dropConnection('ws:x');
+    await Promise.all([registering, dropping]);
+    assert.deepEqual(location.bindingsOf('tab'), []);
+    assert.equal(repo.rows.size, 0);
+    location.close();
+  });
+
+  it('purges stored WS and WSS bindings at start: their connections did not survive', async () => {
+    const clock = new FakeClock(1_000_000);
+    const repo = new SlowRepository();
+    for (const b of [
+      { ...binding('tab', 1, clock.now()), transport: 'WSS' },
+      { ...binding('tab', 2, clock.now()), transport: 'WS' },
+      binding('desk', 1, clock.now()),
+    ])
+      repo.rows.set(b.id, b);
+    const location = new LocationService({ repository: repo, clock });
+    assert.equal(await location.start(), 1);
+    assert.deepEqual(location.bindingsOf('tab'), []);
+    assert.deepEqual([...repo.rows.keys()], ['desk-1']);
+    location.close();
+  });
 });

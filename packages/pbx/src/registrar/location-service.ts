@@ -8,6 +8,12 @@
  * once its change is durable, but a burst costs one transaction (one fsync)
  * instead of one per REGISTER. At start the unexpired bindings are loaded
  * and the expired ones purged; a sweep drops bindings as they expire.
+ *
+ * WS and WSS bindings live and die with their connection (RFC 7118 §5: a
+ * WebSocket client is reachable only over the connection it opened): when
+ * the transport reports the connection closed they are removed at once
+ * (`dropConnection`), and at start the stored ones are purged, since no
+ * connection outlives the process.
  */
 import { systemClock } from '@palisade/common';
 import type { Clock, Logger, TimerHandle } from '@palisade/common';
@@ -15,6 +21,16 @@ import type {
   RegistrationBinding,
   RegistrationRepository,
 } from '../ports/registration-repository.ts';
+
+/** Transports whose bindings are reachable only over the connection that registered them. */
+const CONNECTION_BOUND = new Set(['WS', 'WSS']);
+
+export function isConnectionBound(transport: string): boolean {
+  return CONNECTION_BOUND.has(transport);
+}
+
+/** How long a closed connection is remembered, so a REGISTER still in flight over it binds nothing. */
+const CLOSED_MEMORY_MS = 60_000;
 
 interface PendingWrite {
   readonly upsert: readonly RegistrationBinding[];
@@ -32,6 +48,10 @@ export class LocationService {
   readonly #byAor = new Map<string, Set<string>>();
   /** Bindings per source address (for the intrusion detector: registered devices are not flood-banned). */
   readonly #bySource = new Map<string, number>();
+  /** Devices with a binding over each WS/WSS connection. */
+  readonly #byConnection = new Map<string, Set<string>>();
+  /** Connections closed lately, with when. */
+  readonly #closedConnections = new Map<string, number>();
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #maxBatch: number;
   #pending: PendingWrite[] = [];
@@ -58,7 +78,10 @@ export class LocationService {
   async start(): Promise<number> {
     const now = this.#clock.now();
     await this.#repository.purgeExpired(now);
-    const live = await this.#repository.listUnexpired(now);
+    const stored = await this.#repository.listUnexpired(now);
+    const unreachable = stored.filter((b) => isConnectionBound(b.transport)).map((b) => b.id);
+    if (unreachable.length > 0) await this.#repository.apply({ upsert: [], remove: unreachable });
+    const live = stored.filter((b) => !isConnectionBound(b.transport));
     const grouped = new Map<string, RegistrationBinding[]>();
     for (const b of live) {
       const list = grouped.get(b.deviceId) ?? [];
@@ -80,6 +103,8 @@ export class LocationService {
   /** Drops expired bindings from memory and storage. */
   async sweep(): Promise<void> {
     const now = this.#clock.now();
+    for (const [id, at] of this.#closedConnections)
+      if (now - at > CLOSED_MEMORY_MS) this.#closedConnections.delete(id);
     for (const [deviceId, list] of [...this.#byDevice]) {
       const live = list.filter((b) => b.expiresAt > now);
       if (live.length !== list.length) this.#set(deviceId, live);
@@ -195,6 +220,43 @@ export class LocationService {
     }
   }
 
+  /**
+   * A connection closed: the WS/WSS bindings made over it are unreachable
+   * from now on and are removed at once, in memory and storage. Changes
+   * already queued for a device run first, and a REGISTER over this
+   * connection that is still in flight binds nothing (`connectionClosed`).
+   * Resolves with the bindings removed.
+   */
+  async dropConnection(connectionId: string): Promise<RegistrationBinding[]> {
+    this.#closedConnections.set(connectionId, this.#clock.now());
+    const devices = new Set([
+      ...(this.#byConnection.get(connectionId) ?? []),
+      // a first REGISTER over this connection may be between its work and its commit
+      ...this.#queues.keys(),
+    ]);
+    const removed: RegistrationBinding[] = [];
+    await Promise.all(
+      [...devices].map((deviceId) =>
+        this.change(deviceId, (current) => {
+          const gone = current.filter((b) => b.connectionId === connectionId);
+          removed.push(...gone);
+          return Promise.resolve({
+            next: current.filter((b) => b.connectionId !== connectionId),
+            upsert: [],
+            remove: gone.map((b) => b.id),
+            result: undefined,
+          });
+        }),
+      ),
+    );
+    return removed;
+  }
+
+  /** Whether this connection was reported closed (lately: remembered for a minute). */
+  connectionClosed(connectionId: string): boolean {
+    return this.#closedConnections.has(connectionId);
+  }
+
   /** Whether a registered, authenticated device has a binding from this address. O(1). */
   hasSource(address: string): boolean {
     return this.#bySource.has(address);
@@ -209,6 +271,11 @@ export class LocationService {
       const set = this.#byAor.get(key);
       set?.delete(deviceId);
       if (set?.size === 0) this.#byAor.delete(key);
+      if (b.connectionId !== undefined) {
+        const devices = this.#byConnection.get(b.connectionId);
+        devices?.delete(deviceId);
+        if (devices?.size === 0) this.#byConnection.delete(b.connectionId);
+      }
     }
     if (list.length === 0) this.#byDevice.delete(deviceId);
     else this.#byDevice.set(deviceId, list);
@@ -218,6 +285,11 @@ export class LocationService {
       let set = this.#byAor.get(key);
       if (!set) this.#byAor.set(key, (set = new Set()));
       set.add(deviceId);
+      if (b.connectionId !== undefined) {
+        let devices = this.#byConnection.get(b.connectionId);
+        if (!devices) this.#byConnection.set(b.connectionId, (devices = new Set()));
+        devices.add(deviceId);
+      }
     }
   }
 

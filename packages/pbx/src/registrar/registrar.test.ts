@@ -368,6 +368,36 @@ describe('Registrar', () => {
     );
     again.location.close();
   });
+
+  it('binds a WSS contact to its connection and binds nothing over a connection already closed', async () => {
+    const wss = (connectionId: string): Destination => ({
+      transport: 'WSS',
+      host: '192.0.2.10',
+      port: 50123,
+      reliable: true,
+      connectionId,
+    });
+    const contact = ['<sip:1000@df7jal23ls0d.invalid;transport=ws>'];
+    const challenge = await h.send(register({ contact }), wss('wss:a'));
+    const ok = await h.send(
+      register({ contact, cseq: 2, auth: authFor(challenge, '1000', 'pw1000') }),
+      wss('wss:a'),
+    );
+    assert.equal(ok.status, 200);
+    assert.equal(h.location.bindingsOf('dev-1000')[0]?.connectionId, 'wss:a');
+    await h.location.dropConnection('wss:a');
+    assert.deepEqual(h.location.bindingsOf('dev-1000'), []);
+    // a REGISTER that was still on its way when its connection closed
+    const late = await h.send(
+      register({ contact, cseq: 3, auth: authFor(challenge, '1000', 'pw1000', 'MD5', 2) }),
+      wss('wss:a'),
+    );
+    assert.equal(late.status, 503);
+    assert.deepEqual(h.location.bindingsOf('dev-1000'), []);
+    // a UDP binding carries no connection
+    assert.equal((await registered(h, { callId: 'udp' })).status, 200);
+    assert.equal(h.location.bindingsOf('dev-1000')[0]?.connectionId, undefined);
+  });
 });
 
 describe('digestUriMatches', () => {

@@ -45,7 +45,7 @@ import type { DeviceRepository, Device } from '../ports/device-repository.ts';
 import type { RegistrationBinding } from '../ports/registration-repository.ts';
 import type { UserRepository } from '../ports/user-repository.ts';
 import type { IncomingRequest } from '../sip/sip-server-core.ts';
-import type { LocationService } from './location-service.ts';
+import { isConnectionBound, type LocationService } from './location-service.ts';
 import { DEFAULT_REGISTER_POLICY } from './register-policy.ts';
 import type { RegisterPolicy } from './register-policy.ts';
 import type { RegistrarEvents } from './registrar-events.ts';
@@ -239,7 +239,14 @@ export class Registrar {
       .flatMap((line) => line.split(/,(?=\s*<)/).map((p) => p.trim()));
     const userAgent = (request.first('user-agent') ?? '').slice(0, MAX_USER_AGENT);
     const fresh: RegistrationBinding[] = [];
+    // RFC 7118 §5: a WebSocket client is reachable only over its connection
+    const connectionId =
+      isConnectionBound(source.transport) && source.connectionId !== undefined
+        ? source.connectionId
+        : undefined;
     const next = await this.#o.location.change(device.id, async (current) => {
+      if (connectionId !== undefined && this.#o.location.connectionClosed(connectionId))
+        throw new Refusal(503, 'Connection closed');
       const now = this.#clock.now();
       let list = [...current];
       const upsert: RegistrationBinding[] = [];
@@ -278,6 +285,7 @@ export class Registrar {
             transport: source.transport,
             sourceAddress: source.host,
             sourcePort: source.port,
+            ...(connectionId !== undefined ? { connectionId } : {}),
             userAgent,
             expiresAt: now + expires * 1000,
             registeredAt: existing?.registeredAt ?? now,

@@ -54,6 +54,7 @@ export class FakeMediaSession implements MediaSession {
       packetsOut: 0,
       bytesOut: 0,
       droppedWrongSource: 0,
+      droppedEarly: 0,
       droppedSrtp: 0,
     };
     return { a: zero, b: zero };
