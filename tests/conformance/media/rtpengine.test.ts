@@ -254,12 +254,9 @@ test('a call rtpengine times out ends here too', { skip: peer.skip }, async () =
 });
 
 test(
-  'rtpengine: an RTCP port not yet latched is learned from any address',
-  {
-    skip: peer.skip,
-    todo: 'rtpengine learns an idle port from any source; the built-in engine checks the SDP address first',
-  },
-  async () => {
+  'rtpengine (the peer) still learns an RTCP port not yet latched from any address: the gap docs/media.md warns of',
+  { skip: peer.skip },
+  async (t) => {
     const alice = await endpoint();
     const bob = await endpoint();
     const session = await engine!.createSession('rtpe-rtcp-bleed');
@@ -273,6 +270,10 @@ test(
     attacker.socket.send(report, forBob + 1, '127.0.0.1');
     await new Promise((r) => setTimeout(r, 300));
     await session.delete();
-    assert.equal(attacker.got.length, 0);
+    // A measurement of the peer, not of Palisade (the built-in engine's own
+    // sweep tests expect nothing back). When a newer rtpengine closes the
+    // gap this fails: then docs/media.md's warning goes and this test with it.
+    t.diagnostic(`the attacker got ${String(attacker.got.length)} RTCP packet(s) relayed`);
+    assert.ok(attacker.got.length > 0, 'rtpengine no longer learns from any address');
   },
 );
