@@ -28,6 +28,7 @@ import { webphoneRoutes } from './routes/webphone-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
+import { callSettingsRoutes } from './routes/call-settings-routes.ts';
 import { cdrRoutes } from './routes/cdr-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
@@ -44,6 +45,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...groupRoutes(services),
     ...registrationRoutes(services),
     ...cdrRoutes(services),
+    ...callSettingsRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...intrusionRoutes(services),

@@ -1,5 +1,6 @@
 /** What the API routes need from the domain; apps/server wires the concrete services. */
 import type {
+  CallSettingsService,
   CdrService,
   DeviceService,
   GroupService,
@@ -83,6 +84,7 @@ export interface ApiServices {
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
   readonly cdrs: CdrService;
+  readonly callSettings: CallSettingsService;
   readonly identity: IdentityServices;
   /** Intrusion detection (issue 7); null when it is off. */
   readonly intrusion?: IntrusionServices | null;

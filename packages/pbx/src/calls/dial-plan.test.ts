@@ -25,6 +25,13 @@ test('a call class needs its permission', () => {
   assert.equal(mayCall(perms, 'international'), false);
 });
 
+test('the settings the parser returns parse again unchanged (a lone + is a prefix)', () => {
+  const again = parseCallSettings(JSON.parse(JSON.stringify(DEFAULT_CALL_SETTINGS)));
+  assert.deepEqual(again, DEFAULT_CALL_SETTINGS);
+  assert.throws(() => parseCallSettings({ nationalPrefixes: ['++'] }), /nationalPrefixes\[0\]/);
+  assert.throws(() => parseCallSettings({ emergencyNumbers: ['+'] }), /emergencyNumbers\[0\]/);
+});
+
 test('bad stored settings are refused with the field', () => {
   assert.throws(() => parseCallSettings({ noAnswerSeconds: 1 }), /noAnswerSeconds/);
   assert.throws(
