@@ -26,7 +26,9 @@ test('a call class needs its permission', () => {
 });
 
 test('the settings the parser returns parse again unchanged (a lone + is a prefix)', () => {
-  const again = parseCallSettings(JSON.parse(JSON.stringify(DEFAULT_CALL_SETTINGS)));
+  const again = parseCallSettings(
+    JSON.parse(JSON.stringify(DEFAULT_CALL_SETTINGS)) as Record<string, string[]>,
+  );
   assert.deepEqual(again, DEFAULT_CALL_SETTINGS);
   assert.throws(() => parseCallSettings({ nationalPrefixes: ['++'] }), /nationalPrefixes\[0\]/);
   assert.throws(() => parseCallSettings({ emergencyNumbers: ['+'] }), /emergencyNumbers\[0\]/);
