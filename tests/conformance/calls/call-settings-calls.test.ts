@@ -90,7 +90,9 @@ before(async () => {
     PALISADE_MEDIA_RTP_PORT_MIN: '45000',
     PALISADE_MEDIA_RTP_PORT_MAX: '45999',
   });
-  [caller, callee] = await addDevices(p, 2, 3000);
+  const devices = await addDevices(p, 2, 3000);
+  caller = devices[0]!;
+  callee = devices[1]!;
   const d = p.server.domain;
   adminToken = (
     await d.tokens.issue({
@@ -101,8 +103,8 @@ before(async () => {
       granterPermissions: null,
     })
   ).token;
-  await d.store.users.update(callee!.userId, { passwordHash: await hashPassword(PASSWORD) });
-  answering = await phone(callee!, { register: true, seconds: 90 });
+  await d.store.users.update(callee.userId, { passwordHash: await hashPassword(PASSWORD) });
+  answering = await phone(callee, { register: true, seconds: 90 });
   await until(
     'callee registration',
     async () => p.server.sip.location.bindingsOf(callee.deviceId).length > 0,

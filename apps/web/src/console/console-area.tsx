@@ -3,6 +3,7 @@ import { useSession } from '../app/session.tsx';
 import { Shell, type NavItem } from '../components/shell.tsx';
 import { AuditPage } from './audit-page.tsx';
 import { CdrPage } from './cdr-page.tsx';
+import { DialPlanPage } from './dial-plan-page.tsx';
 import { GroupsPage } from './groups-page.tsx';
 import { PlannedPage } from './planned-page.tsx';
 import { RegistrationsPage } from './registrations-page.tsx';
@@ -39,6 +40,12 @@ const AREAS: readonly Area[] = [
     render: () => <RegistrationsPage />,
   },
   { to: '/console/cdr', label: 'Call records', permission: 'cdr:view', render: () => <CdrPage /> },
+  {
+    to: '/console/dial-plan',
+    label: 'Dial plan',
+    permission: 'dialplan:view',
+    render: () => <DialPlanPage />,
+  },
   {
     to: '/console/security',
     label: 'Security settings',
