@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock, type Logger, type SecurityEventSink } from '@palisade/common';
 import {
+  CallSettingsService,
   CdrService,
   DeviceService,
   GroupService,
@@ -44,6 +45,8 @@ export interface Domain {
   readonly setup: SetupService;
   readonly registrations: RegistrationService;
   readonly cdrs: CdrService;
+  /** Dial plan, ring groups, and each user's do-not-disturb and forwarding (PRODUCT §A6). */
+  readonly callSettings: CallSettingsService;
   /** The browser softphone's short-lived SIP credentials (issue 6). */
   readonly webphoneTokens: WebphoneTokenService;
   readonly webphone: WebphoneIssuer;
@@ -132,6 +135,7 @@ export async function openDomain(
       }),
       registrations: new RegistrationService(store.registrations, clock),
       cdrs: new CdrService(store.cdrs),
+      callSettings: new CallSettingsService(deps),
       webphoneTokens,
       webphone: new WebphoneIssuer({
         store,

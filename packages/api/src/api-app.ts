@@ -28,6 +28,7 @@ import { webphoneRoutes } from './routes/webphone-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
 import { registrationRoutes } from './routes/registration-routes.ts';
+import { callSettingsRoutes } from './routes/call-settings-routes.ts';
 import { cdrRoutes } from './routes/cdr-routes.ts';
 import { liveCallRoutes } from './routes/live-call-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
@@ -46,6 +47,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...registrationRoutes(services),
     ...cdrRoutes(services),
     ...liveCallRoutes(services),
+    ...callSettingsRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...intrusionRoutes(services),

@@ -104,6 +104,32 @@ export interface IdentitySettings {
   readonly passwordPreset: 'standards' | 'vendor-compat';
 }
 
+/** GET/PUT /api/v1/call-settings: the tenant's dial plan and ring groups. */
+export interface RingGroup {
+  readonly extension: string;
+  readonly name: string;
+  readonly strategy: 'simultaneous' | 'sequential';
+  readonly members: readonly string[];
+  readonly ringSeconds: number;
+}
+
+export interface CallSettings {
+  readonly emergencyNumbers: readonly string[];
+  readonly nationalPrefixes: readonly string[];
+  readonly internationalPrefixes: readonly string[];
+  readonly noAnswerSeconds: number;
+  readonly ringGroups: readonly RingGroup[];
+  readonly phoneSrtp: 'as-caller' | 'always';
+}
+
+/** GET/PUT /api/v1/me/call-forwarding. */
+export interface CallForwarding {
+  readonly doNotDisturb: boolean;
+  readonly unconditional: string | null;
+  readonly busy: string | null;
+  readonly noAnswer: string | null;
+}
+
 export type OidcPreset = 'google' | 'microsoft' | 'generic';
 export type LdapPreset = 'active-directory' | 'openldap';
 export type IdTokenAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';

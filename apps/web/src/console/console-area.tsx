@@ -3,6 +3,7 @@ import { useSession } from '../app/session.tsx';
 import { Shell, type NavItem } from '../components/shell.tsx';
 import { AuditPage } from './audit-page.tsx';
 import { CdrPage } from './cdr-page.tsx';
+import { DialPlanPage } from './dial-plan-page.tsx';
 import { GroupsPage } from './groups-page.tsx';
 import { IntrusionPage } from './intrusion-page.tsx';
 import { LiveCallsPage } from './live-calls-page.tsx';
@@ -47,6 +48,12 @@ const AREAS: readonly Area[] = [
     render: () => <LiveCallsPage />,
   },
   { to: '/console/cdr', label: 'Call records', permission: 'cdr:view', render: () => <CdrPage /> },
+  {
+    to: '/console/dial-plan',
+    label: 'Dial plan',
+    permission: 'dialplan:view',
+    render: () => <DialPlanPage />,
+  },
   {
     to: '/console/security',
     label: 'Security settings',

@@ -9,6 +9,7 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, describeError } from '../api/api-client.ts';
 import { useSession } from '../app/session.tsx';
+import { loadForwarding, setDoNotDisturb } from './call-forwarding.ts';
 import type { PhoneSnapshot, SoftphoneAgent, WebphoneToken } from './softphone-agent.ts';
 
 export type Presence = 'available' | 'busy' | 'dnd';
@@ -50,9 +51,31 @@ export function PhoneProvider(props: { children: ReactNode }) {
   const [snapshot, setSnapshot] = useState<PhoneSnapshot>(OFF);
   const [microphone, setMicrophone] = useState('');
   const [speaker, setSpeakerId] = useState('');
-  const [presence, setPresence] = useState<Presence>('available');
+  const [presence, setPresenceState] = useState<Presence>('available');
 
   useEffect(() => agent.current?.setDoNotDisturb(presence === 'dnd'), [presence, snapshot.number]);
+
+  // Do-not-disturb lives on the server (every phone of the user gets it): read it once here.
+  useEffect(() => {
+    let live = true;
+    loadForwarding()
+      .then((f) => {
+        if (live && f.doNotDisturb) setPresenceState('dnd');
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const setPresence = (next: Presence) => {
+    const was = presence;
+    setPresenceState(next);
+    if ((next === 'dnd') === (was === 'dnd')) return;
+    setDoNotDisturb(next === 'dnd').catch((err: unknown) => {
+      setPresenceState(was);
+      setSnapshot((s) => ({ ...s, error: describeError(err) }));
+    });
+  };
 
   useEffect(() => {
     if (!allowed) {

@@ -2,6 +2,7 @@
 import { useSession } from '../app/session.tsx';
 import { Shell, type NavItem } from '../components/shell.tsx';
 import { HistoryPage } from './history-page.tsx';
+import { MyCallsPage } from './my-calls-page.tsx';
 import { PhonePage } from './phone-page.tsx';
 import { PhoneProvider } from './phone-provider.tsx';
 import { MySecurityPage } from './my-security-page.tsx';
@@ -9,6 +10,7 @@ import { MySecurityPage } from './my-security-page.tsx';
 const NAV: readonly NavItem[] = [
   { to: '/app', label: 'Phone' },
   { to: '/app/history', label: 'Call history' },
+  { to: '/app/calls', label: 'My calls' },
   { to: '/app/security', label: 'My security' },
 ];
 
@@ -17,6 +19,8 @@ export function UserArea(props: { path: string }) {
   const page =
     props.path === '/app/history' ? (
       <HistoryPage />
+    ) : props.path === '/app/calls' ? (
+      <MyCallsPage />
     ) : props.path === '/app/security' ? (
       <MySecurityPage />
     ) : props.path === '/app' ? (

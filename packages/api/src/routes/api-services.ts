@@ -1,5 +1,6 @@
 /** What the API routes need from the domain; apps/server wires the concrete services. */
 import type {
+  CallSettingsService,
   CdrService,
   DeviceService,
   GroupService,
@@ -86,6 +87,7 @@ export interface ApiServices {
   readonly cdrs: CdrService;
   /** Calls in progress (the B2BUA's); absent without call control: the routes answer 503. */
   readonly liveCalls?: LiveCallService;
+  readonly callSettings: CallSettingsService;
   readonly identity: IdentityServices;
   /** Intrusion detection (issue 7); null when it is off. */
   readonly intrusion?: IntrusionServices | null;

@@ -7,6 +7,7 @@
  */
 import { PalisadeError } from '@palisade/common';
 import type { JsonValue } from '../ports/json-value.ts';
+import type { TenantSettingsRepository } from '../ports/tenant-settings-repository.ts';
 import type { PhoneSrtp } from './media-transport.ts';
 
 export type RingStrategy = 'simultaneous' | 'sequential';
@@ -59,7 +60,10 @@ export const NO_FORWARDING: ForwardingSettings = Object.freeze({
 });
 
 const DIALLED = /^\+?[0-9*#]{1,32}$/;
+/** A prefix may be a lone `+` (international numbers written with it). */
+const PREFIX = /^(?:\+|\+?[0-9*#]{1,32})$/;
 const EXTENSION = /^[0-9]{1,32}$/;
+const NAME = /^[^\p{Cc}]{1,100}$/u;
 const MAX_LIST = 64;
 
 function invalid(field: string, why: string): never {
@@ -115,8 +119,8 @@ function ringGroup(value: JsonValue, i: number): RingGroup {
   const members = strings(g['members'], `${field}.members`, EXTENSION) ?? [];
   if (members.length === 0) invalid(`${field}.members`, 'must name at least one extension');
   const name = g['name'] ?? extension;
-  if (typeof name !== 'string' || name.length > 100)
-    invalid(`${field}.name`, 'at most 100 characters');
+  if (typeof name !== 'string' || !NAME.test(name))
+    invalid(`${field}.name`, '1 to 100 characters, no control characters');
   return {
     extension,
     name,
@@ -139,9 +143,9 @@ export function parseCallSettings(value: JsonValue | undefined): CallSettings {
     emergencyNumbers:
       strings(v['emergencyNumbers'], 'emergencyNumbers', DIALLED) ?? d.emergencyNumbers,
     nationalPrefixes:
-      strings(v['nationalPrefixes'], 'nationalPrefixes', DIALLED) ?? d.nationalPrefixes,
+      strings(v['nationalPrefixes'], 'nationalPrefixes', PREFIX) ?? d.nationalPrefixes,
     internationalPrefixes:
-      strings(v['internationalPrefixes'], 'internationalPrefixes', DIALLED) ??
+      strings(v['internationalPrefixes'], 'internationalPrefixes', PREFIX) ??
       d.internationalPrefixes,
     noAnswerSeconds: seconds(v['noAnswerSeconds'], 'noAnswerSeconds', d.noAnswerSeconds),
     ringGroups: (groups ?? []).map(ringGroup),
@@ -159,4 +163,22 @@ export function parseForwarding(value: JsonValue | undefined): ForwardingSetting
     busy: target(v['busy'], 'busy'),
     noAnswer: target(v['noAnswer'], 'noAnswer'),
   };
+}
+
+/** The tenant's call settings as stored (the defaults when none are). */
+export async function storedCallSettings(
+  settings: TenantSettingsRepository,
+  tenantId: string,
+): Promise<CallSettings> {
+  return parseCallSettings((await settings.get(tenantId, CALL_SETTINGS_KEY))?.value);
+}
+
+/** The ring group that owns `extension` in the tenant, if any (users may not take it). */
+export async function ringGroupWithExtension(
+  settings: TenantSettingsRepository,
+  tenantId: string,
+  extension: string,
+): Promise<string | undefined> {
+  const groups = (await storedCallSettings(settings, tenantId)).ringGroups;
+  return groups.find((g) => g.extension === extension)?.name;
 }

@@ -62,11 +62,10 @@ import type { CallSnapshot } from './call-snapshot.ts';
 import { MEDIA_PROFILES } from './call-snapshot.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 import {
-  CALL_SETTINGS_KEY,
   NO_FORWARDING,
   forwardingKey,
-  parseCallSettings,
   parseForwarding,
+  storedCallSettings,
 } from './call-settings.ts';
 import type { CallSettings, ForwardingSettings } from './call-settings.ts';
 import type { CallSignalling } from './call-signalling.ts';
@@ -323,11 +322,7 @@ export class Call {
   }
 
   async #settings(): Promise<CallSettings> {
-    const stored = await this.#deps.repos.tenantSettings.get(
-      this.caller.tenant.id,
-      CALL_SETTINGS_KEY,
-    );
-    return parseCallSettings(stored?.value);
+    return storedCallSettings(this.#deps.repos.tenantSettings, this.caller.tenant.id);
   }
 
   async #forwarding(userId: string): Promise<ForwardingSettings> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { JsonValue } from '../ports/json-value.ts';
 import { DEFAULT_CALL_SETTINGS, parseCallSettings, parseForwarding } from './call-settings.ts';
 import { classifyNumber, mayCall } from './dial-plan.ts';
 
@@ -23,6 +24,13 @@ test('a call class needs its permission', () => {
   assert.equal(mayCall(perms, 'emergency'), true);
   assert.equal(mayCall(perms, 'national'), false);
   assert.equal(mayCall(perms, 'international'), false);
+});
+
+test('the settings the parser returns parse again unchanged (a lone + is a prefix)', () => {
+  const again = parseCallSettings(JSON.parse(JSON.stringify(DEFAULT_CALL_SETTINGS)) as JsonValue);
+  assert.deepEqual(again, DEFAULT_CALL_SETTINGS);
+  assert.throws(() => parseCallSettings({ nationalPrefixes: ['++'] }), /nationalPrefixes\[0\]/);
+  assert.throws(() => parseCallSettings({ emergencyNumbers: ['+'] }), /emergencyNumbers\[0\]/);
 });
 
 test('bad stored settings are refused with the field', () => {

@@ -13,8 +13,11 @@ export {
   forwardingKey,
   parseCallSettings,
   parseForwarding,
+  ringGroupWithExtension,
+  storedCallSettings,
 } from './call-settings.ts';
 export type { CallSettings, ForwardingSettings, RingGroup, RingStrategy } from './call-settings.ts';
+export { CallSettingsService } from './call-settings-service.ts';
 export { CALL_CLASS_PERMISSION, classifyNumber, mayCall } from './dial-plan.ts';
 export { RegistrarLocation } from './registrar-location.ts';
 export { FORK_TRANSITIONS } from './fork.ts';

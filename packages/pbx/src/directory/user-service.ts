@@ -1,5 +1,6 @@
 /** Users of a tenant: people with an extension, a login name and devices. */
 import { PalisadeError } from '@palisade/common';
+import { ringGroupWithExtension } from '../calls/call-settings.ts';
 import type { ListOptions } from '../ports/list-options.ts';
 import type { User, UserPatch, UserState } from '../ports/user-repository.ts';
 import { assertTenantVisible, type Actor } from './actor.ts';
@@ -72,6 +73,7 @@ export class UserService {
       async () => {
         if (!(await this.#deps.store.tenants.findById(input.tenantId)))
           throw new PalisadeError('not_found', 'tenant not found');
+        await this.#refuseRingGroupExtension(fields.tenantId, fields.extension);
         return this.#deps.store.transaction(async (tx) => {
           const user = await tx.users.create(fields);
           const users = await tx.groups.findByName(user.tenantId, 'Users');
@@ -110,9 +112,24 @@ export class UserService {
         const user = await this.get(actor, id);
         if (user.isSuperAdmin && patch.state === 'disabled')
           throw new PalisadeError('conflict', 'the super-admin cannot be disabled');
+        if (clean.extension !== undefined && clean.extension !== user.extension)
+          await this.#refuseRingGroupExtension(user.tenantId, clean.extension);
         return this.#deps.store.users.update(id, clean);
       },
     );
+  }
+
+  /** A ring group's extension is not free for a user (call-settings.ts). */
+  async #refuseRingGroupExtension(tenantId: string, extension: string): Promise<void> {
+    const group = await ringGroupWithExtension(
+      this.#deps.store.tenantSettings,
+      tenantId,
+      extension,
+    );
+    if (group !== undefined)
+      throw new PalisadeError('conflict', `extension ${extension} belongs to ring group ${group}`, {
+        details: { field: 'extension' },
+      });
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
