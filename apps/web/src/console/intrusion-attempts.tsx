@@ -148,7 +148,9 @@ export function Counters(props: { counters: readonly Counter[] }) {
   return (
     <section aria-labelledby="ids-counters">
       <h2 id="ids-counters">Counters</h2>
-      <p className="hint">Since this node started; the same numbers /metrics exports.</p>
+      <p className="hint">
+        Since this node started (the same counters as GET /api/v1/intrusion/counters).
+      </p>
       {names.length === 0 ? <p>Nothing counted yet.</p> : null}
       {names.map((name) => {
         const rows = props.counters.filter((c) => c.name === name);

@@ -176,7 +176,8 @@ export function intrusionRoutes(s: ApiServices): RouteSpec[] {
       method: 'GET',
       url: '/api/v1/intrusion/counters',
       tag: 'intrusion',
-      summary: 'Counters per detector rule and action (what /metrics exports)',
+      summary:
+        'Counters per detector rule and action, since this node started (for monitoring to export)',
       permission: 'intrusion:view',
       response: {
         200: Type.Array(
