@@ -6,21 +6,35 @@ import importX from 'eslint-plugin-import-x';
 
 /** Which @palisade packages each layer may import. Everything else is refused. */
 const allowed = {
+  catalogue: [],
   common: [],
   sip: ['common'],
   media: ['common'],
-  security: ['common'],
+  security: ['common', 'catalogue'],
   syslog: ['common'],
   'sip-node': ['common', 'sip'],
   pbx: ['common', 'sip', 'media', 'security'],
   store: ['common', 'pbx', 'security'],
   api: ['common', 'pbx', 'security'],
 };
-const all = [...Object.keys(allowed), 'server', 'tests'];
+const all = [...Object.keys(allowed), 'server', 'web', 'tests'];
 
-const boundaryBlocks = Object.entries(allowed).map(([layer, deps]) => ({
-  files: [`packages/${layer}/**/*.ts`],
-  rules: {
+/**
+ * Extra refusals per layer, for its non-test sources: the catalogue is bundled
+ * for the browser, so it imports nothing at all (its tests may use node:test).
+ */
+const extra = {
+  catalogue: [
+    {
+      regex: '^[^.]',
+      message:
+        'packages/catalogue imports nothing (no node:, no npm package): the web app bundles it',
+    },
+  ],
+};
+
+function boundaryRule(layer, deps, more) {
+  return {
     'no-restricted-imports': [
       'error',
       {
@@ -34,11 +48,21 @@ const boundaryBlocks = Object.entries(allowed).map(([layer, deps]) => ({
             message: 'import other packages by name, not by relative path',
           },
           { regex: '^\\.\\./\\.\\./\\.\\./', message: 'do not reach outside the package' },
+          ...more,
         ],
       },
     ],
-  },
-}));
+  };
+}
+
+const boundaryBlocks = Object.entries(allowed).flatMap(([layer, deps]) => {
+  const files = [`packages/${layer}/**/*.ts`];
+  if (!extra[layer]) return [{ files, rules: boundaryRule(layer, deps, []) }];
+  return [
+    { files, rules: boundaryRule(layer, deps, extra[layer]) },
+    { files: [`packages/${layer}/**/*.test.ts`], rules: boundaryRule(layer, deps, []) },
+  ];
+});
 
 export default tseslint.config(
   {
@@ -70,7 +94,8 @@ export default tseslint.config(
   },
   ...boundaryBlocks,
   {
-    // The web app runs in the browser and talks to the server only through the API.
+    // The web app runs in the browser and talks to the server only through the API;
+    // of our packages it imports only the dependency-free catalogue.
     files: ['apps/web/**/*.{ts,tsx}'],
     languageOptions: {
       globals: Object.fromEntries(
@@ -94,8 +119,13 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@palisade/*'],
-              message: 'the web app talks to the server only through the API',
+              group: ['@palisade/*', '!@palisade/catalogue'],
+              message:
+                'the web app talks to the server only through the API (of ours: only @palisade/catalogue)',
+            },
+            {
+              regex: '^(\\.\\./)+(packages|apps|tests)/',
+              message: 'import @palisade/catalogue by name, not by relative path',
             },
             { regex: '^node:', message: 'the web app runs in the browser' },
           ],

@@ -1,7 +1,8 @@
 /**
  * `npm start` runs this first: builds the web app when apps/web/dist is
- * missing or older than any of its sources, so a fresh clone's
- * `npm ci && npm start` serves the console and the user app.
+ * missing or older than any of its sources (its own and those of the
+ * packages it bundles), so a fresh clone's `npm ci && npm start` serves the
+ * console and the user app.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -19,8 +20,11 @@ function newest(path: string): number {
   return max;
 }
 
+/** The workspace packages the web app bundles (the only ones its linter lets it import). */
+const bundled = [join(web, '..', '..', 'packages', 'catalogue', 'src')];
 const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json']
   .map((p) => join(web, p))
+  .concat(bundled)
   .filter((p) => existsSync(p));
 const stale = !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
 

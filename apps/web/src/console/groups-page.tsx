@@ -1,11 +1,11 @@
 /** ACL groups: create, edit the permission set (the ACL), members. */
 import { useState, type FormEvent } from 'react';
+import { CONSOLE_AREAS, USER_PERMISSIONS } from '@palisade/catalogue';
 import { api } from '../api/api-client.ts';
 import type { Group, User } from '../api/types.ts';
 import { useSession } from '../app/session.tsx';
 import { Alert, ErrorText, Field, Loading, Submit } from '../components/ui.tsx';
 import { useAction, useLoad } from '../components/use-load.ts';
-import { CONSOLE_AREAS, USER_PERMISSIONS } from './permission-catalogue.ts';
 import { formText } from '../components/form-data.ts';
 
 function AclEditor(props: { group: Group; onSaved: () => void; readOnly: boolean }) {

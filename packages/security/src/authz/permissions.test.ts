@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ADMIN_PERMISSIONS, isPermission, permits } from './permissions.ts';
+import { ALL_PERMISSIONS, DEFAULT_USER_PERMISSIONS, isPermission, permits } from './permissions.ts';
 
 test('change implies view, never the reverse', () => {
   assert.ok(permits(new Set(['users:change']), 'users:view'));
@@ -8,9 +8,10 @@ test('change implies view, never the reverse', () => {
   assert.ok(!permits(new Set(['devices:change']), 'users:view'));
 });
 
-test('the catalogue knows its permissions and nothing else', () => {
-  assert.ok(ADMIN_PERMISSIONS.includes('audit:view'));
-  assert.ok(isPermission('call:emergency'));
-  assert.ok(!isPermission('users:delete'));
-  assert.ok(!isPermission('*'));
+test('the default Users group gets neither international calls nor the API', () => {
+  assert.ok(DEFAULT_USER_PERMISSIONS.every(isPermission));
+  assert.ok(DEFAULT_USER_PERMISSIONS.includes('call:emergency'));
+  assert.ok(!DEFAULT_USER_PERMISSIONS.includes('call:international'));
+  assert.ok(!DEFAULT_USER_PERMISSIONS.includes('api'));
+  assert.ok(ALL_PERMISSIONS.includes('audit:view'));
 });

@@ -1,62 +1,22 @@
 /**
- * The permission catalogue (PRODUCT §C9). Admin permissions are console areas,
- * each with `view` and `change` (change implies view); user permissions are
- * what a member may use. ACL groups hold a list of these strings; API tokens
- * carry a subset of their creator's as scopes.
+ * Permission checks over the catalogue (PRODUCT §C9). The catalogue itself
+ * (console areas, user permissions, `isPermission`) lives in
+ * @palisade/catalogue, which the web app shares; it is re-exported here so
+ * the server's layers keep importing it from @palisade/security.
  */
+import { USER_PERMISSIONS, type Permission, type UserPermission } from '@palisade/catalogue';
 
-export const CONSOLE_AREAS = [
-  'tenants',
-  'users',
-  'devices',
-  'groups',
-  'tokens',
-  'audit',
-  'registrations',
-  'calls',
-  'cdr',
-  'dialplan',
-  'trunks',
-  'security',
-  'intrusion',
-  'certificates',
-  'backups',
-  'retention',
-  'syslog',
-  'monitoring',
-  'system',
-] as const;
-export type ConsoleArea = (typeof CONSOLE_AREAS)[number];
-export type AdminPermission = `${ConsoleArea}:view` | `${ConsoleArea}:change`;
-
-export const USER_PERMISSIONS = [
-  'call:internal',
-  'call:national',
-  'call:international',
-  'call:emergency',
-  'chat',
-  'phonebook:edit',
-  'recording',
-  'conferences',
-  'voicemail',
-  'files',
-  'webphone',
-  'api',
-] as const;
-export type UserPermission = (typeof USER_PERMISSIONS)[number];
-
-export type Permission = AdminPermission | UserPermission;
-
-export const ADMIN_PERMISSIONS: readonly AdminPermission[] = CONSOLE_AREAS.flatMap((a) => [
-  `${a}:view` as const,
-  `${a}:change` as const,
-]);
-export const ALL_PERMISSIONS: readonly Permission[] = [...ADMIN_PERMISSIONS, ...USER_PERMISSIONS];
-
-const known = new Set<string>(ALL_PERMISSIONS);
-export function isPermission(value: string): value is Permission {
-  return known.has(value);
-}
+export {
+  ADMIN_PERMISSIONS,
+  ALL_PERMISSIONS,
+  CONSOLE_AREAS,
+  isPermission,
+  USER_PERMISSIONS,
+  type AdminPermission,
+  type ConsoleArea,
+  type Permission,
+  type UserPermission,
+} from '@palisade/catalogue';
 
 /** Permissions of the default "Users" group: internal, national and emergency calls and the collaboration tools. */
 export const DEFAULT_USER_PERMISSIONS: readonly UserPermission[] = USER_PERMISSIONS.filter(
