@@ -22,13 +22,14 @@
 import { randomInt } from 'node:crypto';
 import { PalisadeError, isPalisadeError } from '@palisade/common';
 import type { Clock, Logger } from '@palisade/common';
-import { DEFAULT_CODECS, isHold, parseSdp } from '@palisade/media';
+import { isHold, parseSdp } from '@palisade/media';
 import type {
   CodecSpec,
   LegId,
   MediaEngine,
   MediaSession,
   MediaTransport,
+  OfferOptions,
   SessionEndReason,
   SessionStats,
 } from '@palisade/media';
@@ -51,7 +52,6 @@ import type {
   ServerTransaction,
   SipRequest,
   SipResponse,
-  TransitionTable,
 } from '@palisade/sip';
 import type { Cdr, CdrCauseSide, CdrOutcome } from '../ports/cdr-repository.ts';
 import type { PbxRepositories } from '../ports/pbx-store.ts';
@@ -69,28 +69,19 @@ import {
 } from './call-settings.ts';
 import type { CallSettings, ForwardingSettings } from './call-settings.ts';
 import type { CallSignalling } from './call-signalling.ts';
-import { CALL_ALLOW, CALL_SUPPORTED } from './call-signalling.ts';
-import { classifyNumber, mayCall } from './dial-plan.ts';
+import { CALL_ALLOW, CALL_SUPPORTED, sdpOf } from './call-signalling.ts';
+import { CALL_TRANSITIONS } from './call-state.ts';
+import type { CallState } from './call-state.ts';
+import { classifyNumber, dialledNumber, mayCall } from './dial-plan.ts';
 import type { CallClass } from './dial-plan.ts';
 import { DialogLeg } from './dialog-leg.ts';
 import type { Fork } from './fork.ts';
 import { ForkMedia } from './fork-media.ts';
-import { calleeTransport, offeredTransport } from './media-transport.ts';
+import { calleeTransport, offerOptions, offeredTransport } from './media-transport.ts';
 import type { PhoneSrtp } from './media-transport.ts';
 import { RingAttempt } from './ring-attempt.ts';
 import type { AttemptOutcome } from './ring-attempt.ts';
-import { SessionTimer } from './session-timer.ts';
-
-export type CallState = 'routing' | 'ringing' | 'answering' | 'confirmed' | 'ending' | 'ended';
-
-export const CALL_TRANSITIONS: TransitionTable<CallState> = {
-  routing: ['ringing', 'ended'],
-  ringing: ['answering', 'ended'],
-  answering: ['confirmed', 'ending'],
-  confirmed: ['ending'],
-  ending: ['ended'],
-  ended: [],
-};
+import { SessionTimer, sessionInterval } from './session-timer.ts';
 
 /** How deep forwarding may chain (A → B → C …) before we stop: loop protection. */
 const MAX_FORWARDS = 5;
@@ -129,20 +120,6 @@ type Ending = {
   readonly cause: string;
   readonly side: CdrCauseSide;
 } & Pick<CdrOutcome, 'disposition'>;
-
-const sdpOf = (m: SipRequest | SipResponse): string | undefined =>
-  m.body.length > 0 && (m.first('content-type')?.subtype ?? '').toLowerCase() === 'sdp'
-    ? m.body.toString('utf8')
-    : undefined;
-
-/** The number dialled: the user part of a SIP Request-URI, or a tel: number. */
-export function dialledNumber(request: SipRequest): string | undefined {
-  const uri = request.uri;
-  const raw = uri.kind === 'sip' ? uri.user : uri.kind === 'tel' ? uri.number : undefined;
-  if (raw === undefined) return undefined;
-  const n = unescapeComponent(raw).replace(/[-.() ]/g, '');
-  return /^\+?[0-9*#]{1,32}$/.test(n) ? n : undefined;
-}
 
 export class Call {
   readonly id: string;
@@ -372,10 +349,7 @@ export class Call {
   }
 
   #sessionInterval(): number {
-    const asked = this.#invite.first('session-expires')?.seconds;
-    return asked === undefined
-      ? this.#deps.sessionExpires
-      : Math.min(asked, this.#deps.sessionExpires);
+    return sessionInterval(this.#invite, this.#deps.sessionExpires);
   }
 
   /**
@@ -491,16 +465,8 @@ export class Call {
     return outcome;
   }
 
-  /** What the engine needs with an offer from the phone at `source`; `transport`: the profile to offer the other side. */
-  #offerOptions(
-    source: Destination,
-    transport?: MediaTransport,
-  ): { codecs: readonly CodecSpec[]; signallingAddress: string; transport?: MediaTransport } {
-    return {
-      codecs: this.#deps.codecs ?? DEFAULT_CODECS,
-      signallingAddress: source.host,
-      ...(transport ? { transport } : {}),
-    };
+  #offerOptions(source: Destination, transport?: MediaTransport): OfferOptions {
+    return offerOptions(this.#deps.codecs, source, transport);
   }
 
   /** The INVITE of a branch: our own Call-ID, tag, Contact; the caller shown by extension. */

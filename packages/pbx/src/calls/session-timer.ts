@@ -4,6 +4,7 @@
  * make themselves (re-INVITE, UPDATE) restarts the clock.
  */
 import type { Clock, TimerHandle } from '@palisade/common';
+import type { SipRequest } from '@palisade/sip';
 
 export class SessionTimer {
   readonly #clock: Clock;
@@ -37,4 +38,10 @@ export class SessionTimer {
     this.#timer?.cancel();
     this.#timer = undefined;
   }
+}
+
+/** The session interval of a call: the caller's Session-Expires, at most ours (seconds). */
+export function sessionInterval(invite: SipRequest, ours: number): number {
+  const asked = invite.first('session-expires')?.seconds;
+  return asked === undefined ? ours : Math.min(asked, ours);
 }
