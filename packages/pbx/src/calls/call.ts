@@ -22,7 +22,6 @@
 import { randomInt } from 'node:crypto';
 import { PalisadeError, isPalisadeError } from '@palisade/common';
 import type { Clock, Logger } from '@palisade/common';
-import { isHold, parseSdp } from '@palisade/media';
 import type {
   CodecSpec,
   LegId,
@@ -59,7 +58,7 @@ import type { User } from '../ports/user-repository.ts';
 import type { AuthenticatedCaller } from './caller-authenticator.ts';
 import type { BadDestination } from './call-events.ts';
 import type { CallSnapshot } from './call-snapshot.ts';
-import { MEDIA_PROFILES } from './call-snapshot.ts';
+import { callSnapshot } from './call-snapshot.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 import {
   NO_FORWARDING,
@@ -192,45 +191,18 @@ export class Call {
     if (!cdr || state === 'ending' || state === 'ended') return undefined;
     const a = this.#legs.get('a');
     const b = this.#legs.get('b');
-    const { user, device } = this.caller;
-    return {
-      id: cdr.id,
-      tenantId: cdr.tenantId,
-      caller: {
-        userId: user.id,
-        deviceId: device.id,
-        extension: user.extension,
-        displayName: user.displayName,
-      },
-      dialled: cdr.callee,
-      calleeUserId: this.#callee.userId,
-      calleeDeviceId: this.#callee.deviceId,
-      state:
-        state === 'routing' || state === 'ringing'
-          ? 'ringing'
-          : this.#onHold()
-            ? 'held'
-            : 'answered',
-      startedAt: cdr.startedAt,
+    return callSnapshot({
+      cdr,
+      ringing: state === 'routing' || state === 'ringing',
+      caller: this.caller,
+      callee: this.#callee,
       answeredAt: this.#answeredAt,
       callerLeg: {
         transport: (a?.destination ?? this.#source).transport,
-        media: MEDIA_PROFILES[a?.mediaTransport ?? this.#callerTransport],
+        media: a?.mediaTransport ?? this.#callerTransport,
       },
-      calleeLeg: b
-        ? { transport: b.destination.transport, media: MEDIA_PROFILES[b.mediaTransport] }
-        : null,
-    };
-  }
-
-  /** A phone's last offer put the media on hold (RFC 3264 §8.4: sendonly, inactive or a null address). */
-  #onHold(): boolean {
-    return [...this.#remoteSdp.values()].some((sdp) => {
-      try {
-        return isHold(parseSdp(sdp));
-      } catch {
-        return false;
-      }
+      calleeLeg: b && { transport: b.destination.transport, media: b.mediaTransport },
+      remoteSdps: this.#remoteSdp.values(),
     });
   }
 
