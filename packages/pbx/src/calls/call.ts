@@ -52,11 +52,13 @@ import type {
   SipRequest,
   SipResponse,
 } from '@palisade/sip';
-import type { Cdr, CdrCauseSide, CdrOutcome } from '../ports/cdr-repository.ts';
+import type { Cdr, CdrCauseSide } from '../ports/cdr-repository.ts';
 import type { PbxRepositories } from '../ports/pbx-store.ts';
 import type { User } from '../ports/user-repository.ts';
 import type { AuthenticatedCaller } from './caller-authenticator.ts';
 import type { BadDestination } from './call-events.ts';
+import { cancelled, commitOutcome, failure, unansweredEnding } from './call-outcome.ts';
+import type { Ending } from './call-outcome.ts';
 import type { CallSnapshot } from './call-snapshot.ts';
 import { callSnapshot } from './call-snapshot.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
@@ -113,12 +115,6 @@ export interface CallDeps {
   readonly sessionExpires: number;
   readonly minSessionExpires: number;
 }
-
-type Ending = {
-  readonly status: number;
-  readonly cause: string;
-  readonly side: CdrCauseSide;
-} & Pick<CdrOutcome, 'disposition'>;
 
 export class Call {
   readonly id: string;
@@ -514,31 +510,9 @@ export class Call {
 
   async #settleRinging(outcome: AttemptOutcome | Ending): Promise<void> {
     if (!('kind' in outcome)) return this.#fail(outcome);
-    switch (outcome.kind) {
-      case 'answered':
-        return this.#answered(outcome.fork, outcome.response, outcome.dialog);
-      case 'busy':
-        return this.#fail({ status: 486, disposition: 'busy', cause: 'busy', side: 'callee' });
-      case 'no_answer':
-        return this.#fail({
-          status: 480,
-          disposition: 'no_answer',
-          cause: 'no_answer',
-          side: 'system',
-        });
-      case 'cancelled':
-        return this.#fail(cancelled());
-      case 'failed': {
-        // local timeouts and transport errors of branches are ours, not the callee's
-        const local = outcome.status === 408 || outcome.status === 503;
-        return this.#fail({
-          status: local ? 480 : outcome.status,
-          disposition: 'failed',
-          cause: local ? 'unavailable' : `status_${outcome.status}`,
-          side: local ? 'system' : 'callee',
-        });
-      }
-    }
+    if (outcome.kind === 'answered')
+      return this.#answered(outcome.fork, outcome.response, outcome.dialog);
+    return this.#fail(unansweredEnding(outcome));
   }
 
   async #answered(fork: Fork, response: SipResponse, bDialog: Dialog): Promise<void> {
@@ -1045,37 +1019,16 @@ export class Call {
       if (stats) this.#deps.registry.mediaStats(stats);
       await media.delete().catch(() => undefined);
     }
-    const cdr = this.#cdr;
     try {
-      if (cdr)
-        await this.#deps.repos.cdrs.finish(cdr.id, {
-          disposition: ending.disposition,
-          calleeUserId: this.#callee.userId,
-          calleeDeviceId: this.#callee.deviceId,
-          answeredAt: this.#answeredAt,
-          endedAt: this.#deps.clock.now(),
-          hangupCause: ending.cause,
-          causeSide: ending.side,
-        });
-    } catch (err) {
-      this.#deps.logger.error('CDR could not be written', {
-        callId: this.id,
-        error: err instanceof Error ? err.message : String(err),
-      });
+      await commitOutcome(
+        { cdrs: this.#deps.repos.cdrs, clock: this.#deps.clock, logger: this.#deps.logger },
+        this.id,
+        this.#cdr,
+        ending,
+        { callee: this.#callee, answeredAt: this.#answeredAt },
+      );
     } finally {
       this.#deps.registry.ended(this);
     }
   }
-}
-
-function failure(
-  status: number,
-  cause: string,
-  disposition: Ending['disposition'] = 'failed',
-): Ending {
-  return { status, cause, disposition, side: 'system' };
-}
-
-function cancelled(): Ending {
-  return { status: 487, disposition: 'cancelled', cause: 'cancelled', side: 'caller' };
 }
