@@ -59,6 +59,7 @@ import type { AuthenticatedCaller } from './caller-authenticator.ts';
 import type { BadDestination } from './call-events.ts';
 import { cancelled, commitOutcome, failure, unansweredEnding } from './call-outcome.ts';
 import type { Ending } from './call-outcome.ts';
+import type { AnsweredCall, Negotiation } from './call-context.ts';
 import type { CallSnapshot } from './call-snapshot.ts';
 import { callSnapshot } from './call-snapshot.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
@@ -82,6 +83,7 @@ import { calleeTransport, offerOptions, offeredTransport } from './media-transpo
 import type { PhoneSrtp } from './media-transport.ts';
 import { RingAttempt } from './ring-attempt.ts';
 import type { AttemptOutcome } from './ring-attempt.ts';
+import { relayInfo, renegotiate } from './in-dialog-offer.ts';
 import { SessionTimer, sessionInterval } from './session-timer.ts';
 
 /** How deep forwarding may chain (A → B → C …) before we stop: loop protection. */
@@ -142,10 +144,11 @@ export class Call {
   readonly #legs = new Map<LegId, DialogLeg>();
   /** The SDP each phone sent us last (by media leg), for re-offers on transfer. */
   readonly #remoteSdp = new Map<LegId, string>();
-  #negotiating = false;
-  #transferor: DialogLeg | undefined;
+  readonly #negotiation: Negotiation = { busy: false, transferor: undefined };
   #timer: SessionTimer | undefined;
   #ending: Promise<void> | undefined;
+  /** What the in-dialog procedures see of this call (call-context.ts). */
+  readonly #answeredCall: AnsweredCall;
 
   constructor(
     deps: CallDeps,
@@ -157,11 +160,25 @@ export class Call {
     },
   ) {
     this.#deps = deps;
+    this.#answeredCall = this.#answeredView();
     this.#invite = init.request;
     this.#transaction = init.transaction;
     this.#source = init.source;
     this.caller = init.caller;
     this.id = init.request.callId;
+  }
+
+  #answeredView(): AnsweredCall {
+    return {
+      state: () => this.state,
+      media: () => this.#media,
+      codecs: this.#deps.codecs,
+      remoteSdp: this.#remoteSdp,
+      negotiation: this.#negotiation,
+      otherLeg: (leg) => this.#otherLeg(leg),
+      sessionRefreshed: () => this.#timer?.refreshed(),
+      hangUp: (side, cause) => this.hangUp(side, cause),
+    };
   }
 
   get state(): CallState {
@@ -648,7 +665,7 @@ export class Call {
           this.#machine.transition('confirmed');
         return;
       case 'BYE':
-        if (leg === this.#transferor) {
+        if (leg === this.#negotiation.transferor) {
           // the transferor may hang up once its REFER is accepted (RFC 5589 §6.1): only its leg ends
           this.#dropLeg(leg);
           leg.dialog.terminate();
@@ -662,103 +679,15 @@ export class Call {
         return respond(200);
       case 'INVITE':
       case 'UPDATE':
-        if (transaction) await this.#renegotiate(leg, request, transaction, respond);
+        if (transaction) await renegotiate(this.#answeredCall, leg, request, transaction, respond);
         return;
       case 'OPTIONS':
         return respond(200);
       case 'INFO':
-        return this.#relay(leg, request, respond);
+        return relayInfo(this.#answeredCall, leg, request, respond);
       default:
         return respond(405, { headers: [] });
     }
-  }
-
-  /** A re-INVITE or UPDATE (hold, resume, codec change, refresh): offer through the media engine to the other leg. */
-  async #renegotiate(
-    leg: DialogLeg,
-    request: SipRequest,
-    transaction: ServerTransaction,
-    respond: (status: number, init?: { sdp?: string; headers?: ExtraHeaders }) => void,
-  ): Promise<void> {
-    const other = this.#legs.get(leg.mediaLeg === 'a' ? 'b' : 'a');
-    const isInvite = request.method === 'INVITE' && transaction.kind === 'invite-server';
-    if (this.state !== 'confirmed' && this.state !== 'answering') return respond(491);
-    // RFC 3261 §14.2 / RFC 3311 §5.2: one offer at a time
-    if (this.#negotiating || !other || !this.#media)
-      return respond(491, { headers: [['Retry-After', '1']] });
-    this.#timer?.refreshed();
-    const offer = sdpOf(request);
-    if (offer === undefined) {
-      // a refresh without an offer: our last SDP stands (RFC 4028 §9 allows an UPDATE without a body)
-      if (isInvite)
-        leg.answerInvite(
-          transaction,
-          200,
-          leg.lastSdp,
-          [],
-          () => void this.hangUp('system', 'ack_timeout'),
-        );
-      else respond(200);
-      return;
-    }
-    this.#negotiating = true;
-    try {
-      // each phone keeps its own profile: a browser is re-offered WebRTC, a phone RTP or SDES
-      const out = await this.#media.offer(
-        leg.mediaLeg,
-        offer,
-        this.#offerOptions(leg.destination, other.mediaTransport),
-      );
-      const { response, origin } = await other.request(request.method, { body: out });
-      if (response.status >= 300) {
-        if (response.status === 481 || origin !== 'network') {
-          await this.hangUp('system', 'peer_gone');
-          return respond(481);
-        }
-        return respond(response.status === 488 ? 488 : response.status === 491 ? 491 : 488);
-      }
-      const theirs = sdpOf(response);
-      if (theirs === undefined) return respond(488);
-      other.lastSdp = out;
-      this.#remoteSdp.set(leg.mediaLeg, offer);
-      this.#remoteSdp.set(other.mediaLeg, theirs);
-      const answer = await this.#media.answer(other.mediaLeg, theirs, {
-        signallingAddress: other.destination.host,
-      });
-      if (isInvite)
-        leg.answerInvite(
-          transaction,
-          200,
-          answer,
-          [],
-          () => void this.hangUp('system', 'ack_timeout'),
-        );
-      else {
-        leg.lastSdp = answer;
-        respond(200, { sdp: answer });
-      }
-    } catch (err) {
-      respond(isPalisadeError(err) ? err.sipStatus : 500);
-    } finally {
-      this.#negotiating = false;
-    }
-  }
-
-  /** INFO (e.g. SIP INFO DTMF) passes to the other leg; its answer comes back. */
-  async #relay(
-    leg: DialogLeg,
-    request: SipRequest,
-    respond: (status: number) => void,
-  ): Promise<void> {
-    const other = this.#legs.get(leg.mediaLeg === 'a' ? 'b' : 'a');
-    if (!other) return respond(481);
-    const type = request.first('content-type');
-    const { response } = await other.request(request.method, {
-      ...(type && request.body.length > 0
-        ? { body: request.body, contentType: `${type.type}/${type.subtype}` }
-        : {}),
-    });
-    respond(response.status);
   }
 
   // ── transfer (RFC 3515 REFER, RFC 3891 Replaces, RFC 5589) ───────────
@@ -778,13 +707,19 @@ export class Call {
     const y = this.#legs.get(x.mediaLeg === 'a' ? 'b' : 'a');
     const referTo = request.first('refer-to');
     if (!referTo || referTo.uri.kind !== 'sip') return respond(400);
-    if (this.state !== 'confirmed' || !y || !this.#media || this.#negotiating || this.#transferor)
+    if (
+      this.state !== 'confirmed' ||
+      !y ||
+      !this.#media ||
+      this.#negotiation.busy ||
+      this.#negotiation.transferor
+    )
       return respond(491);
     const replaces = referTo.uri.headers.find(([n]) => n.toLowerCase() === 'replaces')?.[1];
     const number = referTo.uri.user === undefined ? undefined : unescapeComponent(referTo.uri.user);
     respond(202);
-    this.#transferor = x;
-    this.#negotiating = true;
+    this.#negotiation.transferor = x;
+    this.#negotiation.busy = true;
     const notify = (status: number, final: boolean): Promise<unknown> =>
       x.dialog.state === 'terminated'
         ? Promise.resolve()
@@ -810,10 +745,10 @@ export class Call {
     } catch (err) {
       status = isPalisadeError(err) ? err.sipStatus : 500;
     } finally {
-      this.#negotiating = false;
+      this.#negotiation.busy = false;
     }
     await notify(status, true);
-    this.#transferor = undefined;
+    this.#negotiation.transferor = undefined;
     if (status < 300) {
       this.#dropLeg(x);
       if (x.dialog.state !== 'terminated') void x.bye();
