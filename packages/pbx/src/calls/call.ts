@@ -40,9 +40,7 @@ import {
   createResponse,
   newCallId,
   newTag,
-  reasonPhrase,
   sipUri,
-  unescapeComponent,
 } from '@palisade/sip';
 import type {
   Destination,
@@ -60,6 +58,8 @@ import type { BadDestination } from './call-events.ts';
 import { cancelled, commitOutcome, failure, unansweredEnding } from './call-outcome.ts';
 import type { Ending } from './call-outcome.ts';
 import type { AnsweredCall, Negotiation } from './call-context.ts';
+import { refer } from './transfer.ts';
+import type { TransferringCall } from './transfer.ts';
 import type { CallSnapshot } from './call-snapshot.ts';
 import { callSnapshot } from './call-snapshot.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
@@ -149,6 +149,8 @@ export class Call {
   #ending: Promise<void> | undefined;
   /** What the in-dialog procedures see of this call (call-context.ts). */
   readonly #answeredCall: AnsweredCall;
+  /** What the transfer procedures see of this call (transfer.ts). */
+  readonly #transferringCall: TransferringCall;
 
   constructor(
     deps: CallDeps,
@@ -160,12 +162,13 @@ export class Call {
     },
   ) {
     this.#deps = deps;
-    this.#answeredCall = this.#answeredView();
     this.#invite = init.request;
     this.#transaction = init.transaction;
     this.#source = init.source;
     this.caller = init.caller;
     this.id = init.request.callId;
+    this.#answeredCall = this.#answeredView();
+    this.#transferringCall = this.#transferringView();
   }
 
   #answeredView(): AnsweredCall {
@@ -178,6 +181,34 @@ export class Call {
       otherLeg: (leg) => this.#otherLeg(leg),
       sessionRefreshed: () => this.#timer?.refreshed(),
       hangUp: (side, cause) => this.hangUp(side, cause),
+    };
+  }
+
+  #transferringView(): TransferringCall {
+    return {
+      ...this.#answeredCall,
+      signalling: this.#deps.signalling,
+      clock: this.#deps.clock,
+      tenantId: this.caller.tenant.id,
+      users: this.#deps.repos.users,
+      location: this.#deps.location,
+      settings: () => this.#settings(),
+      branchInvite: (target, offer, number) => this.#bInvite(target, offer, number),
+      dropLeg: (leg) => this.#dropLeg(leg),
+      adopt: (leg, slot) => this.#adopt(leg, slot),
+      replacedCall: (callId, tagA, tagB) => {
+        const found = this.#deps.registry.lookup(callId, tagA, tagB);
+        if (!found || found.call === this) return undefined;
+        const other = found.call;
+        return {
+          call: {
+            otherLeg: (leg) => other.#otherLeg(leg),
+            release: (leg) => other.#release(leg),
+            hangUp: (side, cause) => other.hangUp(side, cause),
+          },
+          leg: found.leg,
+        };
+      },
     };
   }
 
@@ -674,7 +705,7 @@ export class Call {
         await this.hangUp(leg.mediaLeg === 'a' ? 'caller' : 'callee', 'normal', leg);
         return respond(200);
       case 'REFER':
-        return this.#refer(leg, request, respond);
+        return refer(this.#transferringCall, leg, request, respond);
       case 'NOTIFY':
         return respond(200);
       case 'INVITE':
@@ -690,73 +721,7 @@ export class Call {
     }
   }
 
-  // ── transfer (RFC 3515 REFER, RFC 3891 Replaces, RFC 5589) ───────────
-
-  /**
-   * REFER from leg X of this call (X talks to Y): blind transfer rings the
-   * Refer-To extension and puts it in X's place; with Replaces (attended
-   * transfer) the named dialog of another call (X's call with T) gives T,
-   * which is moved into X's place by a re-INVITE. X learns the outcome by
-   * NOTIFY with a message/sipfrag body and is then hung up.
-   */
-  async #refer(
-    x: DialogLeg,
-    request: SipRequest,
-    respond: (status: number, init?: { headers?: ExtraHeaders }) => void,
-  ): Promise<void> {
-    const y = this.#legs.get(x.mediaLeg === 'a' ? 'b' : 'a');
-    const referTo = request.first('refer-to');
-    if (!referTo || referTo.uri.kind !== 'sip') return respond(400);
-    if (
-      this.state !== 'confirmed' ||
-      !y ||
-      !this.#media ||
-      this.#negotiation.busy ||
-      this.#negotiation.transferor
-    )
-      return respond(491);
-    const replaces = referTo.uri.headers.find(([n]) => n.toLowerCase() === 'replaces')?.[1];
-    const number = referTo.uri.user === undefined ? undefined : unescapeComponent(referTo.uri.user);
-    respond(202);
-    this.#negotiation.transferor = x;
-    this.#negotiation.busy = true;
-    const notify = (status: number, final: boolean): Promise<unknown> =>
-      x.dialog.state === 'terminated'
-        ? Promise.resolve()
-        : x
-            .request('NOTIFY', {
-              body: `SIP/2.0 ${status} ${reasonPhrase(status)}\r\n`,
-              contentType: 'message/sipfrag;version=2.0',
-              headers: [
-                ['Event', 'refer'],
-                [
-                  'Subscription-State',
-                  final ? 'terminated;reason=noresource' : 'active;expires=60',
-                ],
-              ],
-            })
-            .catch(() => undefined);
-    void notify(100, false);
-    let status: number;
-    try {
-      status = replaces
-        ? await this.#attendedTransfer(x, y, unescapeComponent(replaces))
-        : await this.#blindTransfer(x, y, number);
-    } catch (err) {
-      status = isPalisadeError(err) ? err.sipStatus : 500;
-    } finally {
-      this.#negotiation.busy = false;
-    }
-    await notify(status, true);
-    this.#negotiation.transferor = undefined;
-    if (status < 300) {
-      this.#dropLeg(x);
-      if (x.dialog.state !== 'terminated') void x.bye();
-    } else if (x.dialog.state === 'terminated') {
-      // the transferor left and the transfer failed: the call is over
-      await this.hangUp('system', 'transfer_failed');
-    }
-  }
+  // ── legs moved by a transfer (transfer.ts) ──────────────────────────
 
   /** Stops routing a leg's dialog here; the call goes on with the rest. */
   #dropLeg(leg: DialogLeg): void {
@@ -770,101 +735,6 @@ export class Call {
     leg.mediaLeg = slot;
     this.#legs.set(slot, leg);
     this.#deps.registry.bind(leg, this);
-  }
-
-  async #blindTransfer(x: DialogLeg, y: DialogLeg, number: string | undefined): Promise<number> {
-    const media = this.#media;
-    if (!media || number === undefined) return 404;
-    const settings = await this.#settings();
-    if (classifyNumber(number, settings) !== 'internal') return 403;
-    const user = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, number);
-    if (!user || user.state !== 'active') return 404;
-    const contacts = await this.#deps.location.contactsOf(user.tenantId, user.id);
-    if (contacts.length === 0) return 480;
-    const ySdp = this.#remoteSdp.get(y.mediaLeg);
-    if (ySdp === undefined) return 500;
-    // y keeps its relay ports, so one session, one offer: the devices of the first contact's class ring
-    const classOf = (t: CallTarget): MediaTransport =>
-      calleeTransport(t.destination, y.mediaTransport, settings.phoneSrtp);
-    const transport = classOf(contacts[0] as CallTarget);
-    const targets = contacts.filter((t) => classOf(t) === transport);
-    const offer = await media.offer(y.mediaLeg, ySdp, this.#offerOptions(y.destination, transport));
-    const attempt = new RingAttempt({
-      signalling: this.#deps.signalling,
-      clock: this.#deps.clock,
-      targets,
-      seconds: settings.noAnswerSeconds,
-      invite: (t) => this.#bInvite(t, offer, number),
-      hooks: { provisional: () => undefined },
-    });
-    const outcome = await attempt.outcome;
-    switch (outcome.kind) {
-      case 'answered': {
-        const body = sdpOf(outcome.response);
-        const slot = x.mediaLeg;
-        if (body === undefined || this.state !== 'confirmed') {
-          outcome.fork.hangUp(outcome.dialog);
-          return 488;
-        }
-        await media.answer(slot, body, { signallingAddress: outcome.fork.target.destination.host });
-        this.#dropLeg(x);
-        this.#remoteSdp.set(slot, body);
-        this.#adopt(
-          new DialogLeg(this.#deps.signalling, this.#deps.clock, {
-            mediaLeg: slot,
-            dialog: outcome.dialog,
-            destination: outcome.fork.target.destination,
-            peerMessage: outcome.response,
-            lastSdp: offer,
-            mediaTransport: transport,
-          }),
-          slot,
-        );
-        return 200;
-      }
-      case 'busy':
-        return 486;
-      case 'no_answer':
-        return 480;
-      case 'cancelled':
-        return 487;
-      case 'failed':
-        return outcome.status;
-    }
-  }
-
-  async #attendedTransfer(x: DialogLeg, y: DialogLeg, replaces: string): Promise<number> {
-    const media = this.#media;
-    const [callId, ...params] = replaces.split(';');
-    const param = (name: string): string | undefined =>
-      params.map((p) => p.trim().split('=')).find(([k]) => k?.toLowerCase() === name)?.[1];
-    const toTag = param('to-tag');
-    const fromTag = param('from-tag');
-    if (!media || !callId || !toTag || !fromTag) return 400;
-    const found = this.#deps.registry.lookup(callId, toTag, fromTag);
-    if (!found || found.call === this) return 481;
-    const t = found.call.#otherLeg(found.leg);
-    const ySdp = this.#remoteSdp.get(y.mediaLeg);
-    if (!t || ySdp === undefined) return 481;
-    // T moves to this call's relay: a re-INVITE with the relay's offer (RFC 3891 §3 effect, done by the B2BUA)
-    const offer = await media.offer(
-      y.mediaLeg,
-      ySdp,
-      this.#offerOptions(y.destination, t.mediaTransport),
-    );
-    const { response, origin } = await t.request('INVITE', { body: offer });
-    const body = sdpOf(response);
-    if (origin !== 'network' || response.status >= 300 || body === undefined)
-      return response.status >= 300 ? response.status : 488;
-    const slot = x.mediaLeg;
-    await media.answer(slot, body, { signallingAddress: t.destination.host });
-    found.call.#release(t);
-    this.#dropLeg(x);
-    this.#remoteSdp.set(slot, body);
-    t.lastSdp = offer;
-    this.#adopt(t, slot);
-    void found.call.hangUp(found.leg.mediaLeg === 'a' ? 'caller' : 'callee', 'transferred');
-    return 200;
   }
 
   #otherLeg(leg: DialogLeg): DialogLeg | undefined {
