@@ -72,7 +72,7 @@ import {
 import type { CallSettings, ForwardingSettings } from './call-settings.ts';
 import type { CallSignalling } from './call-signalling.ts';
 import { CALL_ALLOW, CALL_SUPPORTED, sdpOf } from './call-signalling.ts';
-import { CALL_TRANSITIONS } from './call-state.ts';
+import { CALL_TRANSITIONS, isAnswered } from './call-state.ts';
 import type { CallState } from './call-state.ts';
 import { classifyNumber, dialledNumber, mayCall } from './dial-plan.ts';
 import type { CallClass } from './dial-plan.ts';
@@ -84,7 +84,13 @@ import type { PhoneSrtp } from './media-transport.ts';
 import { RingAttempt } from './ring-attempt.ts';
 import type { AttemptOutcome } from './ring-attempt.ts';
 import { relayInfo, renegotiate } from './in-dialog-offer.ts';
-import { SessionTimer, sessionInterval } from './session-timer.ts';
+import {
+  SessionTimer,
+  callerTimerHeaders,
+  intervalTooSmall,
+  refreshLegs,
+  sessionInterval,
+} from './session-timer.ts';
 
 /** How deep forwarding may chain (A → B → C …) before we stop: loop protection. */
 const MAX_FORWARDS = 5;
@@ -299,8 +305,9 @@ export class Call {
     }
     // no trunks yet (issue on §A9): only the tenant's own extensions are reachable
     if (callClass !== 'internal') return this.#fail(failure(503, 'no_route'));
-    const sessionCheck = this.#sessionExpiresCheck();
-    if (sessionCheck) return this.#fail(sessionCheck);
+    // RFC 4028 §8.1: a Session-Expires below our Min-SE gets 422 with Min-SE
+    if (intervalTooSmall(this.#invite, this.#deps.minSessionExpires))
+      return this.#fail(failure(422, 'session_interval_too_small'));
     const offer = sdpOf(this.#invite);
     // a late offer (INVITE without SDP) is not supported: answered 488
     if (offer === undefined) return this.#fail(failure(488, 'no_offer'));
@@ -354,14 +361,6 @@ export class Call {
       number: number.slice(0, 64),
       status,
     });
-  }
-
-  /** RFC 4028 §8.1: a Session-Expires below our Min-SE gets 422 with Min-SE. */
-  #sessionExpiresCheck(): Ending | undefined {
-    const se = this.#invite.first('session-expires');
-    if (se && se.seconds < this.#deps.minSessionExpires)
-      return failure(422, 'session_interval_too_small');
-    return undefined;
   }
 
   #sessionInterval(): number {
@@ -628,14 +627,7 @@ export class Call {
     this.#legs.set('a', aLeg);
     this.#deps.registry.bind(aLeg, this);
     const interval = this.#sessionInterval();
-    const timerHeaders: ExtraHeaders = this.#invite
-      .header('supported')
-      .some((t) => t.toLowerCase() === 'timer')
-      ? [
-          ['Session-Expires', `${interval};refresher=uas`],
-          ['Require', 'timer'],
-        ]
-      : [['Session-Expires', `${interval};refresher=uas`]];
+    const timerHeaders = callerTimerHeaders(this.#invite, interval);
     aLeg.answerInvite(
       this.#transaction,
       200,
@@ -749,29 +741,11 @@ export class Call {
 
   // ── session timer (RFC 4028) ──────────────────────────────────────────
 
-  /**
-   * We refresh both legs (refresher=uas towards the caller, uac towards the
-   * callee): UPDATE without a body where the phone allows it (§9), else a
-   * re-INVITE with the SDP it already has. A leg that does not answer or
-   * says 481/408 is dead (§10): the call ends with a CDR.
-   */
+  /** The session timer fired: both legs refreshed (session-timer.ts); a dead one ends the call with a CDR. */
   async #refresh(): Promise<void> {
-    if (this.state !== 'confirmed' && this.state !== 'answering') return;
-    const interval = this.#sessionInterval();
-    const results = await Promise.all(
-      [...this.#legs.values()].map((leg) =>
-        leg.allowsUpdate
-          ? leg.request('UPDATE', { headers: [['Session-Expires', `${interval};refresher=uac`]] })
-          : leg.request('INVITE', {
-              body: leg.lastSdp,
-              headers: [['Session-Expires', `${interval};refresher=uac`]],
-            }),
-      ),
-    );
-    const dead = results.some(
-      (r) => r.origin !== 'network' || r.response.status === 481 || r.response.status === 408,
-    );
-    if (dead) await this.hangUp('system', 'session_timer');
+    if (!isAnswered(this.state)) return;
+    const alive = await refreshLegs([...this.#legs.values()], this.#sessionInterval());
+    if (!alive) await this.hangUp('system', 'session_timer');
   }
 
   // ── ending ────────────────────────────────────────────────────────────
