@@ -52,24 +52,20 @@ import type {
 } from '@palisade/sip';
 import type { Cdr, CdrCauseSide } from '../ports/cdr-repository.ts';
 import type { PbxRepositories } from '../ports/pbx-store.ts';
-import type { User } from '../ports/user-repository.ts';
 import type { AuthenticatedCaller } from './caller-authenticator.ts';
 import type { BadDestination } from './call-events.ts';
 import { cancelled, commitOutcome, failure, unansweredEnding } from './call-outcome.ts';
 import type { Ending } from './call-outcome.ts';
 import type { AnsweredCall, Negotiation } from './call-context.ts';
+import { ringExtension } from './call-routing.ts';
+import type { RoutingCall } from './call-routing.ts';
 import { refer } from './transfer.ts';
 import type { TransferringCall } from './transfer.ts';
 import type { CallSnapshot } from './call-snapshot.ts';
 import { callSnapshot } from './call-snapshot.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
-import {
-  NO_FORWARDING,
-  forwardingKey,
-  parseForwarding,
-  storedCallSettings,
-} from './call-settings.ts';
-import type { CallSettings, ForwardingSettings } from './call-settings.ts';
+import { storedCallSettings } from './call-settings.ts';
+import type { CallSettings } from './call-settings.ts';
 import type { CallSignalling } from './call-signalling.ts';
 import { CALL_ALLOW, CALL_SUPPORTED, sdpOf } from './call-signalling.ts';
 import { CALL_TRANSITIONS, isAnswered } from './call-state.ts';
@@ -91,9 +87,6 @@ import {
   refreshLegs,
   sessionInterval,
 } from './session-timer.ts';
-
-/** How deep forwarding may chain (A → B → C …) before we stop: loop protection. */
-const MAX_FORWARDS = 5;
 
 export interface CallRegistry {
   /** Routes in-dialog requests of `leg`'s dialog to `call`. */
@@ -157,6 +150,8 @@ export class Call {
   readonly #answeredCall: AnsweredCall;
   /** What the transfer procedures see of this call (transfer.ts). */
   readonly #transferringCall: TransferringCall;
+  /** What the routing sees of this call (call-routing.ts). */
+  readonly #routingCall: RoutingCall;
 
   constructor(
     deps: CallDeps,
@@ -175,6 +170,17 @@ export class Call {
     this.id = init.request.callId;
     this.#answeredCall = this.#answeredView();
     this.#transferringCall = this.#transferringView();
+    this.#routingCall = {
+      tenantId: this.caller.tenant.id,
+      callerDeviceId: this.caller.device.id,
+      users: deps.repos.users,
+      tenantSettings: deps.repos.tenantSettings,
+      location: deps.location,
+      cancelled: () => this.#cancelled,
+      ringing: (userId) => (this.#callee = { userId, deviceId: null }),
+      notFound: (number) => this.#badDestination(404, number),
+      attempt: (targets, seconds) => this.#attempt(targets, seconds),
+    };
   }
 
   #answeredView(): AnsweredCall {
@@ -317,20 +323,12 @@ export class Call {
     this.#phoneSrtp = settings.phoneSrtp;
     this.#ringMedia = new ForkMedia(this.#deps.media, this.id);
     this.#machine.transition('ringing');
-    const outcome = await this.#ring(number, settings, 0);
+    const outcome = await ringExtension(this.#routingCall, number, settings);
     await this.#settleRinging(outcome);
   }
 
   async #settings(): Promise<CallSettings> {
     return storedCallSettings(this.#deps.repos.tenantSettings, this.caller.tenant.id);
-  }
-
-  async #forwarding(userId: string): Promise<ForwardingSettings> {
-    const stored = await this.#deps.repos.tenantSettings.get(
-      this.caller.tenant.id,
-      forwardingKey(userId),
-    );
-    return stored ? parseForwarding(stored.value) : NO_FORWARDING;
   }
 
   /** The caller's ACL: the union of their groups' permissions (PRODUCT §A6, §C9). */
@@ -365,83 +363,6 @@ export class Call {
 
   #sessionInterval(): number {
     return sessionInterval(this.#invite, this.#deps.sessionExpires);
-  }
-
-  /**
-   * Rings the extension `number`: a ring group, or a user with their
-   * forwarding and do-not-disturb; follows forwarding up to MAX_FORWARDS.
-   */
-  async #ring(
-    number: string,
-    settings: CallSettings,
-    depth: number,
-  ): Promise<AttemptOutcome | Ending> {
-    if (depth > MAX_FORWARDS) return failure(482, 'forward_loop');
-    if (this.#cancelled) return { kind: 'cancelled' };
-    const group = settings.ringGroups.find((g) => g.extension === number);
-    if (group) {
-      const members = await this.#members(group.members);
-      switch (group.strategy) {
-        case 'simultaneous': {
-          const targets = (await Promise.all(members.map((u) => this.#contacts(u)))).flat();
-          if (targets.length === 0) return failure(480, 'unavailable');
-          return this.#attempt(targets, settings.noAnswerSeconds);
-        }
-        case 'sequential': {
-          let last: AttemptOutcome | Ending = failure(480, 'unavailable');
-          for (const member of members) {
-            const targets = await this.#contacts(member);
-            if (targets.length === 0) continue;
-            last = await this.#attempt(targets, group.ringSeconds);
-            if ('kind' in last && (last.kind === 'answered' || last.kind === 'cancelled'))
-              return last;
-          }
-          return 'kind' in last && last.kind === 'busy'
-            ? last
-            : failure(480, 'no_answer', 'no_answer');
-        }
-      }
-    }
-    const user = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, number);
-    if (!user || user.state !== 'active') {
-      // only what the caller dialled: a forward to a missing extension is the callee's setting
-      if (depth === 0) this.#badDestination(404, number);
-      return failure(404, 'not_found');
-    }
-    this.#callee = { userId: user.id, deviceId: null };
-    const fwd = await this.#forwarding(user.id);
-    if (fwd.unconditional) return this.#ring(fwd.unconditional, settings, depth + 1);
-    if (fwd.doNotDisturb)
-      return fwd.busy ? this.#ring(fwd.busy, settings, depth + 1) : { kind: 'busy' };
-    const targets = await this.#contacts(user);
-    if (targets.length === 0)
-      return fwd.noAnswer
-        ? this.#ring(fwd.noAnswer, settings, depth + 1)
-        : failure(480, 'unavailable');
-    const outcome = await this.#attempt(targets, settings.noAnswerSeconds);
-    if (outcome.kind === 'busy' && fwd.busy) return this.#ring(fwd.busy, settings, depth + 1);
-    if (outcome.kind === 'no_answer' && fwd.noAnswer)
-      return this.#ring(fwd.noAnswer, settings, depth + 1);
-    return outcome;
-  }
-
-  async #members(extensions: readonly string[]): Promise<User[]> {
-    const out: User[] = [];
-    for (const ext of extensions) {
-      const u = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, ext);
-      if (!u || u.state !== 'active') continue;
-      // a member on do-not-disturb is skipped by the group
-      if ((await this.#forwarding(u.id)).doNotDisturb) continue;
-      out.push(u);
-    }
-    return out;
-  }
-
-  async #contacts(user: User): Promise<readonly CallTarget[]> {
-    // the caller's own devices never ring for their own call
-    return (await this.#deps.location.contactsOf(user.tenantId, user.id)).filter(
-      (t) => t.deviceId !== this.caller.device.id,
-    );
   }
 
   /** The profile offered to a branch: WebRTC over WS(S), else RTP/AVP or SDES (media-transport.ts). */
