@@ -19,7 +19,6 @@
  * outcome is committed before we answer the BYE that ends the call, so a
  * call the phones saw complete always has its final CDR.
  */
-import { randomInt } from 'node:crypto';
 import { PalisadeError, isPalisadeError } from '@palisade/common';
 import type { Clock, Logger } from '@palisade/common';
 import type {
@@ -32,16 +31,7 @@ import type {
   SessionEndReason,
   SessionStats,
 } from '@palisade/media';
-import {
-  Dialog,
-  NameAddr,
-  StateMachine,
-  createRequest,
-  createResponse,
-  newCallId,
-  newTag,
-  sipUri,
-} from '@palisade/sip';
+import { Dialog, StateMachine, createResponse, newTag } from '@palisade/sip';
 import type {
   Destination,
   ExtraHeaders,
@@ -52,34 +42,34 @@ import type {
 } from '@palisade/sip';
 import type { Cdr, CdrCauseSide } from '../ports/cdr-repository.ts';
 import type { PbxRepositories } from '../ports/pbx-store.ts';
-import type { AuthenticatedCaller } from './caller-authenticator.ts';
+import { branchInvite } from './branch-invite.ts';
+import { badDestination, permitted } from './call-admission.ts';
+import type { AnsweredCall, Negotiation } from './call-context.ts';
 import type { BadDestination } from './call-events.ts';
 import { cancelled, commitOutcome, failure, unansweredEnding } from './call-outcome.ts';
 import type { Ending } from './call-outcome.ts';
-import type { AnsweredCall, Negotiation } from './call-context.ts';
+import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 import { ringExtension } from './call-routing.ts';
 import type { RoutingCall } from './call-routing.ts';
-import { refer } from './transfer.ts';
-import type { TransferringCall } from './transfer.ts';
-import type { CallSnapshot } from './call-snapshot.ts';
-import { callSnapshot } from './call-snapshot.ts';
-import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 import { storedCallSettings } from './call-settings.ts';
 import type { CallSettings } from './call-settings.ts';
 import type { CallSignalling } from './call-signalling.ts';
-import { CALL_ALLOW, CALL_SUPPORTED, sdpOf } from './call-signalling.ts';
+import { sdpOf } from './call-signalling.ts';
+import { callSnapshot } from './call-snapshot.ts';
+import type { CallSnapshot } from './call-snapshot.ts';
 import { CALL_TRANSITIONS, isAnswered } from './call-state.ts';
 import type { CallState } from './call-state.ts';
-import { classifyNumber, dialledNumber, mayCall } from './dial-plan.ts';
+import type { AuthenticatedCaller } from './caller-authenticator.ts';
+import { classifyNumber, dialledNumber } from './dial-plan.ts';
 import type { CallClass } from './dial-plan.ts';
 import { DialogLeg } from './dialog-leg.ts';
 import type { Fork } from './fork.ts';
 import { ForkMedia } from './fork-media.ts';
+import { relayInfo, renegotiate } from './in-dialog-offer.ts';
 import { calleeTransport, offerOptions, offeredTransport } from './media-transport.ts';
 import type { PhoneSrtp } from './media-transport.ts';
 import { RingAttempt } from './ring-attempt.ts';
 import type { AttemptOutcome } from './ring-attempt.ts';
-import { relayInfo, renegotiate } from './in-dialog-offer.ts';
 import {
   SessionTimer,
   callerTimerHeaders,
@@ -87,6 +77,8 @@ import {
   refreshLegs,
   sessionInterval,
 } from './session-timer.ts';
+import { refer } from './transfer.ts';
+import type { TransferringCall } from './transfer.ts';
 
 export interface CallRegistry {
   /** Routes in-dialog requests of `leg`'s dialog to `call`. */
@@ -305,7 +297,8 @@ export class Call {
       this.#badDestination(404, '');
       return this.#fail(failure(404, 'not_found'));
     }
-    if (!(await this.#permitted(callClass, number))) {
+    const admission = { groups: this.#deps.repos.groups, audit: this.#deps.audit };
+    if (!(await permitted(admission, this.caller, this.#source, callClass, number))) {
       this.#badDestination(403, number);
       return this.#fail(failure(403, 'forbidden'));
     }
@@ -331,34 +324,8 @@ export class Call {
     return storedCallSettings(this.#deps.repos.tenantSettings, this.caller.tenant.id);
   }
 
-  /** The caller's ACL: the union of their groups' permissions (PRODUCT §A6, §C9). */
-  async #permitted(callClass: CallClass, number: string): Promise<boolean> {
-    const groups = await this.#deps.repos.groups.listGroupsOfUser(this.caller.user.id);
-    const permissions = new Set(groups.flatMap((g) => g.permissions));
-    if (mayCall(permissions, callClass)) return true;
-    await this.#deps.audit?.record({
-      actor: `user:${this.caller.user.id}`,
-      action: 'call.forbidden',
-      outcome: 'denied',
-      tenantId: this.caller.tenant.id,
-      target: number,
-      remoteAddress: this.#source.host,
-      remotePort: this.#source.port,
-      detail: { callClass, device: this.caller.device.sipUsername },
-    });
-    return false;
-  }
-
   #badDestination(status: 403 | 404, number: string): void {
-    this.#deps.registry.badDestination({
-      sourceAddress: this.#source.host,
-      sourcePort: this.#source.port,
-      transport: this.#source.transport,
-      tenantId: this.caller.tenant.id,
-      username: this.caller.device.sipUsername,
-      number: number.slice(0, 64),
-      status,
-    });
+    this.#deps.registry.badDestination(badDestination(this.caller, this.#source, status, number));
   }
 
   #sessionInterval(): number {
@@ -411,28 +378,15 @@ export class Call {
     offer: string,
     number = dialledNumber(this.#invite) ?? 'unknown',
   ): SipRequest {
-    const domain = this.caller.tenant.sipDomain;
-    const { user } = this.caller;
-    const maxForwards = Math.max(0, (this.#invite.first('max-forwards') ?? 70) - 1);
-    return createRequest({
-      method: 'INVITE',
-      uri: target.uri,
-      from: new NameAddr(user.displayName, sipUri({ user: user.extension, host: domain })).withTag(
-        newTag(),
-      ),
-      to: new NameAddr(undefined, sipUri({ user: number, host: domain })),
-      callId: newCallId(),
-      cseq: randomInt(1, 2 ** 20),
-      maxForwards,
-      contact: [this.#deps.signalling.contact(target.destination)],
-      headers: [
-        ['Allow', CALL_ALLOW],
-        ['Supported', CALL_SUPPORTED],
-        ['Session-Expires', `${this.#sessionInterval()};refresher=uac`],
-        ['Min-SE', String(this.#deps.minSessionExpires)],
-      ],
-      body: Buffer.from(offer),
-      contentType: 'application/sdp',
+    return branchInvite({
+      invite: this.#invite,
+      caller: this.caller,
+      signalling: this.#deps.signalling,
+      sessionInterval: this.#sessionInterval(),
+      minSessionExpires: this.#deps.minSessionExpires,
+      target,
+      offer,
+      number,
     });
   }
 
