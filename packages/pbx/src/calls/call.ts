@@ -18,6 +18,12 @@
  * The CDR row is written (in progress) before any INVITE goes out and its
  * outcome is committed before we answer the BYE that ends the call, so a
  * call the phones saw complete always has its final CDR.
+ *
+ * `Call` is the coordinator: it owns the state machine, the legs, the media
+ * session and the CDR row. The procedures it delegates get a narrow view of
+ * it, built once here: `RoutingCall` (call-routing.ts: whom to ring),
+ * `AnsweredCall` (call-context.ts; in-dialog-offer.ts: re-INVITE, UPDATE,
+ * INFO) and `TransferringCall` (transfer.ts: REFER). See docs/calls.md.
  */
 import { PalisadeError, isPalisadeError } from '@palisade/common';
 import type { Clock, Logger } from '@palisade/common';
@@ -162,12 +168,18 @@ export class Call {
     this.id = init.request.callId;
     this.#answeredCall = this.#answeredView();
     this.#transferringCall = this.#transferringView();
-    this.#routingCall = {
+    this.#routingCall = this.#routingView();
+  }
+
+  // ── the views the delegated procedures get (docs/calls.md) ────────────
+
+  #routingView(): RoutingCall {
+    return {
       tenantId: this.caller.tenant.id,
       callerDeviceId: this.caller.device.id,
-      users: deps.repos.users,
-      tenantSettings: deps.repos.tenantSettings,
-      location: deps.location,
+      users: this.#deps.repos.users,
+      tenantSettings: this.#deps.repos.tenantSettings,
+      location: this.#deps.location,
       cancelled: () => this.#cancelled,
       ringing: (userId) => (this.#callee = { userId, deviceId: null }),
       notFound: (number) => this.#badDestination(404, number),
