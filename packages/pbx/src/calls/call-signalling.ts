@@ -86,3 +86,9 @@ export class CallSignalling {
     this.#layer().sendStateless(request.prependHeader('via', via), destination);
   }
 }
+
+/** The SDP body of a message, if it carries one. */
+export const sdpOf = (m: SipRequest | SipResponse): string | undefined =>
+  m.body.length > 0 && (m.first('content-type')?.subtype ?? '').toLowerCase() === 'sdp'
+    ? m.body.toString('utf8')
+    : undefined;

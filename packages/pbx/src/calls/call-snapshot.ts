@@ -3,8 +3,11 @@
  * calls"): who calls whom, how far the call got, and how each phone is
  * connected. Never SDP, keys, secrets or addresses beyond the transport.
  */
+import { isHold, parseSdp } from '@palisade/media';
 import type { MediaTransport } from '@palisade/media';
 import type { TransportName } from '@palisade/sip';
+import type { Cdr } from '../ports/cdr-repository.ts';
+import type { AuthenticatedCaller } from './caller-authenticator.ts';
 
 /** `ringing` until a branch answers; `held` while a phone's last offer puts the media on hold. */
 export type LiveCallState = 'ringing' | 'answered' | 'held';
@@ -45,4 +48,56 @@ export interface CallSnapshot {
   readonly callerLeg: CallLegView;
   /** Null until a branch answers. */
   readonly calleeLeg: CallLegView | null;
+}
+
+/** What a call in progress tells `callSnapshot` about itself. */
+export interface CallView {
+  readonly cdr: Cdr;
+  /** Still ringing (routing or ringing), else answered. */
+  readonly ringing: boolean;
+  readonly caller: AuthenticatedCaller;
+  readonly callee: { readonly userId: string | null; readonly deviceId: string | null };
+  readonly answeredAt: number | null;
+  readonly callerLeg: { readonly transport: TransportName; readonly media: MediaTransport };
+  /** Undefined until a branch answers. */
+  readonly calleeLeg:
+    { readonly transport: TransportName; readonly media: MediaTransport } | undefined;
+  /** The SDP each phone sent last. */
+  readonly remoteSdps: Iterable<string>;
+}
+
+export function callSnapshot(view: CallView): CallSnapshot {
+  const { cdr, caller, callerLeg, calleeLeg } = view;
+  const { user, device } = caller;
+  return {
+    id: cdr.id,
+    tenantId: cdr.tenantId,
+    caller: {
+      userId: user.id,
+      deviceId: device.id,
+      extension: user.extension,
+      displayName: user.displayName,
+    },
+    dialled: cdr.callee,
+    calleeUserId: view.callee.userId,
+    calleeDeviceId: view.callee.deviceId,
+    state: view.ringing ? 'ringing' : isOnHold(view.remoteSdps) ? 'held' : 'answered',
+    startedAt: cdr.startedAt,
+    answeredAt: view.answeredAt,
+    callerLeg: { transport: callerLeg.transport, media: MEDIA_PROFILES[callerLeg.media] },
+    calleeLeg: calleeLeg
+      ? { transport: calleeLeg.transport, media: MEDIA_PROFILES[calleeLeg.media] }
+      : null,
+  };
+}
+
+/** A phone's last offer put the media on hold (RFC 3264 §8.4: sendonly, inactive or a null address). */
+export function isOnHold(sdps: Iterable<string>): boolean {
+  return [...sdps].some((sdp) => {
+    try {
+      return isHold(parseSdp(sdp));
+    } catch {
+      return false;
+    }
+  });
 }

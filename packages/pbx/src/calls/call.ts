@@ -18,32 +18,26 @@
  * The CDR row is written (in progress) before any INVITE goes out and its
  * outcome is committed before we answer the BYE that ends the call, so a
  * call the phones saw complete always has its final CDR.
+ *
+ * `Call` is the coordinator: it owns the state machine, the legs, the media
+ * session and the CDR row. The procedures it delegates get a narrow view of
+ * it, built once here: `RoutingCall` (call-routing.ts: whom to ring),
+ * `AnsweredCall` (call-context.ts; in-dialog-offer.ts: re-INVITE, UPDATE,
+ * INFO) and `TransferringCall` (transfer.ts: REFER). See docs/calls.md.
  */
-import { randomInt } from 'node:crypto';
 import { PalisadeError, isPalisadeError } from '@palisade/common';
 import type { Clock, Logger } from '@palisade/common';
-import { DEFAULT_CODECS, isHold, parseSdp } from '@palisade/media';
 import type {
   CodecSpec,
   LegId,
   MediaEngine,
   MediaSession,
   MediaTransport,
+  OfferOptions,
   SessionEndReason,
   SessionStats,
 } from '@palisade/media';
-import {
-  Dialog,
-  NameAddr,
-  StateMachine,
-  createRequest,
-  createResponse,
-  newCallId,
-  newTag,
-  reasonPhrase,
-  sipUri,
-  unescapeComponent,
-} from '@palisade/sip';
+import { Dialog, StateMachine, createResponse, newTag } from '@palisade/sip';
 import type {
   Destination,
   ExtraHeaders,
@@ -51,49 +45,46 @@ import type {
   ServerTransaction,
   SipRequest,
   SipResponse,
-  TransitionTable,
 } from '@palisade/sip';
-import type { Cdr, CdrCauseSide, CdrOutcome } from '../ports/cdr-repository.ts';
+import type { Cdr, CdrCauseSide } from '../ports/cdr-repository.ts';
 import type { PbxRepositories } from '../ports/pbx-store.ts';
-import type { User } from '../ports/user-repository.ts';
-import type { AuthenticatedCaller } from './caller-authenticator.ts';
+import { branchInvite } from './branch-invite.ts';
+import { badDestination, permitted } from './call-admission.ts';
+import type { AnsweredCall, Negotiation } from './call-context.ts';
 import type { BadDestination } from './call-events.ts';
-import type { CallSnapshot } from './call-snapshot.ts';
-import { MEDIA_PROFILES } from './call-snapshot.ts';
+import { cancelled, commitOutcome, failure, unansweredEnding } from './call-outcome.ts';
+import type { Ending } from './call-outcome.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
-import {
-  NO_FORWARDING,
-  forwardingKey,
-  parseForwarding,
-  storedCallSettings,
-} from './call-settings.ts';
-import type { CallSettings, ForwardingSettings } from './call-settings.ts';
+import { ringExtension } from './call-routing.ts';
+import type { RoutingCall } from './call-routing.ts';
+import { storedCallSettings } from './call-settings.ts';
+import type { CallSettings } from './call-settings.ts';
 import type { CallSignalling } from './call-signalling.ts';
-import { CALL_ALLOW, CALL_SUPPORTED } from './call-signalling.ts';
-import { classifyNumber, mayCall } from './dial-plan.ts';
+import { sdpOf } from './call-signalling.ts';
+import { callSnapshot } from './call-snapshot.ts';
+import type { CallSnapshot } from './call-snapshot.ts';
+import { CALL_TRANSITIONS, isAnswered } from './call-state.ts';
+import type { CallState } from './call-state.ts';
+import type { AuthenticatedCaller } from './caller-authenticator.ts';
+import { classifyNumber, dialledNumber } from './dial-plan.ts';
 import type { CallClass } from './dial-plan.ts';
 import { DialogLeg } from './dialog-leg.ts';
 import type { Fork } from './fork.ts';
 import { ForkMedia } from './fork-media.ts';
-import { calleeTransport, offeredTransport } from './media-transport.ts';
+import { relayInfo, renegotiate } from './in-dialog-offer.ts';
+import { calleeTransport, offerOptions, offeredTransport } from './media-transport.ts';
 import type { PhoneSrtp } from './media-transport.ts';
 import { RingAttempt } from './ring-attempt.ts';
 import type { AttemptOutcome } from './ring-attempt.ts';
-import { SessionTimer } from './session-timer.ts';
-
-export type CallState = 'routing' | 'ringing' | 'answering' | 'confirmed' | 'ending' | 'ended';
-
-export const CALL_TRANSITIONS: TransitionTable<CallState> = {
-  routing: ['ringing', 'ended'],
-  ringing: ['answering', 'ended'],
-  answering: ['confirmed', 'ending'],
-  confirmed: ['ending'],
-  ending: ['ended'],
-  ended: [],
-};
-
-/** How deep forwarding may chain (A → B → C …) before we stop: loop protection. */
-const MAX_FORWARDS = 5;
+import {
+  SessionTimer,
+  callerTimerHeaders,
+  intervalTooSmall,
+  refreshLegs,
+  sessionInterval,
+} from './session-timer.ts';
+import { refer } from './transfer.ts';
+import type { TransferringCall } from './transfer.ts';
 
 export interface CallRegistry {
   /** Routes in-dialog requests of `leg`'s dialog to `call`. */
@@ -124,26 +115,6 @@ export interface CallDeps {
   readonly minSessionExpires: number;
 }
 
-type Ending = {
-  readonly status: number;
-  readonly cause: string;
-  readonly side: CdrCauseSide;
-} & Pick<CdrOutcome, 'disposition'>;
-
-const sdpOf = (m: SipRequest | SipResponse): string | undefined =>
-  m.body.length > 0 && (m.first('content-type')?.subtype ?? '').toLowerCase() === 'sdp'
-    ? m.body.toString('utf8')
-    : undefined;
-
-/** The number dialled: the user part of a SIP Request-URI, or a tel: number. */
-export function dialledNumber(request: SipRequest): string | undefined {
-  const uri = request.uri;
-  const raw = uri.kind === 'sip' ? uri.user : uri.kind === 'tel' ? uri.number : undefined;
-  if (raw === undefined) return undefined;
-  const n = unescapeComponent(raw).replace(/[-.() ]/g, '');
-  return /^\+?[0-9*#]{1,32}$/.test(n) ? n : undefined;
-}
-
 export class Call {
   readonly id: string;
   readonly caller: AuthenticatedCaller;
@@ -170,10 +141,15 @@ export class Call {
   readonly #legs = new Map<LegId, DialogLeg>();
   /** The SDP each phone sent us last (by media leg), for re-offers on transfer. */
   readonly #remoteSdp = new Map<LegId, string>();
-  #negotiating = false;
-  #transferor: DialogLeg | undefined;
+  readonly #negotiation: Negotiation = { busy: false, transferor: undefined };
   #timer: SessionTimer | undefined;
   #ending: Promise<void> | undefined;
+  /** What the in-dialog procedures see of this call (call-context.ts). */
+  readonly #answeredCall: AnsweredCall;
+  /** What the transfer procedures see of this call (transfer.ts). */
+  readonly #transferringCall: TransferringCall;
+  /** What the routing sees of this call (call-routing.ts). */
+  readonly #routingCall: RoutingCall;
 
   constructor(
     deps: CallDeps,
@@ -190,6 +166,66 @@ export class Call {
     this.#source = init.source;
     this.caller = init.caller;
     this.id = init.request.callId;
+    this.#answeredCall = this.#answeredView();
+    this.#transferringCall = this.#transferringView();
+    this.#routingCall = this.#routingView();
+  }
+
+  // ── the views the delegated procedures get (docs/calls.md) ────────────
+
+  #routingView(): RoutingCall {
+    return {
+      tenantId: this.caller.tenant.id,
+      callerDeviceId: this.caller.device.id,
+      users: this.#deps.repos.users,
+      tenantSettings: this.#deps.repos.tenantSettings,
+      location: this.#deps.location,
+      cancelled: () => this.#cancelled,
+      ringing: (userId) => (this.#callee = { userId, deviceId: null }),
+      notFound: (number) => this.#badDestination(404, number),
+      attempt: (targets, seconds) => this.#attempt(targets, seconds),
+    };
+  }
+
+  #answeredView(): AnsweredCall {
+    return {
+      state: () => this.state,
+      media: () => this.#media,
+      codecs: this.#deps.codecs,
+      remoteSdp: this.#remoteSdp,
+      negotiation: this.#negotiation,
+      otherLeg: (leg) => this.#otherLeg(leg),
+      sessionRefreshed: () => this.#timer?.refreshed(),
+      hangUp: (side, cause) => this.hangUp(side, cause),
+    };
+  }
+
+  #transferringView(): TransferringCall {
+    return {
+      ...this.#answeredCall,
+      signalling: this.#deps.signalling,
+      clock: this.#deps.clock,
+      tenantId: this.caller.tenant.id,
+      users: this.#deps.repos.users,
+      location: this.#deps.location,
+      settings: () => this.#settings(),
+      branchInvite: (target, offer, number) => this.#bInvite(target, offer, number),
+      dropLeg: (leg) => this.#dropLeg(leg),
+      adopt: (leg, slot) => this.#adopt(leg, slot),
+      replacedCall: (callId, tagA, tagB) => {
+        const found = this.#deps.registry.lookup(callId, tagA, tagB);
+        if (!found || found.call === this) return undefined;
+        const other = found.call;
+        return {
+          call: {
+            otherLeg: (leg) => other.#otherLeg(leg),
+            release: (leg) => other.#release(leg),
+            hangUp: (side, cause) => other.hangUp(side, cause),
+          },
+          leg: found.leg,
+        };
+      },
+    };
   }
 
   get state(): CallState {
@@ -215,45 +251,18 @@ export class Call {
     if (!cdr || state === 'ending' || state === 'ended') return undefined;
     const a = this.#legs.get('a');
     const b = this.#legs.get('b');
-    const { user, device } = this.caller;
-    return {
-      id: cdr.id,
-      tenantId: cdr.tenantId,
-      caller: {
-        userId: user.id,
-        deviceId: device.id,
-        extension: user.extension,
-        displayName: user.displayName,
-      },
-      dialled: cdr.callee,
-      calleeUserId: this.#callee.userId,
-      calleeDeviceId: this.#callee.deviceId,
-      state:
-        state === 'routing' || state === 'ringing'
-          ? 'ringing'
-          : this.#onHold()
-            ? 'held'
-            : 'answered',
-      startedAt: cdr.startedAt,
+    return callSnapshot({
+      cdr,
+      ringing: state === 'routing' || state === 'ringing',
+      caller: this.caller,
+      callee: this.#callee,
       answeredAt: this.#answeredAt,
       callerLeg: {
         transport: (a?.destination ?? this.#source).transport,
-        media: MEDIA_PROFILES[a?.mediaTransport ?? this.#callerTransport],
+        media: a?.mediaTransport ?? this.#callerTransport,
       },
-      calleeLeg: b
-        ? { transport: b.destination.transport, media: MEDIA_PROFILES[b.mediaTransport] }
-        : null,
-    };
-  }
-
-  /** A phone's last offer put the media on hold (RFC 3264 §8.4: sendonly, inactive or a null address). */
-  #onHold(): boolean {
-    return [...this.#remoteSdp.values()].some((sdp) => {
-      try {
-        return isHold(parseSdp(sdp));
-      } catch {
-        return false;
-      }
+      calleeLeg: b && { transport: b.destination.transport, media: b.mediaTransport },
+      remoteSdps: this.#remoteSdp.values(),
     });
   }
 
@@ -300,14 +309,16 @@ export class Call {
       this.#badDestination(404, '');
       return this.#fail(failure(404, 'not_found'));
     }
-    if (!(await this.#permitted(callClass, number))) {
+    const admission = { groups: this.#deps.repos.groups, audit: this.#deps.audit };
+    if (!(await permitted(admission, this.caller, this.#source, callClass, number))) {
       this.#badDestination(403, number);
       return this.#fail(failure(403, 'forbidden'));
     }
     // no trunks yet (issue on §A9): only the tenant's own extensions are reachable
     if (callClass !== 'internal') return this.#fail(failure(503, 'no_route'));
-    const sessionCheck = this.#sessionExpiresCheck();
-    if (sessionCheck) return this.#fail(sessionCheck);
+    // RFC 4028 §8.1: a Session-Expires below our Min-SE gets 422 with Min-SE
+    if (intervalTooSmall(this.#invite, this.#deps.minSessionExpires))
+      return this.#fail(failure(422, 'session_interval_too_small'));
     const offer = sdpOf(this.#invite);
     // a late offer (INVITE without SDP) is not supported: answered 488
     if (offer === undefined) return this.#fail(failure(488, 'no_offer'));
@@ -317,7 +328,7 @@ export class Call {
     this.#phoneSrtp = settings.phoneSrtp;
     this.#ringMedia = new ForkMedia(this.#deps.media, this.id);
     this.#machine.transition('ringing');
-    const outcome = await this.#ring(number, settings, 0);
+    const outcome = await ringExtension(this.#routingCall, number, settings);
     await this.#settleRinging(outcome);
   }
 
@@ -325,134 +336,12 @@ export class Call {
     return storedCallSettings(this.#deps.repos.tenantSettings, this.caller.tenant.id);
   }
 
-  async #forwarding(userId: string): Promise<ForwardingSettings> {
-    const stored = await this.#deps.repos.tenantSettings.get(
-      this.caller.tenant.id,
-      forwardingKey(userId),
-    );
-    return stored ? parseForwarding(stored.value) : NO_FORWARDING;
-  }
-
-  /** The caller's ACL: the union of their groups' permissions (PRODUCT §A6, §C9). */
-  async #permitted(callClass: CallClass, number: string): Promise<boolean> {
-    const groups = await this.#deps.repos.groups.listGroupsOfUser(this.caller.user.id);
-    const permissions = new Set(groups.flatMap((g) => g.permissions));
-    if (mayCall(permissions, callClass)) return true;
-    await this.#deps.audit?.record({
-      actor: `user:${this.caller.user.id}`,
-      action: 'call.forbidden',
-      outcome: 'denied',
-      tenantId: this.caller.tenant.id,
-      target: number,
-      remoteAddress: this.#source.host,
-      remotePort: this.#source.port,
-      detail: { callClass, device: this.caller.device.sipUsername },
-    });
-    return false;
-  }
-
   #badDestination(status: 403 | 404, number: string): void {
-    this.#deps.registry.badDestination({
-      sourceAddress: this.#source.host,
-      sourcePort: this.#source.port,
-      transport: this.#source.transport,
-      tenantId: this.caller.tenant.id,
-      username: this.caller.device.sipUsername,
-      number: number.slice(0, 64),
-      status,
-    });
-  }
-
-  /** RFC 4028 §8.1: a Session-Expires below our Min-SE gets 422 with Min-SE. */
-  #sessionExpiresCheck(): Ending | undefined {
-    const se = this.#invite.first('session-expires');
-    if (se && se.seconds < this.#deps.minSessionExpires)
-      return failure(422, 'session_interval_too_small');
-    return undefined;
+    this.#deps.registry.badDestination(badDestination(this.caller, this.#source, status, number));
   }
 
   #sessionInterval(): number {
-    const asked = this.#invite.first('session-expires')?.seconds;
-    return asked === undefined
-      ? this.#deps.sessionExpires
-      : Math.min(asked, this.#deps.sessionExpires);
-  }
-
-  /**
-   * Rings the extension `number`: a ring group, or a user with their
-   * forwarding and do-not-disturb; follows forwarding up to MAX_FORWARDS.
-   */
-  async #ring(
-    number: string,
-    settings: CallSettings,
-    depth: number,
-  ): Promise<AttemptOutcome | Ending> {
-    if (depth > MAX_FORWARDS) return failure(482, 'forward_loop');
-    if (this.#cancelled) return { kind: 'cancelled' };
-    const group = settings.ringGroups.find((g) => g.extension === number);
-    if (group) {
-      const members = await this.#members(group.members);
-      switch (group.strategy) {
-        case 'simultaneous': {
-          const targets = (await Promise.all(members.map((u) => this.#contacts(u)))).flat();
-          if (targets.length === 0) return failure(480, 'unavailable');
-          return this.#attempt(targets, settings.noAnswerSeconds);
-        }
-        case 'sequential': {
-          let last: AttemptOutcome | Ending = failure(480, 'unavailable');
-          for (const member of members) {
-            const targets = await this.#contacts(member);
-            if (targets.length === 0) continue;
-            last = await this.#attempt(targets, group.ringSeconds);
-            if ('kind' in last && (last.kind === 'answered' || last.kind === 'cancelled'))
-              return last;
-          }
-          return 'kind' in last && last.kind === 'busy'
-            ? last
-            : failure(480, 'no_answer', 'no_answer');
-        }
-      }
-    }
-    const user = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, number);
-    if (!user || user.state !== 'active') {
-      // only what the caller dialled: a forward to a missing extension is the callee's setting
-      if (depth === 0) this.#badDestination(404, number);
-      return failure(404, 'not_found');
-    }
-    this.#callee = { userId: user.id, deviceId: null };
-    const fwd = await this.#forwarding(user.id);
-    if (fwd.unconditional) return this.#ring(fwd.unconditional, settings, depth + 1);
-    if (fwd.doNotDisturb)
-      return fwd.busy ? this.#ring(fwd.busy, settings, depth + 1) : { kind: 'busy' };
-    const targets = await this.#contacts(user);
-    if (targets.length === 0)
-      return fwd.noAnswer
-        ? this.#ring(fwd.noAnswer, settings, depth + 1)
-        : failure(480, 'unavailable');
-    const outcome = await this.#attempt(targets, settings.noAnswerSeconds);
-    if (outcome.kind === 'busy' && fwd.busy) return this.#ring(fwd.busy, settings, depth + 1);
-    if (outcome.kind === 'no_answer' && fwd.noAnswer)
-      return this.#ring(fwd.noAnswer, settings, depth + 1);
-    return outcome;
-  }
-
-  async #members(extensions: readonly string[]): Promise<User[]> {
-    const out: User[] = [];
-    for (const ext of extensions) {
-      const u = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, ext);
-      if (!u || u.state !== 'active') continue;
-      // a member on do-not-disturb is skipped by the group
-      if ((await this.#forwarding(u.id)).doNotDisturb) continue;
-      out.push(u);
-    }
-    return out;
-  }
-
-  async #contacts(user: User): Promise<readonly CallTarget[]> {
-    // the caller's own devices never ring for their own call
-    return (await this.#deps.location.contactsOf(user.tenantId, user.id)).filter(
-      (t) => t.deviceId !== this.caller.device.id,
-    );
+    return sessionInterval(this.#invite, this.#deps.sessionExpires);
   }
 
   /** The profile offered to a branch: WebRTC over WS(S), else RTP/AVP or SDES (media-transport.ts). */
@@ -491,16 +380,8 @@ export class Call {
     return outcome;
   }
 
-  /** What the engine needs with an offer from the phone at `source`; `transport`: the profile to offer the other side. */
-  #offerOptions(
-    source: Destination,
-    transport?: MediaTransport,
-  ): { codecs: readonly CodecSpec[]; signallingAddress: string; transport?: MediaTransport } {
-    return {
-      codecs: this.#deps.codecs ?? DEFAULT_CODECS,
-      signallingAddress: source.host,
-      ...(transport ? { transport } : {}),
-    };
+  #offerOptions(source: Destination, transport?: MediaTransport): OfferOptions {
+    return offerOptions(this.#deps.codecs, source, transport);
   }
 
   /** The INVITE of a branch: our own Call-ID, tag, Contact; the caller shown by extension. */
@@ -509,28 +390,15 @@ export class Call {
     offer: string,
     number = dialledNumber(this.#invite) ?? 'unknown',
   ): SipRequest {
-    const domain = this.caller.tenant.sipDomain;
-    const { user } = this.caller;
-    const maxForwards = Math.max(0, (this.#invite.first('max-forwards') ?? 70) - 1);
-    return createRequest({
-      method: 'INVITE',
-      uri: target.uri,
-      from: new NameAddr(user.displayName, sipUri({ user: user.extension, host: domain })).withTag(
-        newTag(),
-      ),
-      to: new NameAddr(undefined, sipUri({ user: number, host: domain })),
-      callId: newCallId(),
-      cseq: randomInt(1, 2 ** 20),
-      maxForwards,
-      contact: [this.#deps.signalling.contact(target.destination)],
-      headers: [
-        ['Allow', CALL_ALLOW],
-        ['Supported', CALL_SUPPORTED],
-        ['Session-Expires', `${this.#sessionInterval()};refresher=uac`],
-        ['Min-SE', String(this.#deps.minSessionExpires)],
-      ],
-      body: Buffer.from(offer),
-      contentType: 'application/sdp',
+    return branchInvite({
+      invite: this.#invite,
+      caller: this.caller,
+      signalling: this.#deps.signalling,
+      sessionInterval: this.#sessionInterval(),
+      minSessionExpires: this.#deps.minSessionExpires,
+      target,
+      offer,
+      number,
     });
   }
 
@@ -576,31 +444,9 @@ export class Call {
 
   async #settleRinging(outcome: AttemptOutcome | Ending): Promise<void> {
     if (!('kind' in outcome)) return this.#fail(outcome);
-    switch (outcome.kind) {
-      case 'answered':
-        return this.#answered(outcome.fork, outcome.response, outcome.dialog);
-      case 'busy':
-        return this.#fail({ status: 486, disposition: 'busy', cause: 'busy', side: 'callee' });
-      case 'no_answer':
-        return this.#fail({
-          status: 480,
-          disposition: 'no_answer',
-          cause: 'no_answer',
-          side: 'system',
-        });
-      case 'cancelled':
-        return this.#fail(cancelled());
-      case 'failed': {
-        // local timeouts and transport errors of branches are ours, not the callee's
-        const local = outcome.status === 408 || outcome.status === 503;
-        return this.#fail({
-          status: local ? 480 : outcome.status,
-          disposition: 'failed',
-          cause: local ? 'unavailable' : `status_${outcome.status}`,
-          side: local ? 'system' : 'callee',
-        });
-      }
-    }
+    if (outcome.kind === 'answered')
+      return this.#answered(outcome.fork, outcome.response, outcome.dialog);
+    return this.#fail(unansweredEnding(outcome));
   }
 
   async #answered(fork: Fork, response: SipResponse, bDialog: Dialog): Promise<void> {
@@ -668,14 +514,7 @@ export class Call {
     this.#legs.set('a', aLeg);
     this.#deps.registry.bind(aLeg, this);
     const interval = this.#sessionInterval();
-    const timerHeaders: ExtraHeaders = this.#invite
-      .header('supported')
-      .some((t) => t.toLowerCase() === 'timer')
-      ? [
-          ['Session-Expires', `${interval};refresher=uas`],
-          ['Require', 'timer'],
-        ]
-      : [['Session-Expires', `${interval};refresher=uas`]];
+    const timerHeaders = callerTimerHeaders(this.#invite, interval);
     aLeg.answerInvite(
       this.#transaction,
       200,
@@ -736,7 +575,7 @@ export class Call {
           this.#machine.transition('confirmed');
         return;
       case 'BYE':
-        if (leg === this.#transferor) {
+        if (leg === this.#negotiation.transferor) {
           // the transferor may hang up once its REFER is accepted (RFC 5589 §6.1): only its leg ends
           this.#dropLeg(leg);
           leg.dialog.terminate();
@@ -745,171 +584,23 @@ export class Call {
         await this.hangUp(leg.mediaLeg === 'a' ? 'caller' : 'callee', 'normal', leg);
         return respond(200);
       case 'REFER':
-        return this.#refer(leg, request, respond);
+        return refer(this.#transferringCall, leg, request, respond);
       case 'NOTIFY':
         return respond(200);
       case 'INVITE':
       case 'UPDATE':
-        if (transaction) await this.#renegotiate(leg, request, transaction, respond);
+        if (transaction) await renegotiate(this.#answeredCall, leg, request, transaction, respond);
         return;
       case 'OPTIONS':
         return respond(200);
       case 'INFO':
-        return this.#relay(leg, request, respond);
+        return relayInfo(this.#answeredCall, leg, request, respond);
       default:
         return respond(405, { headers: [] });
     }
   }
 
-  /** A re-INVITE or UPDATE (hold, resume, codec change, refresh): offer through the media engine to the other leg. */
-  async #renegotiate(
-    leg: DialogLeg,
-    request: SipRequest,
-    transaction: ServerTransaction,
-    respond: (status: number, init?: { sdp?: string; headers?: ExtraHeaders }) => void,
-  ): Promise<void> {
-    const other = this.#legs.get(leg.mediaLeg === 'a' ? 'b' : 'a');
-    const isInvite = request.method === 'INVITE' && transaction.kind === 'invite-server';
-    if (this.state !== 'confirmed' && this.state !== 'answering') return respond(491);
-    // RFC 3261 §14.2 / RFC 3311 §5.2: one offer at a time
-    if (this.#negotiating || !other || !this.#media)
-      return respond(491, { headers: [['Retry-After', '1']] });
-    this.#timer?.refreshed();
-    const offer = sdpOf(request);
-    if (offer === undefined) {
-      // a refresh without an offer: our last SDP stands (RFC 4028 §9 allows an UPDATE without a body)
-      if (isInvite)
-        leg.answerInvite(
-          transaction,
-          200,
-          leg.lastSdp,
-          [],
-          () => void this.hangUp('system', 'ack_timeout'),
-        );
-      else respond(200);
-      return;
-    }
-    this.#negotiating = true;
-    try {
-      // each phone keeps its own profile: a browser is re-offered WebRTC, a phone RTP or SDES
-      const out = await this.#media.offer(
-        leg.mediaLeg,
-        offer,
-        this.#offerOptions(leg.destination, other.mediaTransport),
-      );
-      const { response, origin } = await other.request(request.method, { body: out });
-      if (response.status >= 300) {
-        if (response.status === 481 || origin !== 'network') {
-          await this.hangUp('system', 'peer_gone');
-          return respond(481);
-        }
-        return respond(response.status === 488 ? 488 : response.status === 491 ? 491 : 488);
-      }
-      const theirs = sdpOf(response);
-      if (theirs === undefined) return respond(488);
-      other.lastSdp = out;
-      this.#remoteSdp.set(leg.mediaLeg, offer);
-      this.#remoteSdp.set(other.mediaLeg, theirs);
-      const answer = await this.#media.answer(other.mediaLeg, theirs, {
-        signallingAddress: other.destination.host,
-      });
-      if (isInvite)
-        leg.answerInvite(
-          transaction,
-          200,
-          answer,
-          [],
-          () => void this.hangUp('system', 'ack_timeout'),
-        );
-      else {
-        leg.lastSdp = answer;
-        respond(200, { sdp: answer });
-      }
-    } catch (err) {
-      respond(isPalisadeError(err) ? err.sipStatus : 500);
-    } finally {
-      this.#negotiating = false;
-    }
-  }
-
-  /** INFO (e.g. SIP INFO DTMF) passes to the other leg; its answer comes back. */
-  async #relay(
-    leg: DialogLeg,
-    request: SipRequest,
-    respond: (status: number) => void,
-  ): Promise<void> {
-    const other = this.#legs.get(leg.mediaLeg === 'a' ? 'b' : 'a');
-    if (!other) return respond(481);
-    const type = request.first('content-type');
-    const { response } = await other.request(request.method, {
-      ...(type && request.body.length > 0
-        ? { body: request.body, contentType: `${type.type}/${type.subtype}` }
-        : {}),
-    });
-    respond(response.status);
-  }
-
-  // ── transfer (RFC 3515 REFER, RFC 3891 Replaces, RFC 5589) ───────────
-
-  /**
-   * REFER from leg X of this call (X talks to Y): blind transfer rings the
-   * Refer-To extension and puts it in X's place; with Replaces (attended
-   * transfer) the named dialog of another call (X's call with T) gives T,
-   * which is moved into X's place by a re-INVITE. X learns the outcome by
-   * NOTIFY with a message/sipfrag body and is then hung up.
-   */
-  async #refer(
-    x: DialogLeg,
-    request: SipRequest,
-    respond: (status: number, init?: { headers?: ExtraHeaders }) => void,
-  ): Promise<void> {
-    const y = this.#legs.get(x.mediaLeg === 'a' ? 'b' : 'a');
-    const referTo = request.first('refer-to');
-    if (!referTo || referTo.uri.kind !== 'sip') return respond(400);
-    if (this.state !== 'confirmed' || !y || !this.#media || this.#negotiating || this.#transferor)
-      return respond(491);
-    const replaces = referTo.uri.headers.find(([n]) => n.toLowerCase() === 'replaces')?.[1];
-    const number = referTo.uri.user === undefined ? undefined : unescapeComponent(referTo.uri.user);
-    respond(202);
-    this.#transferor = x;
-    this.#negotiating = true;
-    const notify = (status: number, final: boolean): Promise<unknown> =>
-      x.dialog.state === 'terminated'
-        ? Promise.resolve()
-        : x
-            .request('NOTIFY', {
-              body: `SIP/2.0 ${status} ${reasonPhrase(status)}\r\n`,
-              contentType: 'message/sipfrag;version=2.0',
-              headers: [
-                ['Event', 'refer'],
-                [
-                  'Subscription-State',
-                  final ? 'terminated;reason=noresource' : 'active;expires=60',
-                ],
-              ],
-            })
-            .catch(() => undefined);
-    void notify(100, false);
-    let status: number;
-    try {
-      status = replaces
-        ? await this.#attendedTransfer(x, y, unescapeComponent(replaces))
-        : await this.#blindTransfer(x, y, number);
-    } catch (err) {
-      status = isPalisadeError(err) ? err.sipStatus : 500;
-    } finally {
-      this.#negotiating = false;
-    }
-    await notify(status, true);
-    this.#transferor = undefined;
-    if (status < 300) {
-      this.#dropLeg(x);
-      if (x.dialog.state !== 'terminated') void x.bye();
-    } else if (x.dialog.state === 'terminated') {
-      // the transferor left and the transfer failed: the call is over
-      await this.hangUp('system', 'transfer_failed');
-    }
-  }
+  // ── legs moved by a transfer (transfer.ts) ──────────────────────────
 
   /** Stops routing a leg's dialog here; the call goes on with the rest. */
   #dropLeg(leg: DialogLeg): void {
@@ -925,101 +616,6 @@ export class Call {
     this.#deps.registry.bind(leg, this);
   }
 
-  async #blindTransfer(x: DialogLeg, y: DialogLeg, number: string | undefined): Promise<number> {
-    const media = this.#media;
-    if (!media || number === undefined) return 404;
-    const settings = await this.#settings();
-    if (classifyNumber(number, settings) !== 'internal') return 403;
-    const user = await this.#deps.repos.users.findByExtension(this.caller.tenant.id, number);
-    if (!user || user.state !== 'active') return 404;
-    const contacts = await this.#deps.location.contactsOf(user.tenantId, user.id);
-    if (contacts.length === 0) return 480;
-    const ySdp = this.#remoteSdp.get(y.mediaLeg);
-    if (ySdp === undefined) return 500;
-    // y keeps its relay ports, so one session, one offer: the devices of the first contact's class ring
-    const classOf = (t: CallTarget): MediaTransport =>
-      calleeTransport(t.destination, y.mediaTransport, settings.phoneSrtp);
-    const transport = classOf(contacts[0] as CallTarget);
-    const targets = contacts.filter((t) => classOf(t) === transport);
-    const offer = await media.offer(y.mediaLeg, ySdp, this.#offerOptions(y.destination, transport));
-    const attempt = new RingAttempt({
-      signalling: this.#deps.signalling,
-      clock: this.#deps.clock,
-      targets,
-      seconds: settings.noAnswerSeconds,
-      invite: (t) => this.#bInvite(t, offer, number),
-      hooks: { provisional: () => undefined },
-    });
-    const outcome = await attempt.outcome;
-    switch (outcome.kind) {
-      case 'answered': {
-        const body = sdpOf(outcome.response);
-        const slot = x.mediaLeg;
-        if (body === undefined || this.state !== 'confirmed') {
-          outcome.fork.hangUp(outcome.dialog);
-          return 488;
-        }
-        await media.answer(slot, body, { signallingAddress: outcome.fork.target.destination.host });
-        this.#dropLeg(x);
-        this.#remoteSdp.set(slot, body);
-        this.#adopt(
-          new DialogLeg(this.#deps.signalling, this.#deps.clock, {
-            mediaLeg: slot,
-            dialog: outcome.dialog,
-            destination: outcome.fork.target.destination,
-            peerMessage: outcome.response,
-            lastSdp: offer,
-            mediaTransport: transport,
-          }),
-          slot,
-        );
-        return 200;
-      }
-      case 'busy':
-        return 486;
-      case 'no_answer':
-        return 480;
-      case 'cancelled':
-        return 487;
-      case 'failed':
-        return outcome.status;
-    }
-  }
-
-  async #attendedTransfer(x: DialogLeg, y: DialogLeg, replaces: string): Promise<number> {
-    const media = this.#media;
-    const [callId, ...params] = replaces.split(';');
-    const param = (name: string): string | undefined =>
-      params.map((p) => p.trim().split('=')).find(([k]) => k?.toLowerCase() === name)?.[1];
-    const toTag = param('to-tag');
-    const fromTag = param('from-tag');
-    if (!media || !callId || !toTag || !fromTag) return 400;
-    const found = this.#deps.registry.lookup(callId, toTag, fromTag);
-    if (!found || found.call === this) return 481;
-    const t = found.call.#otherLeg(found.leg);
-    const ySdp = this.#remoteSdp.get(y.mediaLeg);
-    if (!t || ySdp === undefined) return 481;
-    // T moves to this call's relay: a re-INVITE with the relay's offer (RFC 3891 §3 effect, done by the B2BUA)
-    const offer = await media.offer(
-      y.mediaLeg,
-      ySdp,
-      this.#offerOptions(y.destination, t.mediaTransport),
-    );
-    const { response, origin } = await t.request('INVITE', { body: offer });
-    const body = sdpOf(response);
-    if (origin !== 'network' || response.status >= 300 || body === undefined)
-      return response.status >= 300 ? response.status : 488;
-    const slot = x.mediaLeg;
-    await media.answer(slot, body, { signallingAddress: t.destination.host });
-    found.call.#release(t);
-    this.#dropLeg(x);
-    this.#remoteSdp.set(slot, body);
-    t.lastSdp = offer;
-    this.#adopt(t, slot);
-    void found.call.hangUp(found.leg.mediaLeg === 'a' ? 'caller' : 'callee', 'transferred');
-    return 200;
-  }
-
   #otherLeg(leg: DialogLeg): DialogLeg | undefined {
     return this.#legs.get(leg.mediaLeg === 'a' ? 'b' : 'a');
   }
@@ -1032,29 +628,11 @@ export class Call {
 
   // ── session timer (RFC 4028) ──────────────────────────────────────────
 
-  /**
-   * We refresh both legs (refresher=uas towards the caller, uac towards the
-   * callee): UPDATE without a body where the phone allows it (§9), else a
-   * re-INVITE with the SDP it already has. A leg that does not answer or
-   * says 481/408 is dead (§10): the call ends with a CDR.
-   */
+  /** The session timer fired: both legs refreshed (session-timer.ts); a dead one ends the call with a CDR. */
   async #refresh(): Promise<void> {
-    if (this.state !== 'confirmed' && this.state !== 'answering') return;
-    const interval = this.#sessionInterval();
-    const results = await Promise.all(
-      [...this.#legs.values()].map((leg) =>
-        leg.allowsUpdate
-          ? leg.request('UPDATE', { headers: [['Session-Expires', `${interval};refresher=uac`]] })
-          : leg.request('INVITE', {
-              body: leg.lastSdp,
-              headers: [['Session-Expires', `${interval};refresher=uac`]],
-            }),
-      ),
-    );
-    const dead = results.some(
-      (r) => r.origin !== 'network' || r.response.status === 481 || r.response.status === 408,
-    );
-    if (dead) await this.hangUp('system', 'session_timer');
+    if (!isAnswered(this.state)) return;
+    const alive = await refreshLegs([...this.#legs.values()], this.#sessionInterval());
+    if (!alive) await this.hangUp('system', 'session_timer');
   }
 
   // ── ending ────────────────────────────────────────────────────────────
@@ -1107,37 +685,16 @@ export class Call {
       if (stats) this.#deps.registry.mediaStats(stats);
       await media.delete().catch(() => undefined);
     }
-    const cdr = this.#cdr;
     try {
-      if (cdr)
-        await this.#deps.repos.cdrs.finish(cdr.id, {
-          disposition: ending.disposition,
-          calleeUserId: this.#callee.userId,
-          calleeDeviceId: this.#callee.deviceId,
-          answeredAt: this.#answeredAt,
-          endedAt: this.#deps.clock.now(),
-          hangupCause: ending.cause,
-          causeSide: ending.side,
-        });
-    } catch (err) {
-      this.#deps.logger.error('CDR could not be written', {
-        callId: this.id,
-        error: err instanceof Error ? err.message : String(err),
-      });
+      await commitOutcome(
+        { cdrs: this.#deps.repos.cdrs, clock: this.#deps.clock, logger: this.#deps.logger },
+        this.id,
+        this.#cdr,
+        ending,
+        { callee: this.#callee, answeredAt: this.#answeredAt },
+      );
     } finally {
       this.#deps.registry.ended(this);
     }
   }
-}
-
-function failure(
-  status: number,
-  cause: string,
-  disposition: Ending['disposition'] = 'failed',
-): Ending {
-  return { status, cause, disposition, side: 'system' };
-}
-
-function cancelled(): Ending {
-  return { status: 487, disposition: 'cancelled', cause: 'cancelled', side: 'caller' };
 }

@@ -5,6 +5,8 @@
  * international or national prefix; anything else is internal (an
  * extension or ring group of the tenant, resolved by the router).
  */
+import { unescapeComponent } from '@palisade/sip';
+import type { SipRequest } from '@palisade/sip';
 import type { CallClass } from '../ports/cdr-repository.ts';
 import type { CallSettings } from './call-settings.ts';
 
@@ -35,4 +37,13 @@ export function classifyNumber(number: string, settings: CallSettings): CallClas
 /** Whether a caller holding `permissions` (the union of their groups') may place a call of `cls`. */
 export function mayCall(permissions: ReadonlySet<string>, cls: CallClass): boolean {
   return permissions.has(CALL_CLASS_PERMISSION[cls]);
+}
+
+/** The number dialled: the user part of a SIP Request-URI, or a tel: number. */
+export function dialledNumber(request: SipRequest): string | undefined {
+  const uri = request.uri;
+  const raw = uri.kind === 'sip' ? uri.user : uri.kind === 'tel' ? uri.number : undefined;
+  if (raw === undefined) return undefined;
+  const n = unescapeComponent(raw).replace(/[-.() ]/g, '');
+  return /^\+?[0-9*#]{1,32}$/.test(n) ? n : undefined;
 }

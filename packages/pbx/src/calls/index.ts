@@ -1,7 +1,8 @@
 export { B2bua, CALL_METHODS } from './b2bua.ts';
 export type { B2buaOptions } from './b2bua.ts';
-export { Call, CALL_TRANSITIONS, dialledNumber } from './call.ts';
-export type { CallState } from './call.ts';
+export { Call } from './call.ts';
+export { CALL_TRANSITIONS } from './call-state.ts';
+export type { CallState } from './call-state.ts';
 export type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 export { CallerAuthenticator } from './caller-authenticator.ts';
 export type { AuthenticatedCaller, CallerCheck } from './caller-authenticator.ts';
@@ -18,7 +19,7 @@ export {
 } from './call-settings.ts';
 export type { CallSettings, ForwardingSettings, RingGroup, RingStrategy } from './call-settings.ts';
 export { CallSettingsService } from './call-settings-service.ts';
-export { CALL_CLASS_PERMISSION, classifyNumber, mayCall } from './dial-plan.ts';
+export { CALL_CLASS_PERMISSION, classifyNumber, dialledNumber, mayCall } from './dial-plan.ts';
 export { RegistrarLocation } from './registrar-location.ts';
 export { FORK_TRANSITIONS } from './fork.ts';
 export { ATTEMPT_TRANSITIONS, bestFailure } from './ring-attempt.ts';

@@ -11,8 +11,8 @@
  *     default) and the caller's own offer was SDES-SRTP; plain RTP/AVP
  *     otherwise (a browser's DTLS-SRTP ends at the relay).
  */
-import { parseSdp, sdpTransport } from '@palisade/media';
-import type { MediaTransport } from '@palisade/media';
+import { DEFAULT_CODECS, parseSdp, sdpTransport } from '@palisade/media';
+import type { CodecSpec, MediaTransport, OfferOptions } from '@palisade/media';
 import type { Destination } from '@palisade/sip';
 
 export type PhoneSrtp = 'as-caller' | 'always';
@@ -41,4 +41,17 @@ export function calleeTransport(
   if (isWebsocket(destination)) return WEBRTC_TRANSPORT;
   if (policy === 'always' || caller === 'RTP/SAVP') return 'RTP/SAVP';
   return 'RTP/AVP';
+}
+
+/** What the engine needs with an offer from the phone at `source`; `transport`: the profile to offer the other side. */
+export function offerOptions(
+  codecs: readonly CodecSpec[] | undefined,
+  source: Destination,
+  transport?: MediaTransport,
+): OfferOptions {
+  return {
+    codecs: codecs ?? DEFAULT_CODECS,
+    signallingAddress: source.host,
+    ...(transport ? { transport } : {}),
+  };
 }
