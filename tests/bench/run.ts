@@ -93,6 +93,10 @@ async function startServer(
     PALISADE_MEDIA_BIND_ADDRESS: '127.0.0.1',
     // SIPp's digest-uri names the server, not the Request-URI
     PALISADE_CALLS_DIGEST_URI: 'or-server',
+    // The load generators are ours, on loopback: a trusted network, so the
+    // flood rules (> 16 requests in 2 s per source) do not ban them, as the
+    // peer runs without pike. Per-user auth-failure rules still apply.
+    PALISADE_IDS_TRUSTED_NETWORKS: '127.0.0.0/8',
     BENCH_FIRST_USER: String(FIRST),
     BENCH_USERS: String(USERS),
   };
