@@ -48,7 +48,11 @@ export async function addDevices(
       extension,
       displayName: `User ${extension}`,
     });
-    const creds = await d.devices.add(CLI_ACTOR, { userId: user.id, sipUsername: extension });
+    let creds = await d.devices.add(CLI_ACTOR, { userId: user.id, sipUsername: extension });
+    // SIPp reads `[authentication … password=0x…]` as hex bytes, so a secret
+    // that happens to start with 0x (1 in 3,844) would fail its digest there
+    while (/^0x/i.test(creds.secret))
+      creds = await d.devices.rotateSecret(CLI_ACTOR, creds.device.id);
     out.push({
       extension,
       sipUsername: creds.sipUsername,

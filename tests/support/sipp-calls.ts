@@ -11,6 +11,7 @@ import type { RunningPeer } from './process.ts';
 import { startPeer } from './process.ts';
 import { freeSipPort } from './ports.ts';
 import { SIP_DOMAIN, type TestDevice } from './sip-palisade.ts';
+import { sippAuth } from './sipp-auth.ts';
 
 const FIXTURES = new URL('../fixtures/sipp/', import.meta.url).pathname;
 
@@ -50,9 +51,7 @@ export async function startSippCallRig(
     regUsers,
     [
       'SEQUENTIAL',
-      ...callees.map(
-        (d) => `${d.sipUsername};[authentication username=${d.sipUsername} password=${d.secret}]`,
-      ),
+      ...callees.map((d) => `${d.sipUsername};${sippAuth(d.sipUsername, d.secret)}`),
     ].join('\n') + '\n',
   );
   const reg = startPeer(
@@ -122,7 +121,7 @@ export async function startSippCallRig(
       'SEQUENTIAL',
       ...callers.map((c, i) => {
         const callee = callees[i % callees.length]!;
-        return `${c.sipUsername};${callee.extension};[authentication username=${c.sipUsername} password=${c.secret}]`;
+        return `${c.sipUsername};${callee.extension};${sippAuth(c.sipUsername, c.secret)}`;
       }),
     ].join('\n') + '\n',
   );

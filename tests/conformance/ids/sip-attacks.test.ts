@@ -25,6 +25,7 @@ import {
   startIdsPalisade,
 } from './ids-fixtures.ts';
 import type { IdsPalisade } from './ids-fixtures.ts';
+import { sippAuth } from '../../support/sipp-auth.ts';
 
 const FIXTURES = new URL('../../fixtures/sipp/', import.meta.url).pathname;
 const sipp = debianPeer('sip-tester', 'sipp');
@@ -58,7 +59,7 @@ after(async () => {
 
 function csv(name: string, rows: readonly (readonly [string, string])[]): string {
   const file = join(work, name);
-  const lines = rows.map(([u, pw]) => `${u};[authentication username=${u} password=${pw}]`);
+  const lines = rows.map(([u, pw]) => `${u};${sippAuth(u, pw)}`);
   writeFileSync(file, ['SEQUENTIAL', ...lines].join('\n') + '\n');
   return file;
 }
@@ -203,7 +204,7 @@ describe('SIP attacks from 127.0.0.2', { skip }, () => {
 
   test('toll-fraud probing (INVITEs to missing and forbidden numbers) is banned after 10', async () => {
     const d = devices[2]!;
-    const auth = `[authentication username=${d.sipUsername} password=${d.secret}]`;
+    const auth = sippAuth(d.sipUsername, d.secret);
     const file = join(work, 'probes.csv');
     // even: an extension nobody has (404); odd: international, beyond call:internal (403)
     const numbers = Array.from({ length: 12 }, (_, i) =>

@@ -19,6 +19,7 @@ import {
   type SipPalisade,
   type TestDevice,
 } from '../../support/sip-palisade.ts';
+import { sippAuth } from '../../support/sipp-auth.ts';
 
 const FIXTURES = new URL('../../fixtures/sipp/', import.meta.url).pathname;
 const USERS = 40;
@@ -48,10 +49,7 @@ function csv(name: string, rows: readonly (readonly [string, string])[]): string
   const file = join(work, name);
   writeFileSync(
     file,
-    [
-      'SEQUENTIAL',
-      ...rows.map(([u, pw]) => `${u};[authentication username=${u} password=${pw}]`),
-    ].join('\n') + '\n',
+    ['SEQUENTIAL', ...rows.map(([u, pw]) => `${u};${sippAuth(u, pw)}`)].join('\n') + '\n',
   );
   return file;
 }
