@@ -44,6 +44,11 @@ export class ForkMedia {
     return out;
   }
 
+  /** How many classes ring (one session each). */
+  get size(): number {
+    return this.#sessions.size;
+  }
+
   /** The session of a class this call has offered in. */
   session(transport: MediaTransport): MediaSession | undefined {
     return this.#sessions.get(transport);
