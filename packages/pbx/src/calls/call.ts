@@ -164,6 +164,8 @@ export class Call {
   #late = false;
   /** Our offer in a reliable 18x, until the caller's PRACK brings the answer. */
   #offerInPrack: { offer: string; fork: Fork } | undefined;
+  /** The provisionals of the branches being relayed (the engine answers early SDP). */
+  #provisionals: Promise<void> = Promise.resolve();
   /** The caller's answer from its PRACK being put into the engine; false when that failed. */
   #adopting: Promise<boolean> | undefined;
   readonly #legs = new Map<LegId, DialogLeg>();
@@ -354,10 +356,8 @@ export class Call {
       if (isWebsocket(this.#source)) return this.#fail(failure(488, 'no_offer'));
       this.#late = true;
       this.#offer = standInOffer(this.#deps.codecs ?? DEFAULT_CODECS, this.#source.host);
-    } else {
-      this.#offer = offer;
-      this.#remoteSdp.set('a', offer);
-    }
+    } else this.#offer = offer;
+    this.#remoteSdp.set('a', this.#offer);
     this.#callerTransport = offeredTransport(this.#offer);
     this.#phoneSrtp = settings.phoneSrtp;
     this.#ringMedia = new ForkMedia(this.#deps.media, this.id);
@@ -406,7 +406,13 @@ export class Call {
       targets: reachable,
       seconds,
       invite: (t) => this.#bInvite(t, offerOf(t) as string),
-      hooks: { provisional: (fork, r) => void this.#provisional(fork, r) },
+      hooks: {
+        provisional: (fork, r) => {
+          const done = this.#provisional(fork, r);
+          // the answer waits for early media in progress (the 2xx may have to repeat its SDP)
+          this.#provisionals = Promise.all([this.#provisionals, done]).then(() => undefined);
+        },
+      },
     });
     this.#ringing = attempt;
     const outcome = await attempt.outcome;
@@ -472,7 +478,7 @@ export class Call {
   #earlyMedia(fork: Fork, sdp: string): void {
     const reliable =
       this.#reliability === 'required' ||
-      (this.#reliability === 'supported' && this.#ringMedia?.size === 1);
+      (this.#reliability === 'supported' && this.#ringMedia?.classes === 1);
     if (this.#late && (!reliable || this.#reliableSdp !== undefined)) {
       if (this.#relayed.has(183)) return;
       this.#relayed.add(183);
@@ -537,12 +543,19 @@ export class Call {
     const early = this.#early;
     if (!session || !early || early.fork !== fork) return false;
     try {
-      await adoptAnswer(session, 'a', answer, this.#offerOptions(this.#source, transport), {
-        leg: 'b',
-        offered: fork.request.body.toString('utf8'),
-        answered: early.body,
-        signallingAddress: fork.target.destination.host,
-      });
+      await adoptAnswer(
+        session,
+        'a',
+        answer,
+        this.#offer,
+        this.#offerOptions(this.#source, transport),
+        {
+          leg: 'b',
+          offered: fork.request.body.toString('utf8'),
+          answered: early.body,
+          signallingAddress: fork.target.destination.host,
+        },
+      );
     } catch {
       return false;
     }
@@ -580,6 +593,7 @@ export class Call {
   }
 
   async #answered(fork: Fork, response: SipResponse, bDialog: Dialog): Promise<void> {
+    await this.#provisionals;
     const transport = this.#transportOf(fork.target);
     if (!this.#ringMedia) throw new Error('answered without a media session');
     // the answering branch's class wins: the sessions of the other classes go

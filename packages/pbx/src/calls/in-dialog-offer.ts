@@ -38,13 +38,15 @@ export async function answerInAck(
   const other = call.otherLeg(leg);
   const media = call.media();
   const answered = other && call.remoteSdp.get(other.mediaLeg);
-  if (!other || !media || answered === undefined) return 'media_error';
+  const previous = call.remoteSdp.get(leg.mediaLeg);
+  if (!other || !media || answered === undefined || previous === undefined) return 'media_error';
   call.negotiation.busy = true;
   try {
     other.lastSdp = await adoptAnswer(
       media,
       leg.mediaLeg,
       answer,
+      previous,
       offerOptions(call.codecs, leg.destination, other.mediaTransport),
       {
         leg: other.mediaLeg,

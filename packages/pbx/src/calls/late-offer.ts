@@ -109,6 +109,20 @@ export function sameMediaTransport(x: string, y: string): boolean {
   return !!a && !!b && transportOf(a).join('\n') === transportOf(b).join('\n');
 }
 
+/**
+ * `sdp` under the origin (o= session id) of `previous`, the leg's earlier
+ * SDP, with the next version: to the engine (and to the other phone, if it
+ * is re-offered) the answer is then a new version of the same session
+ * (RFC 3264 §8), which keeps its relay ports (rtpengine allocates anew for
+ * a session it has not seen).
+ */
+export function sameOrigin(sdp: string, previous: string): string {
+  const was = /^o=(\S+) (\S+) (\d+) (.*)$/m.exec(previous);
+  if (!was) return sdp;
+  const version = (BigInt(was[3] as string) + 1n).toString();
+  return sdp.replace(/^o=.*$/m, `o=${was[1]} ${was[2]} ${version} ${was[4]}`);
+}
+
 export interface OtherPhone {
   readonly leg: LegId;
   /** What that phone was last offered and what it answered. */
@@ -128,10 +142,12 @@ export async function adoptAnswer(
   session: MediaSession,
   from: LegId,
   answer: string,
+  /** The SDP that leg gave the engine before (its origin is kept). */
+  previous: string,
   options: OfferOptions,
   other: OtherPhone,
 ): Promise<string> {
-  const out = await session.offer(from, answer, options);
+  const out = await session.offer(from, sameOrigin(answer, previous), options);
   if (sameMediaTransport(out, other.offered) || !other.reoffer) {
     await session.answer(other.leg, other.answered, {
       signallingAddress: other.signallingAddress,
