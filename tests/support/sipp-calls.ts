@@ -24,6 +24,15 @@ export interface CallRun {
   readonly scenario?: string;
   /** Where the scenario's <log> actions go (-trace_logs). */
   readonly logFile?: string;
+  /** Where every message SIPp sends and receives goes (-trace_msg). */
+  readonly messageFile?: string;
+}
+
+export interface UasOptions {
+  /** Another UAS scenario of tests/fixtures/sipp/calls/ (default uas_call.xml). */
+  readonly scenario?: string;
+  /** The UAS exits after this many calls (`uas.exited()` then tells whether all passed). */
+  readonly calls?: number;
 }
 
 export interface SippCallRig {
@@ -41,6 +50,7 @@ export async function startSippCallRig(
   p: { readonly udpPort: number },
   callers: readonly TestDevice[],
   callees: readonly TestDevice[],
+  uasOptions: UasOptions = {},
 ): Promise<SippCallRig> {
   const work = mkdtempSync(join(tmpdir(), 'palisade-sipp-calls-'));
   const uasPort = await freeSipPort();
@@ -100,7 +110,7 @@ export async function startSippCallRig(
     sippPath,
     [
       '-sf',
-      join(FIXTURES, 'calls', 'uas_call.xml'),
+      join(FIXTURES, 'calls', uasOptions.scenario ?? 'uas_call.xml'),
       '-t',
       'u1',
       '-i',
@@ -111,6 +121,7 @@ export async function startSippCallRig(
       String(uasMediaPort),
       '-rtp_echo',
       '-nostdin',
+      ...(uasOptions.calls ? ['-m', String(uasOptions.calls)] : []),
     ],
     { cwd: work, maxMs: 600_000 },
   );
@@ -160,6 +171,7 @@ export async function startSippCallRig(
       '-error_file',
       join(work, 'uac-err.log'),
       ...(opts.logFile ? ['-trace_logs', '-log_file', opts.logFile] : []),
+      ...(opts.messageFile ? ['-trace_msg', '-message_file', opts.messageFile] : []),
       `127.0.0.1:${p.udpPort}`,
     ];
     return startPeer(sippPath, args, {

@@ -112,6 +112,19 @@ export { serverKey, clientKey, clientKeyOfResponse } from './transaction/transac
 
 export { Dialog, dialogIdOf, dialogKey, DIALOG_TRANSITIONS } from './dialog/dialog.ts';
 export type { DialogId, DialogState, DialogRequestInit } from './dialog/dialog.ts';
+export {
+  OPTION_100REL,
+  RELIABLE_SENDER_TRANSITIONS,
+  ReliableProvisionalReceiver,
+  ReliableProvisionalSender,
+  isReliableProvisional,
+  reliabilityOf,
+} from './dialog/reliable-provisional.ts';
+export type {
+  PrackMatch,
+  ReliableSenderInit,
+  ReliableSenderState,
+} from './dialog/reliable-provisional.ts';
 
 export { parseMultipart } from './message/multipart.ts';
 export type { BodyPart } from './message/multipart.ts';

@@ -22,7 +22,7 @@ import {
 } from '@palisade/pbx';
 import { DigestAuthenticator, type DigestAlgorithm } from '@palisade/security';
 import type { MediaEngine } from '@palisade/media';
-import { TransactionLayer } from '@palisade/sip';
+import { OPTION_100REL, TransactionLayer } from '@palisade/sip';
 import { SipNodeTransport } from '@palisade/sip-node';
 import type { BoundListener, ListenerSpec } from '@palisade/sip-node';
 import type { PalisadeConfig } from '../config/schema.ts';
@@ -82,6 +82,8 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   const core = new SipServerCore({
     logger: log,
     supported: ['path', 'outbound', 'timer', 'replaces'],
+    // RFC 3262: a caller may require reliable provisionals of its INVITE
+    supportedFor: { INVITE: [OPTION_100REL] },
   });
   // REGISTER and INVITE both accept the web phone's minted credentials.
   const devices = withWebphoneCredentials(

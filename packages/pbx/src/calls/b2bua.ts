@@ -5,8 +5,10 @@
  * dialog is routed to that call by dialog id (RFC 3261 §12.2.2). CANCEL is
  * matched to its INVITE by the transaction layer (§9.2).
  *
- * The server core hands us INVITE, ACK, BYE, CANCEL, UPDATE, INFO, REFER,
- * NOTIFY and in-dialog OPTIONS through `receive`.
+ * The server core hands us INVITE, ACK, BYE, CANCEL, PRACK, UPDATE, INFO,
+ * REFER, NOTIFY and in-dialog OPTIONS through `receive`. A PRACK of the
+ * caller comes in the early dialog of its call (RFC 3262 §3), before the
+ * call's dialogs are bound, and goes to the call by Call-ID and tags.
  */
 import { TypedEmitter, isPalisadeError, nullLogger, systemClock } from '@palisade/common';
 import type { Clock, Logger, SecurityEventSink } from '@palisade/common';
@@ -53,6 +55,7 @@ export const CALL_METHODS = [
   'ACK',
   'BYE',
   'CANCEL',
+  'PRACK',
   'UPDATE',
   'INFO',
   'REFER',
@@ -216,6 +219,11 @@ export class B2bua implements CallRegistry {
       respond(200);
       call?.cancel();
       return;
+    }
+    if (request.method === 'PRACK') {
+      // RFC 3262 §3: in the early dialog of a call still ringing (the call checks the tags)
+      const call = this.#calls.get(request.callId);
+      return call ? call.prack(request, transaction) : respond(481);
     }
     if (request.method !== 'INVITE' || transaction.kind !== 'invite-server')
       return respond(id ? 481 : request.method === 'OPTIONS' ? 200 : 481);

@@ -21,9 +21,12 @@ export interface FinalAnswer {
 
 export type SentBy = (destination: Destination) => { readonly host: string; readonly port: number };
 
-/** Option tags we support on calls (RFC 4028 timer, RFC 3891 replaces, RFC 3311 UPDATE is a method). */
-export const CALL_SUPPORTED = 'timer, replaces';
-export const CALL_ALLOW = 'INVITE, ACK, CANCEL, BYE, UPDATE, REFER, NOTIFY, OPTIONS';
+/**
+ * Option tags we support on calls (RFC 4028 timer, RFC 3891 replaces,
+ * RFC 3262 100rel; RFC 3311 UPDATE and RFC 3262 PRACK are methods).
+ */
+export const CALL_SUPPORTED = 'timer, replaces, 100rel';
+export const CALL_ALLOW = 'INVITE, ACK, CANCEL, BYE, PRACK, UPDATE, REFER, NOTIFY, OPTIONS';
 
 export class CallSignalling {
   readonly #layer: () => TransactionLayer;

@@ -15,6 +15,14 @@
  *      ▼                          ▼                                           │ BYE, session timer,
  *    ended ◀──────────────────── ended ◀──────────── ending ◀─────────────────┘ ACK or media timeout
  *
+ * Toward the caller, provisionals go reliably (RFC 3262) when it asks:
+ * every 18x if it requires 100rel, the one carrying early SDP if it only
+ * supports it; its PRACKs come here (`prack`) and a 2xx waits for the PRACK
+ * of a provisional with SDP. An INVITE without SDP (late offer) rings the
+ * callees with an offer of ours (late-offer.ts); our answer to the callee
+ * becomes our offer to the caller, in the 2xx or the first reliable 18x,
+ * and its answer comes in the ACK or the PRACK.
+ *
  * The CDR row is written (in progress) before any INVITE goes out and its
  * outcome is committed before we answer the BYE that ends the call, so a
  * call the phones saw complete always has its final CDR.
@@ -27,6 +35,7 @@
  */
 import { PalisadeError, isPalisadeError } from '@palisade/common';
 import type { Clock, Logger } from '@palisade/common';
+import { DEFAULT_CODECS } from '@palisade/media';
 import type {
   CodecSpec,
   LegId,
@@ -37,7 +46,14 @@ import type {
   SessionEndReason,
   SessionStats,
 } from '@palisade/media';
-import { Dialog, StateMachine, createResponse, newTag } from '@palisade/sip';
+import {
+  Dialog,
+  ReliableProvisionalSender,
+  StateMachine,
+  createResponse,
+  newTag,
+  reliabilityOf,
+} from '@palisade/sip';
 import type {
   Destination,
   ExtraHeaders,
@@ -71,8 +87,9 @@ import type { CallClass } from './dial-plan.ts';
 import { DialogLeg } from './dialog-leg.ts';
 import type { Fork } from './fork.ts';
 import { ForkMedia } from './fork-media.ts';
-import { relayInfo, renegotiate } from './in-dialog-offer.ts';
-import { calleeTransport, offerOptions, offeredTransport } from './media-transport.ts';
+import { answerInAck, relayInfo, renegotiate } from './in-dialog-offer.ts';
+import { acceptableAnswer, adoptAnswer, standInOffer } from './late-offer.ts';
+import { calleeTransport, isWebsocket, offerOptions, offeredTransport } from './media-transport.ts';
 import type { PhoneSrtp } from './media-transport.ts';
 import { RingAttempt } from './ring-attempt.ts';
 import type { AttemptOutcome } from './ring-attempt.ts';
@@ -138,6 +155,19 @@ export class Call {
   #cancelled = false;
   #early: { fork: Fork; body: string; answer: string } | undefined;
   #relayed = new Set<number>();
+  /** How the caller's INVITE asks for reliable provisionals (RFC 3262). */
+  readonly #reliability: 'required' | 'supported' | 'none';
+  #reliable: ReliableProvisionalSender | undefined;
+  /** SDP sent to the caller in a reliable 18x: the 2xx repeats it (RFC 6337 §3.1). */
+  #reliableSdp: string | undefined;
+  /** The caller sent no offer (late offer): our offer to it is `#offerToCaller`. */
+  #late = false;
+  /** Our offer in a reliable 18x, until the caller's PRACK brings the answer. */
+  #offerInPrack: { offer: string; fork: Fork } | undefined;
+  /** The provisionals of the branches being relayed (the engine answers early SDP). */
+  #provisionals: Promise<void> = Promise.resolve();
+  /** The caller's answer from its PRACK being put into the engine; false when that failed. */
+  #adopting: Promise<boolean> | undefined;
   readonly #legs = new Map<LegId, DialogLeg>();
   /** The SDP each phone sent us last (by media leg), for re-offers on transfer. */
   readonly #remoteSdp = new Map<LegId, string>();
@@ -166,6 +196,7 @@ export class Call {
     this.#source = init.source;
     this.caller = init.caller;
     this.id = init.request.callId;
+    this.#reliability = reliabilityOf(init.request);
     this.#answeredCall = this.#answeredView();
     this.#transferringCall = this.#transferringView();
     this.#routingCall = this.#routingView();
@@ -320,11 +351,14 @@ export class Call {
     if (intervalTooSmall(this.#invite, this.#deps.minSessionExpires))
       return this.#fail(failure(422, 'session_interval_too_small'));
     const offer = sdpOf(this.#invite);
-    // a late offer (INVITE without SDP) is not supported: answered 488
-    if (offer === undefined) return this.#fail(failure(488, 'no_offer'));
-    this.#offer = offer;
-    this.#remoteSdp.set('a', offer);
-    this.#callerTransport = offeredTransport(offer);
+    if (offer === undefined) {
+      // a late offer: the callees get an offer of ours (late-offer.ts); a browser always offers
+      if (isWebsocket(this.#source)) return this.#fail(failure(488, 'no_offer'));
+      this.#late = true;
+      this.#offer = standInOffer(this.#deps.codecs ?? DEFAULT_CODECS, this.#source.host);
+    } else this.#offer = offer;
+    this.#remoteSdp.set('a', this.#offer);
+    this.#callerTransport = offeredTransport(this.#offer);
     this.#phoneSrtp = settings.phoneSrtp;
     this.#ringMedia = new ForkMedia(this.#deps.media, this.id);
     this.#machine.transition('ringing');
@@ -372,7 +406,13 @@ export class Call {
       targets: reachable,
       seconds,
       invite: (t) => this.#bInvite(t, offerOf(t) as string),
-      hooks: { provisional: (fork, r) => void this.#provisional(fork, r) },
+      hooks: {
+        provisional: (fork, r) => {
+          const done = this.#provisional(fork, r);
+          // the answer waits for early media in progress (the 2xx may have to repeat its SDP)
+          this.#provisionals = Promise.all([this.#provisionals, done]).then(() => undefined);
+        },
+      },
     });
     this.#ringing = attempt;
     const outcome = await attempt.outcome;
@@ -413,7 +453,7 @@ export class Call {
           signallingAddress: fork.target.destination.host,
         });
         this.#early = { fork, body, answer };
-        if (this.state === 'ringing') this.#respondA(183, { sdp: answer });
+        if (this.state === 'ringing') this.#earlyMedia(fork, answer);
       } catch {
         // an early answer the engine refuses only loses early media
       }
@@ -421,15 +461,118 @@ export class Call {
     }
     const status = response.status === 183 ? 183 : 180;
     if (this.#relayed.has(status) || this.state !== 'ringing') return;
+    // RFC 3262 §5: after a late offer the first reliable 18x must carry our offer; none yet
+    if (this.#late && this.#reliability === 'required') return;
     this.#relayed.add(status);
-    this.#respondA(status === 183 && !this.#early ? 180 : status);
+    this.#respondA(status === 183 && !this.#early ? 180 : status, {
+      reliable: this.#reliability === 'required',
+    });
+  }
+
+  /**
+   * Early SDP for the caller: reliably when it requires 100rel, or supports
+   * it and the call rings one media class (the 2xx then repeats it, so it
+   * must be the answering branch's session). After a late offer it is our
+   * offer, which only a reliable 18x may carry: else the 183 goes without it.
+   */
+  #earlyMedia(fork: Fork, sdp: string): void {
+    const reliable =
+      this.#reliability === 'required' ||
+      (this.#reliability === 'supported' && this.#ringMedia?.classes === 1);
+    if (this.#late && (!reliable || this.#reliableSdp !== undefined)) {
+      if (this.#relayed.has(183)) return;
+      this.#relayed.add(183);
+      return this.#respondA(183, { reliable });
+    }
+    if (!reliable) return this.#respondA(183, { sdp });
+    if (this.#reliableSdp !== undefined) return;
+    this.#reliableSdp = sdp;
+    if (this.#late) this.#offerInPrack = { offer: sdp, fork };
+    this.#respondA(183, { sdp, reliable });
+  }
+
+  /** The caller's reliable provisionals (created on the first one). */
+  #sender(): ReliableProvisionalSender {
+    this.#reliable ??= new ReliableProvisionalSender({
+      clock: this.#deps.clock,
+      invite: this.#invite,
+      send: (response) => void this.#transaction.respond(response),
+      reliableTransport: this.#source.reliable,
+      // §3: no PRACK within 64·T1: the INVITE is rejected with a 5xx
+      onTimeout: () => void this.hangUp('system', 'prack_timeout'),
+    });
+    return this.#reliable;
+  }
+
+  /**
+   * A PRACK from the caller (RFC 3262 §3): 200 when its RAck names the
+   * reliable provisional awaiting one, else 481. After a late offer the
+   * PRACK of our offer brings the caller's answer (§5).
+   */
+  async prack(request: SipRequest, transaction: ServerTransaction): Promise<void> {
+    const respond = (status: number): void =>
+      void transaction.respond(createResponse(request, status));
+    if (
+      request.to.tag !== this.#toTag ||
+      !this.#reliable ||
+      this.#reliable.prack(request) === 'no_match'
+    )
+      return respond(481);
+    const body = sdpOf(request);
+    const pending = this.#offerInPrack;
+    if (!pending) {
+      // a new offer in a PRACK is not taken (docs/calls.md); the provisional is acknowledged all the same
+      return respond(body === undefined ? 200 : 488);
+    }
+    this.#offerInPrack = undefined;
+    if (body === undefined || !acceptableAnswer(pending.offer, body)) {
+      respond(488);
+      const cause = body === undefined ? 'no_answer_in_prack' : 'unacceptable_answer';
+      return this.#fail({ status: 488, disposition: 'failed', cause, side: 'caller' });
+    }
+    this.#adopting = this.#adoptEarlyAnswer(pending.fork, body);
+    if (await this.#adopting) return respond(200);
+    respond(500);
+    await this.#fail(failure(500, 'media_error'));
+  }
+
+  /** The caller's answer (in its PRACK) to our offer of a branch's early SDP, into that branch's session. */
+  async #adoptEarlyAnswer(fork: Fork, answer: string): Promise<boolean> {
+    const transport = this.#transportOf(fork.target);
+    const session = this.#ringMedia?.session(transport);
+    const early = this.#early;
+    if (!session || !early || early.fork !== fork) return false;
+    try {
+      await adoptAnswer(
+        session,
+        'a',
+        answer,
+        this.#offer,
+        this.#offerOptions(this.#source, transport),
+        {
+          leg: 'b',
+          offered: fork.request.body.toString('utf8'),
+          answered: early.body,
+          signallingAddress: fork.target.destination.host,
+        },
+      );
+    } catch {
+      return false;
+    }
+    this.#offer = answer;
+    this.#remoteSdp.set('a', answer);
+    return true;
   }
 
   #respondA(
     status: number,
-    init: { sdp?: string; headers?: ExtraHeaders; reason?: string } = {},
+    init: { sdp?: string; headers?: ExtraHeaders; reason?: string; reliable?: boolean } = {},
   ): void {
-    this.#transaction.respond(
+    const send = (r: SipResponse): void =>
+      init.reliable && status > 100 && status < 200
+        ? this.#sender().send(r)
+        : void this.#transaction.respond(r);
+    send(
       createResponse(this.#invite, status, {
         toTag: this.#toTag,
         ...(status > 100 && status < 300
@@ -450,6 +593,7 @@ export class Call {
   }
 
   async #answered(fork: Fork, response: SipResponse, bDialog: Dialog): Promise<void> {
+    await this.#provisionals;
     const transport = this.#transportOf(fork.target);
     if (!this.#ringMedia) throw new Error('answered without a media session');
     // the answering branch's class wins: the sessions of the other classes go
@@ -489,11 +633,24 @@ export class Call {
         failure(unsupported ? 488 : 500, unsupported ? 'no_common_codec' : 'media_error'),
       );
     }
+    // RFC 3262 §3: no 2xx while a reliable provisional with SDP awaits its PRACK
+    const mayAnswer = (await this.#reliable?.mayAnswer()) ?? true;
+    const adopted = (await this.#adopting) ?? true;
     if (this.#cancelled) {
       // the caller's CANCEL won the race against this answer
       void bLeg.bye();
       return this.#fail(cancelled());
     }
+    if (!mayAnswer || !adopted || this.state !== 'ringing') {
+      // the PRACK never came, or its answer failed: the caller got its final answer there
+      void bLeg.bye();
+      return;
+    }
+    this.#reliable?.close();
+    // RFC 6337 §3.1: SDP already sent in a reliable 18x is repeated as it was
+    if (this.#reliableSdp !== undefined) answer = this.#reliableSdp;
+    // a late offer not yet answered in a PRACK: `answer` is our offer, answered in the ACK
+    const offerInAck = this.#late && this.#reliableSdp === undefined;
     this.#machine.transition('answering');
     this.#answeredAt = this.#deps.clock.now();
     const aDialog = Dialog.asUas(
@@ -521,6 +678,7 @@ export class Call {
       answer,
       timerHeaders,
       () => void this.hangUp('system', 'ack_timeout'),
+      offerInAck,
     );
     this.#timer = new SessionTimer(this.#deps.clock, interval, () => this.#refresh());
   }
@@ -529,6 +687,7 @@ export class Call {
   async #fail(ending: Ending): Promise<void> {
     if (this.state === 'ended') return;
     this.#ringing?.cancel();
+    this.#reliable?.close();
     if (!this.#transaction.finalResponse)
       this.#respondA(
         ending.status,
@@ -546,6 +705,7 @@ export class Call {
   cancel(): void {
     if (this.state !== 'routing' && this.state !== 'ringing') return;
     this.#cancelled = true;
+    this.#reliable?.close();
     if (!this.#transaction.finalResponse) this.#respondA(487);
     this.#ringing?.cancel();
   }
@@ -569,11 +729,22 @@ export class Call {
     if (request.method !== 'ACK' && leg.dialog.receiveRequest(request) === 'out_of_order')
       return respond(500);
     switch (request.method) {
-      case 'ACK':
-        leg.ackReceived(request);
-        if (this.state === 'answering' && leg.mediaLeg === 'a')
-          this.#machine.transition('confirmed');
+      case 'ACK': {
+        const offer = leg.ackReceived(request);
+        const initial = this.state === 'answering' && leg.mediaLeg === 'a';
+        if (initial) this.#machine.transition('confirmed');
+        if (offer === undefined) return;
+        const failed = await answerInAck(this.#answeredCall, leg, request, offer);
+        if (!failed) return;
+        // a late offer's ACK without a usable answer ends the call; later, the session stands
+        if (initial && this.#late)
+          return this.hangUp(failed === 'media_error' ? 'system' : 'caller', failed);
+        this.#deps.logger.warn('ACK without a usable answer to our offer', {
+          callId: this.id,
+          reason: failed,
+        });
         return;
+      }
       case 'BYE':
         if (leg === this.#negotiation.transferor) {
           // the transferor may hang up once its REFER is accepted (RFC 5589 §6.1): only its leg ends
@@ -587,6 +758,9 @@ export class Call {
         return refer(this.#transferringCall, leg, request, respond);
       case 'NOTIFY':
         return respond(200);
+      case 'PRACK':
+        // after the 2xx nothing awaits a PRACK: 481 (RFC 3262 §3)
+        return transaction ? this.prack(request, transaction) : undefined;
       case 'INVITE':
       case 'UPDATE':
         if (transaction) await renegotiate(this.#answeredCall, leg, request, transaction, respond);

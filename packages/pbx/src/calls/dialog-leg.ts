@@ -47,6 +47,8 @@ export class DialogLeg {
   #retransmit: TimerHandle | undefined;
   #giveUp: TimerHandle | undefined;
   #awaitingAck: number | undefined;
+  /** Our offer in the 2xx now awaiting its ACK (a late offer, a re-INVITE without SDP): its answer comes in that ACK. */
+  #offerInAck: string | undefined;
 
   constructor(signalling: CallSignalling, clock: Clock, init: DialogLegInit) {
     this.#signalling = signalling;
@@ -92,13 +94,18 @@ export class DialogLeg {
     this.#signalling.sendStateless(this.dialog.createAck(invite.cseq.seq), this.destination);
   }
 
-  /** Answers an INVITE of this phone (initial or re-INVITE) with a 2xx and keeps it going until the ACK. */
+  /**
+   * Answers an INVITE of this phone (initial or re-INVITE) with a 2xx and
+   * keeps it going until the ACK. `sdpIsOffer`: the INVITE had no offer, so
+   * `sdp` is ours and the phone's answer is due in the ACK (RFC 3261 §13.2.1).
+   */
   answerInvite(
     transaction: InviteServerTransaction,
     status: number,
     sdp: string,
     extra: ExtraHeaders,
     onAckTimeout: () => void,
+    sdpIsOffer = false,
   ): void {
     const response = createResponse(transaction.request, status, {
       toTag: this.dialog.id.localTag,
@@ -111,6 +118,7 @@ export class DialogLeg {
     transaction.respond(response);
     this.#stopRetransmit();
     this.#awaitingAck = transaction.request.cseq.seq;
+    this.#offerInAck = sdpIsOffer ? sdp : undefined;
     if (!this.destination.reliable) {
       let interval = T1;
       const again = (): void => {
@@ -126,9 +134,15 @@ export class DialogLeg {
     }, 64 * T1);
   }
 
-  /** An ACK from this phone: stops the 2xx retransmissions of that INVITE. */
-  ackReceived(ack: SipRequest): void {
-    if (this.#awaitingAck === ack.cseq.seq) this.#stopRetransmit();
+  /**
+   * An ACK from this phone: stops the 2xx retransmissions of that INVITE.
+   * Resolves to our offer of that 2xx when the ACK owes its answer (once).
+   */
+  ackReceived(ack: SipRequest): string | undefined {
+    if (this.#awaitingAck !== ack.cseq.seq) return undefined;
+    const offer = this.#offerInAck;
+    this.#stopRetransmit();
+    return offer;
   }
 
   get awaitingAck(): boolean {
@@ -141,6 +155,7 @@ export class DialogLeg {
     this.#retransmit = undefined;
     this.#giveUp = undefined;
     this.#awaitingAck = undefined;
+    this.#offerInAck = undefined;
   }
 
   /** Ends the dialog with BYE (best effort); idempotent. */

@@ -17,6 +17,7 @@ export class ForkMedia {
   readonly #callId: string;
   readonly #sessions = new Map<MediaTransport, MediaSession>();
   #done = false;
+  #classes = 0;
 
   constructor(engine: MediaEngine, callId: string) {
     this.#engine = engine;
@@ -33,6 +34,7 @@ export class ForkMedia {
     options: Omit<OfferOptions, 'transport'>,
   ): Promise<Map<MediaTransport, string | Error>> {
     const out = new Map<MediaTransport, string | Error>();
+    this.#classes = classes.size;
     for (const transport of classes) {
       try {
         const session = await this.#session(transport);
@@ -42,6 +44,11 @@ export class ForkMedia {
       }
     }
     return out;
+  }
+
+  /** How many classes the last offer was made in (one session each). */
+  get classes(): number {
+    return this.#classes;
   }
 
   /** The session of a class this call has offered in. */

@@ -10,8 +10,18 @@
  *     │  ▼            ▼           cancelling ──any final──▶ cancelled
  *     │ failed ◀──────┘               ▲        (a 2xx that raced the CANCEL
  *     └────────cancel()───────────────┘         gets ACK + BYE, §15 / §9.1)
+ *
+ * A reliable provisional (RFC 3262 §4: `Require: 100rel` and RSeq) is
+ * PRACKed in its early dialog, which the 2xx of the same To tag then
+ * confirms (so the PRACK's CSeq is not used again); a retransmitted or
+ * out-of-order one is neither PRACKed nor passed on.
  */
-import { Dialog, StateMachine } from '@palisade/sip';
+import {
+  Dialog,
+  ReliableProvisionalReceiver,
+  StateMachine,
+  isReliableProvisional,
+} from '@palisade/sip';
 import type { SipRequest, SipResponse, TransitionTable } from '@palisade/sip';
 import type { CallSignalling } from './call-signalling.ts';
 import type { CallTarget } from './call-ports.ts';
@@ -42,6 +52,9 @@ export class Fork {
   readonly #owner: ForkOwner;
   readonly #machine = new StateMachine<ForkState>('fork', 'calling', FORK_TRANSITIONS);
   #ack: SipRequest | undefined;
+  readonly #reliable = new ReliableProvisionalReceiver();
+  /** Early dialogs by the callee's To tag (the ones we PRACKed in). */
+  readonly #early = new Map<string, Dialog>();
   #transaction: ReturnType<CallSignalling['request']>['transaction'] | undefined;
 
   constructor(
@@ -77,6 +90,7 @@ export class Fork {
     switch (state) {
       case 'calling':
       case 'early':
+        if (response.status > 100 && !this.#prack(response)) return;
         if (state === 'calling') this.#machine.transition('early');
         if (response.status > 100) this.#owner.provisional(this, response);
         return;
@@ -116,8 +130,30 @@ export class Fork {
     }
   }
 
+  /**
+   * RFC 3262 §4: PRACKs a new reliable provisional in its early dialog.
+   * False for one not to process (a retransmission, or out of order).
+   */
+  #prack(response: SipResponse): boolean {
+    if (!isReliableProvisional(response)) return true;
+    const rack = this.#reliable.accept(this.request, response);
+    const tag = response.to.tag;
+    if (!rack || tag === undefined) return false;
+    let dialog = this.#early.get(tag);
+    if (!dialog) {
+      dialog = Dialog.asUac(this.request, response);
+      this.#early.set(tag, dialog);
+    }
+    const prack = dialog.createRequest('PRACK').withHeader('rack', [rack]);
+    // its 200 needs nothing from us; a failure only loses this provisional's reliability
+    this.#signalling.request(prack, this.target.destination);
+    return true;
+  }
+
   #confirm(response: SipResponse): Dialog {
-    const dialog = Dialog.asUac(this.request, response);
+    const early = response.to.tag === undefined ? undefined : this.#early.get(response.to.tag);
+    early?.confirm(response);
+    const dialog = early ?? Dialog.asUac(this.request, response);
     this.#ack = dialog.createAck(this.request.cseq.seq);
     this.#signalling.sendStateless(this.#ack, this.target.destination);
     return dialog;

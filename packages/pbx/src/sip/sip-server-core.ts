@@ -51,6 +51,12 @@ export interface SipServerCoreOptions {
   readonly logger?: Logger;
   /** Option tags we support (RFC 3261 §8.2.2.3; a Require outside them gets 420). */
   readonly supported?: readonly string[];
+  /**
+   * Option tags supported only for some methods (upper case): `100rel`
+   * (RFC 3262) means something for INVITE alone, so a REGISTER requiring it
+   * still gets 420.
+   */
+  readonly supportedFor?: Readonly<Record<string, readonly string[]>>;
   /** Value of the Server header; empty for none. */
   readonly serverHeader?: string;
 }
@@ -59,12 +65,14 @@ export class SipServerCore implements TransactionUser {
   readonly #handlers = new Map<string, RequestHandler>();
   readonly #logger: Logger;
   readonly #supported: readonly string[];
+  readonly #supportedFor: Readonly<Record<string, readonly string[]>>;
   readonly #server: string;
   #onAck: ((request: SipRequest, source: Destination) => void) | undefined;
 
   constructor(options: SipServerCoreOptions = {}) {
     this.#logger = options.logger ?? nullLogger;
     this.#supported = options.supported ?? ['path', 'outbound'];
+    this.#supportedFor = options.supportedFor ?? {};
     this.#server = options.serverHeader ?? '';
   }
 
@@ -83,8 +91,9 @@ export class SipServerCore implements TransactionUser {
     return [...this.#handlers.keys()];
   }
 
+  /** Every option tag we support for some method (OPTIONS lists them). */
   get supported(): readonly string[] {
-    return this.#supported;
+    return [...new Set([...this.#supported, ...Object.values(this.#supportedFor).flat()])];
   }
 
   /** Headers every response of ours carries. */
@@ -128,9 +137,12 @@ export class SipServerCore implements TransactionUser {
   #rejectedUpfront(incoming: IncomingRequest): boolean {
     const { request } = incoming;
     if (request.method === 'CANCEL' || request.method === 'ACK') return false;
+    const forMethod = this.#supportedFor[request.method] ?? [];
     const unsupported = request
       .header('require')
-      .filter((t) => !this.#supported.includes(t.toLowerCase()));
+      .filter(
+        (t) => !this.#supported.includes(t.toLowerCase()) && !forMethod.includes(t.toLowerCase()),
+      );
     if (unsupported.length === 0) return false;
     incoming.respond(420, { headers: [['Unsupported', unsupported.join(', ')]] });
     return true;

@@ -32,7 +32,8 @@ import type {
 import type { MemoryNetwork, MemoryTransport } from '@palisade/sip/testing';
 import type { CallTarget } from '../call-ports.ts';
 
-export type Behaviour = 'answer' | 'busy' | 'ring' | 'silent';
+/** `early-reliable`: 183 with SDP sent reliably (RFC 3262), 200 once it is PRACKed. */
+export type Behaviour = 'answer' | 'busy' | 'ring' | 'silent' | 'early-reliable';
 
 export function audioSdp(host: string, port: number, formats = '0 8 101', extra = ''): string {
   return [
@@ -57,6 +58,18 @@ export interface PlacedCall {
   final: SipResponse | undefined;
   dialog: Dialog | undefined;
   invite: SipRequest;
+  /** PRACKs sent for reliable provisionals, and the answers to them. */
+  readonly pracks: SipRequest[];
+  readonly prackAnswers: SipResponse[];
+  /** The ACK sent for the 2xx. */
+  ack: SipRequest | undefined;
+}
+
+export interface CallOptions {
+  /** PRACK reliable provisionals (RFC 3262); default true when the INVITE names 100rel. */
+  readonly prack?: boolean;
+  /** After a late offer: our answer to the offer (in the PRACK or the ACK); undefined sends none. */
+  readonly answer?: string;
 }
 
 export class TestPhone {
@@ -76,6 +89,7 @@ export class TestPhone {
   readonly #domain: string;
   readonly #server: Destination;
   readonly #pending = new Map<string, ServerTransaction>();
+  #onPrack: (() => void) | undefined;
 
   constructor(
     net: MemoryNetwork,
@@ -137,7 +151,12 @@ export class TestPhone {
     sdp = this.sdp,
     password = this.#password,
     extra: [string, string][] = [],
+    options: CallOptions = {},
   ): PlacedCall {
+    const names100rel = extra.some(([, v]) => v.includes('100rel'));
+    const prack = options.prack ?? names100rel;
+    const rseqs = new Set<number>();
+    let answered = false;
     const from = new NameAddr(
       undefined,
       sipUri({ user: this.extension, host: this.#domain }),
@@ -149,6 +168,9 @@ export class TestPhone {
       final: undefined,
       dialog: undefined,
       invite: undefined as unknown as SipRequest,
+      pracks: [],
+      prackAnswers: [],
+      ack: undefined,
     };
     const send = (cseq: number, headers: [string, string][]): void => {
       const invite = createRequest({
@@ -165,8 +187,7 @@ export class TestPhone {
           ...extra,
           ...headers,
         ],
-        body: Buffer.from(sdp),
-        contentType: 'application/sdp',
+        ...(sdp ? { body: Buffer.from(sdp), contentType: 'application/sdp' } : {}),
       });
       const txn = this.layer.sendRequest(invite, this.#server, {
         response: (r) => {
@@ -176,11 +197,37 @@ export class TestPhone {
             return;
           }
           if (r.status >= 200 && !placed.final) placed.final = r;
+          const rseq = r.first('rseq');
+          if (prack && r.status > 100 && r.status < 200 && rseq !== undefined && !rseqs.has(rseq)) {
+            rseqs.add(rseq);
+            const early = placed.dialog ?? Dialog.asUac(txn.request, r);
+            placed.dialog = early;
+            // after a late offer the first reliable 18x with SDP is the offer: answer it here
+            const answer = !sdp && !answered && r.body.length > 0 ? options.answer : undefined;
+            if (!sdp && r.body.length > 0) answered = true;
+            const request = early
+              .createRequest('PRACK', {
+                ...(answer ? { body: Buffer.from(answer), contentType: 'application/sdp' } : {}),
+              })
+              .withHeader('rack', [{ rseq, cseq: invite.cseq.seq, method: 'INVITE' }]);
+            placed.pracks.push(request);
+            this.layer.sendRequest(request, this.#server, {
+              response: (pr) => {
+                if (pr.status >= 200) placed.prackAnswers.push(pr);
+              },
+            });
+          }
           if (r.status >= 200 && r.status < 300) {
             const dialog = placed.dialog ?? Dialog.asUac(txn.request, r);
+            dialog.confirm(r);
             placed.dialog = dialog;
             this.dialogs.set(dialogKey(dialog.id), dialog);
-            this.#ack(dialog.createAck(invite.cseq.seq));
+            const answer = !sdp && !answered ? options.answer : undefined;
+            const ack = dialog.createAck(invite.cseq.seq, {
+              ...(answer ? { body: Buffer.from(answer), contentType: 'application/sdp' } : {}),
+            });
+            placed.ack = ack;
+            this.#ack(ack);
           }
         },
       });
@@ -240,6 +287,8 @@ export class TestPhone {
     method: string,
     sdp?: string,
     headers: [string, string][] = [],
+    /** The answer our ACK carries (an INVITE without SDP gets an offer in its 2xx). */
+    ackSdp?: string,
   ): Promise<SipResponse> {
     const request = dialog.createRequest(method, {
       contact: [this.#contact()],
@@ -250,7 +299,12 @@ export class TestPhone {
       this.layer.sendRequest(request, this.#server, {
         response: (r) => {
           if (r.status < 200) return;
-          if (method === 'INVITE' && r.status < 300) this.#ack(dialog.createAck(request.cseq.seq));
+          if (method === 'INVITE' && r.status < 300)
+            this.#ack(
+              dialog.createAck(request.cseq.seq, {
+                ...(ackSdp ? { body: Buffer.from(ackSdp), contentType: 'application/sdp' } : {}),
+              }),
+            );
           if (method === 'BYE') dialog.terminate();
           resolve(r);
         },
@@ -299,6 +353,12 @@ export class TestPhone {
       if (invite && !invite.finalResponse) invite.respond(createResponse(invite.request, 487));
       return;
     }
+    if (request.method === 'PRACK') {
+      reply(200);
+      this.#onPrack?.();
+      this.#onPrack = undefined;
+      return;
+    }
     if (request.to.tag !== undefined) {
       if (!dialog) return reply(481);
       dialog.receiveRequest(request);
@@ -334,6 +394,22 @@ export class TestPhone {
         return;
       case 'ring':
         return tagged(180);
+      case 'early-reliable': {
+        const early = createResponse(request, 183, {
+          toTag: tag,
+          contact: [this.#contact()],
+          headers: [['Require', '100rel']],
+          body: Buffer.from(this.sdp),
+          contentType: 'application/sdp',
+        }).withHeader('rseq', [1]);
+        txn.respond(early);
+        this.#onPrack = () => {
+          this.#clock.setTimeout(() => {
+            if (!txn.finalResponse) tagged(200, this.sdp);
+          }, this.ringMs);
+        };
+        return;
+      }
       case 'answer':
         tagged(180);
         this.#clock.setTimeout(() => {
