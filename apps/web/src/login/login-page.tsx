@@ -12,7 +12,7 @@ import { Alert, ErrorText, Field, Submit } from '../components/ui.tsx';
 import { useAction } from '../components/use-load.ts';
 import { SecondFactorStep } from './second-factor-step.tsx';
 import { formText } from '../components/form-data.ts';
-import { SelectField } from '../components/fields.tsx';
+import { SegmentedChoice, SelectField } from '../components/fields.tsx';
 import {
   clearSsoHandOver,
   ssoErrorText,
@@ -154,21 +154,13 @@ export function LoginPage() {
       <h1>Sign in to Palisade</h1>
       {ssoError ? <Alert>{ssoErrorText(ssoError)}</Alert> : null}
       <form onSubmit={submit} aria-label="Sign in">
-        <fieldset className="segmented">
-          <legend>Open</legend>
-          {AREAS.map(([value, label]) => (
-            <label key={value}>
-              <input
-                type="radio"
-                name="area"
-                value={value}
-                checked={area === value}
-                onChange={() => setArea(value)}
-              />
-              {label}
-            </label>
-          ))}
-        </fieldset>
+        <SegmentedChoice
+          legend="Open"
+          name="area"
+          options={AREAS}
+          value={area}
+          onChange={setArea}
+        />
         <SsoButtons options={options} area={area} />
         {directories.length > 0 ? (
           <SelectField
