@@ -343,7 +343,7 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
     }
   });
 
-  test('"SSO only" refuses the local password like a wrong one; break-glass lets an admin in', async () => {
+  test('"SSO only" refuses the local password (said plainly only to who knows it); break-glass lets an admin in', async () => {
     const d = p.server.domain;
     const user = await d.store.users.create({
       tenantId: d.defaultTenant.id,
@@ -365,12 +365,17 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
     });
     assert.equal(set.status, 200, set.text);
     const refused = await login();
-    assert.equal(refused.status, 401);
-    assert.equal(refused.json<{ message: string }>().message, 'wrong user name or password');
+    assert.equal(refused.status, 403);
+    assert.match(refused.json<{ message: string }>().message, /single sign-on only/);
+    const guessed = await p.client.call('POST', '/api/v1/auth/login', {
+      body: { username: 'dora', password: 'a wrong local password 123' },
+    });
+    assert.equal(guessed.status, 401);
+    assert.equal(guessed.json<{ message: string }>().message, 'wrong user name or password');
     // An admin who is SSO only gets in locally only when the tenant keeps break-glass.
     const admins = (await d.store.groups.findByName(d.defaultTenant.id, 'Admins'))!;
     await d.store.groups.addMember(admins.id, user.id);
-    assert.equal((await login()).status, 401);
+    assert.equal((await login()).status, 403);
     await p.client.call('PUT', '/api/v1/sso/policy', {
       headers: auth(),
       body: { breakGlassLocalAdmin: true },

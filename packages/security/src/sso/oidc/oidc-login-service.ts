@@ -304,8 +304,9 @@ export class OidcLoginService {
       // cookie: a user-app flow's code and state never finish as a console
       // session (the full state is compared by the code grant below).
       const returnedState = new URLSearchParams(input.query).get('state');
-      if (returnedState !== null && stateArea(returnedState) !== pending.area)
-        throw ssoFailure('area-mismatch');
+      const named = stateArea(returnedState);
+      if (returnedState !== null && named !== pending.area)
+        throw ssoFailure(named === null ? 'state-mismatch' : 'area-mismatch');
       if (pending.intent === 'link' && pending.userId !== (input.currentUserId ?? null))
         throw ssoFailure('state-mismatch');
       const config = await this.#configuration(p);

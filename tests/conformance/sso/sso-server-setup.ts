@@ -1,0 +1,113 @@
+/**
+ * Identity providers on a running test server, as an admin sets them up
+ * (through the provider service): an OpenID provider from `oidc-provider`
+ * registered with the provider's redirect URI, and a slapd directory with
+ * StartTLS and its CA. Shared by the console sign-in tests (API and browser).
+ */
+import { LDAP_PRESETS, type OidcSettings, type ProviderView } from '@palisade/security';
+import type { TestPalisade } from '../../support/palisade.ts';
+import { startOidcPeer, type OidcPeer } from './oidc-provider-peer.ts';
+import { SUFFIX, SVC_DN, SVC_PW, type Slapd } from './slapd-peer.ts';
+
+const CLIENT_SECRET = 'palisade-test-client-secret-0123456789';
+
+export function oidcSettings(issuer: string, trustIdpMfa: boolean): OidcSettings {
+  return {
+    preset: 'generic',
+    issuer,
+    clientId: 'palisade-test',
+    scopes: ['openid', 'email', 'profile'],
+    idTokenAlg: 'RS256',
+    allowHttpLoopback: true,
+    trustIdpMfa,
+    mfaAcrValues: [],
+    jitCreate: false,
+    allowedEmailDomains: [],
+    defaultGroupId: null,
+  };
+}
+
+/** An enabled OIDC provider named `name` and the IdP it points at (accounts empty). */
+export async function addOidcProvider(
+  p: TestPalisade,
+  name: string,
+): Promise<{ provider: ProviderView; idp: OidcPeer }> {
+  const d = p.server.domain;
+  const tenantId = d.defaultTenant.id;
+  const draft = await d.sso.providers.create(
+    tenantId,
+    {
+      kind: 'oidc',
+      name,
+      enabled: true,
+      secret: CLIENT_SECRET,
+      config: oidcSettings('http://127.0.0.1:1', false),
+    },
+    'cli',
+  );
+  const redirectUri = (draft.config as { redirectUri: string }).redirectUri;
+  const idp = await startOidcPeer(() => [redirectUri]);
+  const provider = await d.sso.providers.update(
+    tenantId,
+    draft.id,
+    { config: oidcSettings(idp.issuer, false) },
+    'cli',
+  );
+  return { provider, idp };
+}
+
+/** Trusts (or not) the provider's second factor where MFA is required. */
+export async function trustIdpMfa(
+  p: TestPalisade,
+  provider: ProviderView,
+  issuer: string,
+  trust: boolean,
+): Promise<void> {
+  const d = p.server.domain;
+  await d.sso.providers.update(
+    d.defaultTenant.id,
+    provider.id,
+    { config: oidcSettings(issuer, trust) },
+    'cli',
+  );
+}
+
+/**
+ * An enabled directory on slapd's Active Directory tree, creating accounts at
+ * sign-in; `groupMappings` map directory group DNs to ACL group ids.
+ */
+export async function addLdapProvider(
+  p: TestPalisade,
+  slapd: Slapd,
+  groupMappings: readonly { ldapGroupDn: string; groupId: string }[],
+): Promise<ProviderView> {
+  const d = p.server.domain;
+  return d.sso.providers.create(
+    d.defaultTenant.id,
+    {
+      kind: 'ldap',
+      name: 'Corp AD',
+      enabled: true,
+      secret: SVC_PW,
+      config: {
+        preset: 'active-directory',
+        url: slapd.ldapUrl,
+        startTls: true,
+        caPem: slapd.ca.caPem,
+        allowAnyCertificate: false,
+        bindDn: SVC_DN,
+        baseDn: `ou=ad,${SUFFIX}`,
+        userFilter: '(objectClass=palisadeAdUser)',
+        attributes: { ...LDAP_PRESETS['active-directory'].attributes, uniqueId: 'entryUUID' },
+        groupSearch: null,
+        groupMappings: [...groupMappings],
+        timeoutMs: 5000,
+        syncIntervalMinutes: 0,
+        jitCreate: true,
+        allowedEmailDomains: [],
+        defaultGroupId: null,
+      },
+    },
+    'cli',
+  );
+}
