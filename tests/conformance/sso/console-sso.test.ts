@@ -26,12 +26,17 @@ import type { User } from '@palisade/pbx';
 import { totpCode, type AuditEntry, type ProviderView } from '@palisade/security';
 import { debianPeer } from '../../support/debian.ts';
 import type { HttpResult } from '../../support/https-client.ts';
-import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
-import { freeTcpPort } from '../../support/ports.ts';
+import type { TestPalisade } from '../../support/palisade.ts';
 import { enrolTotp, makeUser, PASSWORD } from '../../e2e/identity/identity-fixtures.ts';
 import { followToCallback } from './browse.ts';
 import type { OidcPeer } from './oidc-provider-peer.ts';
-import { addLdapProvider, addOidcProvider, trustIdpMfa } from './sso-server-setup.ts';
+import {
+  addLdapProvider,
+  addOidcProvider,
+  linkIdpAccount,
+  startSsoServer,
+  trustIdpMfa,
+} from './sso-server-setup.ts';
 import { SUFFIX, startSlapd, type Slapd } from './slapd-peer.ts';
 
 const slapdBin = debianPeer('slapd', 'slapd');
@@ -53,43 +58,21 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
   let ada: User;
   let adaSeed: Uint8Array;
   let nick: User;
+  let adaAtIdp: { login: string; password: string };
+  let nickAtIdp: { login: string; password: string };
   let slapd: Slapd | undefined;
   let slapdDir: string | undefined;
 
   before(async () => {
-    const port = await freeTcpPort();
-    base = `https://127.0.0.1:${port}`;
-    p = await startTestPalisade({
-      PALISADE_HTTP_PORT: String(port),
-      PALISADE_HTTP_PUBLIC_URL: base,
-    });
+    ({ p, base } = await startSsoServer());
     ({ provider: oidc, idp } = await addOidcProvider(p, 'Corp IdP'));
-    const d = p.server.domain;
     // ada: an admin with an authenticator app; at the IdP she signs in with a second factor.
     ada = await makeUser(p, 'ada', { admin: true });
     adaSeed = await enrolTotp(p, ada);
-    idp.accounts.set('ada-at-idp', {
-      password: 'ada-idp-pw',
-      email: 'ada@corp.test',
-      emailVerified: true,
-      name: 'Ada',
-      amr: ['pwd', 'otp'],
-    });
-    // nick: a user-app user, linked to his IdP identity.
+    adaAtIdp = await linkIdpAccount(p, idp, oidc.id, ada);
+    // nick: a user-app user.
     nick = await makeUser(p, 'nick');
-    idp.accounts.set('nick-at-idp', {
-      password: 'nick-idp-pw',
-      email: 'nick@corp.test',
-      emailVerified: true,
-      name: 'Nick',
-      amr: ['pwd', 'otp'],
-    });
-    const provider = (await d.store.ssoProviders.findById(oidc.id))!;
-    for (const [user, subject] of [
-      [ada, 'ada-at-idp'],
-      [nick, 'nick-at-idp'],
-    ] as const)
-      await d.sso.identities.linkByAdmin({ provider, userId: user.id, subject, actor: 'cli' });
+    nickAtIdp = await linkIdpAccount(p, idp, oidc.id, nick);
   });
 
   after(async () => {
@@ -155,14 +138,7 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
   }
 
   test('an admin signs in to the console through the IdP, then Palisade asks her TOTP (provider not trusted for MFA)', async () => {
-    const {
-      callback: back,
-      pending,
-      state,
-    } = await throughIdp('console', {
-      login: 'ada-at-idp',
-      password: 'ada-idp-pw',
-    });
+    const { callback: back, pending, state } = await throughIdp('console', adaAtIdp);
     assert.match(state, /^console\./, 'the state sent to the IdP names the area');
     const done = await callback(back, pending);
     assert.equal(done.status, 303, done.text);
@@ -211,10 +187,7 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
   test('trusted for MFA: the IdP-asserted second factor counts and the console session is active at once', async () => {
     await trustIdpMfa(p, oidc, idp.issuer, true);
     try {
-      const { callback: back, pending } = await throughIdp('console', {
-        login: 'ada-at-idp',
-        password: 'ada-idp-pw',
-      });
+      const { callback: back, pending } = await throughIdp('console', adaAtIdp);
       const done = await callback(back, pending);
       assert.equal(done.status, 303, done.text);
       assert.equal(done.headers['location'], '/');
@@ -230,10 +203,7 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
   });
 
   test('a user without console access gets no console session through the IdP (the user app still works)', async () => {
-    const { callback: back, pending } = await throughIdp('console', {
-      login: 'nick-at-idp',
-      password: 'nick-idp-pw',
-    });
+    const { callback: back, pending } = await throughIdp('console', nickAtIdp);
     const refused = await callback(back, pending);
     assert.equal(refused.status, 303);
     assert.equal(refused.headers['location'], '/login?to=console&sso_error=no-console-access');
@@ -248,7 +218,7 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
       ),
     );
 
-    const app = await throughIdp('app', { login: 'nick-at-idp', password: 'nick-idp-pw' });
+    const app = await throughIdp('app', nickAtIdp);
     assert.match(app.state, /^app\./);
     const ok = await callback(app.callback, app.pending);
     assert.equal(ok.headers['location'], '/');
@@ -259,11 +229,8 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
 
   test("a user-app flow's code and state cannot finish as a console session", async () => {
     // ada completes a user-app sign-in at the IdP; her browser also holds a console one.
-    const app = await throughIdp('app', { login: 'ada-at-idp', password: 'ada-idp-pw' });
-    const consoleFlow = await throughIdp('console', {
-      login: 'ada-at-idp',
-      password: 'ada-idp-pw',
-    });
+    const app = await throughIdp('app', adaAtIdp);
+    const consoleFlow = await throughIdp('console', adaAtIdp);
     // The app flow's callback with the console flow's cookie: refused before the code is used.
     const replayed = await callback(app.callback, consoleFlow.pending);
     assert.equal(replayed.status, 303);

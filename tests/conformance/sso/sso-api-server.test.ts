@@ -9,14 +9,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SsoSessionPort, SsoSessionRequest } from '@palisade/api';
-import { ALL_PERMISSIONS, hashPassword, LDAP_PRESETS } from '@palisade/security';
+import { ALL_PERMISSIONS, hashPassword } from '@palisade/security';
 import { chromium } from 'playwright-core';
 import { debianPeer } from '../../support/debian.ts';
-import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
-import { freeTcpPort } from '../../support/ports.ts';
+import type { TestPalisade } from '../../support/palisade.ts';
 import { CookieJar, followToCallback } from './browse.ts';
 import { startOidcPeer, type OidcPeer } from './oidc-provider-peer.ts';
-import { SUFFIX, SVC_DN, SVC_PW, startSlapd, type Slapd } from './slapd-peer.ts';
+import { startSsoServer } from './sso-server-setup.ts';
+import { slapdAdConfig, SVC_PW, startSlapd, type Slapd } from './slapd-peer.ts';
 
 const slapdBin = debianPeer('slapd', 'slapd');
 const ldapUtils = slapdBin.skip ? slapdBin : debianPeer('ldap-utils', 'ldapadd');
@@ -37,12 +37,7 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
   const auth = (): Record<string, string> => ({ authorization: `Bearer ${admin}` });
 
   before(async () => {
-    const port = await freeTcpPort();
-    base = `https://127.0.0.1:${port}`;
-    p = await startTestPalisade({
-      PALISADE_HTTP_PORT: String(port),
-      PALISADE_HTTP_PUBLIC_URL: base,
-    });
+    ({ p, base } = await startSsoServer());
     const d = p.server.domain;
     admin = (
       await d.tokens.issue({
@@ -432,24 +427,7 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
         name: 'Corp AD',
         enabled: true,
         secret: SVC_PW,
-        config: {
-          preset: 'active-directory',
-          url: slapd.ldapUrl,
-          startTls: true,
-          caPem: slapd.ca.caPem,
-          allowAnyCertificate: false,
-          bindDn: SVC_DN,
-          baseDn: `ou=ad,${SUFFIX}`,
-          userFilter: '(objectClass=palisadeAdUser)',
-          attributes: { ...LDAP_PRESETS['active-directory'].attributes, uniqueId: 'entryUUID' },
-          groupSearch: null,
-          groupMappings: [],
-          timeoutMs: 5000,
-          syncIntervalMinutes: 0,
-          jitCreate: true,
-          allowedEmailDomains: [],
-          defaultGroupId: null,
-        },
+        config: slapdAdConfig(slapd),
       };
       const created = await p.client.call('POST', '/api/v1/sso/providers', {
         headers: auth(),

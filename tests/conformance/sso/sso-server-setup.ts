@@ -4,12 +4,58 @@
  * registered with the provider's redirect URI, and a slapd directory with
  * StartTLS and its CA. Shared by the console sign-in tests (API and browser).
  */
-import { LDAP_PRESETS, type OidcSettings, type ProviderView } from '@palisade/security';
-import type { TestPalisade } from '../../support/palisade.ts';
+import type { OidcSettings, ProviderView } from '@palisade/security';
+import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
+import { freeTcpPort } from '../../support/ports.ts';
 import { startOidcPeer, type OidcPeer } from './oidc-provider-peer.ts';
-import { SUFFIX, SVC_DN, SVC_PW, type Slapd } from './slapd-peer.ts';
+import { slapdAdConfig, SVC_PW, type Slapd } from './slapd-peer.ts';
 
 const CLIENT_SECRET = 'palisade-test-client-secret-0123456789';
+
+/**
+ * A test server whose public URL is its own HTTPS address on `host`, so the
+ * redirect URIs it derives point back at it.
+ */
+export async function startSsoServer(
+  host = '127.0.0.1',
+  env: Record<string, string> = {},
+): Promise<{ p: TestPalisade; base: string }> {
+  const port = await freeTcpPort();
+  const base = `https://${host}:${port}`;
+  const p = await startTestPalisade({
+    PALISADE_HTTP_PORT: String(port),
+    PALISADE_HTTP_PUBLIC_URL: base,
+    ...env,
+  });
+  return { p, base };
+}
+
+/**
+ * An account `<username>-at-idp` at the IdP (password `<username>-idp-pw`,
+ * signing in with a second factor: amr pwd and otp), linked by an admin to
+ * the local user; answers what to type at the IdP.
+ */
+export async function linkIdpAccount(
+  p: TestPalisade,
+  idp: OidcPeer,
+  providerId: string,
+  user: { readonly id: string; readonly username: string },
+): Promise<{ login: string; password: string }> {
+  const d = p.server.domain;
+  const login = `${user.username}-at-idp`;
+  const password = `${user.username}-idp-pw`;
+  idp.accounts.set(login, {
+    password,
+    email: `${user.username}@corp.test`,
+    emailVerified: true,
+    name: user.username,
+    amr: ['pwd', 'otp'],
+  });
+  const provider = await d.store.ssoProviders.findById(providerId);
+  if (!provider) throw new Error('no such provider');
+  await d.sso.identities.linkByAdmin({ provider, userId: user.id, subject: login, actor: 'cli' });
+  return { login, password };
+}
 
 export function oidcSettings(issuer: string, trustIdpMfa: boolean): OidcSettings {
   return {
@@ -89,24 +135,7 @@ export async function addLdapProvider(
       name: 'Corp AD',
       enabled: true,
       secret: SVC_PW,
-      config: {
-        preset: 'active-directory',
-        url: slapd.ldapUrl,
-        startTls: true,
-        caPem: slapd.ca.caPem,
-        allowAnyCertificate: false,
-        bindDn: SVC_DN,
-        baseDn: `ou=ad,${SUFFIX}`,
-        userFilter: '(objectClass=palisadeAdUser)',
-        attributes: { ...LDAP_PRESETS['active-directory'].attributes, uniqueId: 'entryUUID' },
-        groupSearch: null,
-        groupMappings: [...groupMappings],
-        timeoutMs: 5000,
-        syncIntervalMinutes: 0,
-        jitCreate: true,
-        allowedEmailDomains: [],
-        defaultGroupId: null,
-      },
+      config: slapdAdConfig(slapd, { groupMappings: [...groupMappings] }),
     },
     'cli',
   );
