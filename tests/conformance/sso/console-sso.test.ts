@@ -18,9 +18,6 @@
  * security events that go to syslog.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { User } from '@palisade/pbx';
 import { totpCode, type AuditEntry, type ProviderView } from '@palisade/security';
@@ -61,7 +58,6 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
   let adaAtIdp: { login: string; password: string };
   let nickAtIdp: { login: string; password: string };
   let slapd: Slapd | undefined;
-  let slapdDir: string | undefined;
 
   before(async () => {
     ({ p, base } = await startSsoServer());
@@ -79,7 +75,6 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
     await idp?.stop();
     await slapd?.stop();
     await p?.stop();
-    if (slapdDir) rmSync(slapdDir, { recursive: true, force: true });
   });
 
   /** Starts a sign-in for `client`, signs in at the IdP; the callback URL and the pending cookie. */
@@ -115,6 +110,19 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
       reauthenticatedAt: number;
       session: { kind: string; expiresAt: number };
     }>();
+  }
+
+  /** Palisade's own second step with a TOTP code (`stepAhead`: the next step's, when this one was used). */
+  async function totpStep(
+    loginToken: string | null,
+    seed: Uint8Array,
+    stepAhead = 0,
+  ): Promise<HttpResult> {
+    const r = await p.client.call('POST', '/api/v1/auth/login/mfa', {
+      body: { loginToken, method: 'totp', code: totpCode(seed, Date.now() + stepAhead * 30_000) },
+    });
+    assert.equal(r.status, 200, r.text);
+    return r;
   }
 
   async function audit(action: string, userId: string): Promise<AuditEntry[]> {
@@ -153,14 +161,7 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
       body: { loginToken: fragment.get('loginToken'), method: 'totp', code: '000000' },
     });
     assert.equal(wrong.status, 401);
-    const mfa = await p.client.call('POST', '/api/v1/auth/login/mfa', {
-      body: {
-        loginToken: fragment.get('loginToken'),
-        method: 'totp',
-        code: totpCode(adaSeed, Date.now()),
-      },
-    });
-    assert.equal(mfa.status, 200, mfa.text);
+    const mfa = await totpStep(fragment.get('loginToken'), adaSeed);
     await assertConsoleSession(sessionCookieOf(mfa));
 
     const sso = await audit('sso.login', ada.id);
@@ -266,14 +267,11 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
     const own = await callback(app.callback, app.pending);
     const location = String(own.headers['location']);
     assert.ok(location.startsWith('/#sso=mfa&'), location);
-    const mfa = await p.client.call('POST', '/api/v1/auth/login/mfa', {
-      body: {
-        loginToken: new URLSearchParams(location.slice(2)).get('loginToken'),
-        method: 'totp',
-        code: totpCode(adaSeed, Date.now() + 30_000),
-      },
-    });
-    assert.equal(mfa.status, 200, mfa.text);
+    const mfa = await totpStep(
+      new URLSearchParams(location.slice(2)).get('loginToken'),
+      adaSeed,
+      1,
+    );
     const cookie = sessionCookieOf(mfa)!;
     assert.match(cookie, /; SameSite=Lax/);
     const session = await me(cookie);
@@ -315,15 +313,7 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
       const pending = breakGlass.json<{ status: string; loginToken: string }>();
       // Break-glass is no way around the console's second factor.
       assert.equal(pending.status, 'mfa');
-      const mfa = await p.client.call('POST', '/api/v1/auth/login/mfa', {
-        body: {
-          loginToken: pending.loginToken,
-          method: 'totp',
-          code: totpCode(samSeed, Date.now()),
-        },
-      });
-      assert.equal(mfa.status, 200, mfa.text);
-      await assertConsoleSession(sessionCookieOf(mfa));
+      await assertConsoleSession(sessionCookieOf(await totpStep(pending.loginToken, samSeed)));
       const event = (await audit('auth.break-glass', sam.id))[0];
       assert.equal(event?.outcome, 'success');
       assert.equal(event?.detail['area'], 'console');
@@ -349,8 +339,7 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
     { skip: slapdBin.skip ?? ldapUtils.skip },
     async () => {
       const d = p.server.domain;
-      slapdDir = mkdtempSync(join(tmpdir(), 'palisade-console-sso-slapd-'));
-      slapd = await startSlapd(slapdBin.path!, slapdDir);
+      slapd = await startSlapd(slapdBin.path!, p.dataDir);
       const admins = (await d.store.groups.findByName(d.defaultTenant.id, 'Admins'))!;
       // Engineering (bob) administers Palisade; Sales (alice) does not.
       const ldap = await addLdapProvider(p, slapd, [
@@ -390,11 +379,7 @@ describe('SSO into the admin console', { timeout: 240_000 }, () => {
       const pending = second.json<{ status: string; loginToken: string; methods: string[] }>();
       assert.equal(pending.status, 'mfa', second.text);
       assert.ok(pending.methods.includes('totp'));
-      const mfa = await p.client.call('POST', '/api/v1/auth/login/mfa', {
-        body: { loginToken: pending.loginToken, method: 'totp', code: totpCode(seed, Date.now()) },
-      });
-      assert.equal(mfa.status, 200, mfa.text);
-      await assertConsoleSession(sessionCookieOf(mfa));
+      await assertConsoleSession(sessionCookieOf(await totpStep(pending.loginToken, seed)));
       const sso = await audit('sso.login', bob.id);
       assert.ok(
         sso.some(

@@ -12,9 +12,6 @@
  * No CSP violation or page error on the way. Screenshots go to test-output/web/.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { User } from '@palisade/pbx';
@@ -22,10 +19,10 @@ import { totpCode, type ProviderView } from '@palisade/security';
 import { debianPeer } from '../../support/debian.ts';
 import type { TestPalisade } from '../../support/palisade.ts';
 import {
+  browserSteps,
   ensureWebBuild,
   launchChromium,
   screenshotter,
-  watchProblems,
   WEB_ROOT,
 } from '../../support/web-browser.ts';
 import type { OidcPeer } from '../../conformance/sso/oidc-provider-peer.ts';
@@ -53,26 +50,8 @@ let ada: User;
 let adaSeed: Uint8Array;
 let adaAtIdp: { login: string; password: string };
 let slapd: Slapd | undefined;
-let slapdDir: string | undefined;
-let current: Page | undefined;
 
-async function withFailureShot(steps: () => Promise<void>): Promise<void> {
-  try {
-    await steps();
-  } catch (err) {
-    if (current && !current.isClosed())
-      await shot(current, 'console-sso-FAILED').catch(() => undefined);
-    throw err;
-  }
-}
-
-async function freshPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  current = page;
-  return { context, page, problems: watchProblems(page) };
-}
+const { freshPage, withFailureShot } = browserSteps(() => browser, shot, 'console-sso-FAILED');
 
 /** From the console login, "Sign in with Corp IdP" and the IdP's own login page. */
 async function signInThroughIdp(page: Page, who: { login: string; password: string }) {
@@ -109,7 +88,6 @@ after(async () => {
   await idp?.stop();
   await slapd?.stop();
   await p?.stop();
-  if (slapdDir) rmSync(slapdDir, { recursive: true, force: true });
 });
 
 test(
@@ -252,8 +230,7 @@ test(
   async () =>
     withFailureShot(async () => {
       const d = p.server.domain;
-      slapdDir = mkdtempSync(join(tmpdir(), 'palisade-console-sso-web-slapd-'));
-      slapd = await startSlapd(slapdBin.path!, slapdDir);
+      slapd = await startSlapd(slapdBin.path!, p.dataDir);
       const admins = (await d.store.groups.findByName(d.defaultTenant.id, 'Admins'))!;
       await addLdapProvider(p, slapd, [
         { ldapGroupDn: `cn=Engineering,ou=groups,${SUFFIX}`, groupId: admins.id },
