@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -82,4 +82,50 @@ export function watchProblems(page: Page): string[] {
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   return problems;
+}
+
+export interface FreshPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** CSP violations and page errors seen (see `watchProblems`). */
+  readonly problems: string[];
+}
+
+/**
+ * Steps of a browser test: each starts a fresh context and page (dialogs
+ * accepted), and a failing step leaves a screenshot of the page in use
+ * (`<failureName>`, numbered like the others).
+ */
+export function browserSteps(
+  browser: () => Browser,
+  shot: (page: Page, name: string) => Promise<void>,
+  failureName: string,
+): {
+  readonly freshPage: () => Promise<FreshPage>;
+  /** The page a failure screenshot shows, when a step goes back to an earlier one. */
+  readonly use: (page: Page) => void;
+  readonly withFailureShot: (steps: () => Promise<void>) => Promise<void>;
+} {
+  let current: Page | undefined;
+  return {
+    freshPage: async () => {
+      const context = await browser().newContext({ viewport: { width: 1100, height: 800 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      page.on('dialog', (d) => void d.accept());
+      current = page;
+      return { context, page, problems: watchProblems(page) };
+    },
+    use: (page) => {
+      current = page;
+    },
+    withFailureShot: async (steps) => {
+      try {
+        await steps();
+      } catch (err) {
+        if (current && !current.isClosed()) await shot(current, failureName).catch(() => undefined);
+        throw err;
+      }
+    },
+  };
 }

@@ -152,7 +152,6 @@ export async function openDomain(
         // The SSO hand-over ends in the web login's session step.
         session: identitySsoSessionPort(identity, {
           appPath: '/',
-          kind: 'app',
           now: () => clock.now(),
         }),
         mfaRequired: async (userId) => (await identity.directory.access(userId)).mfaRequired,

@@ -17,7 +17,15 @@ import {
 } from '@palisade/security';
 import { Client } from 'ldapts';
 import { debianPeer } from '../../support/debian.ts';
-import { SUFFIX, SVC_DN, SVC_PW, adUser, startSlapd, type Slapd } from './slapd-peer.ts';
+import {
+  SUFFIX,
+  SVC_DN,
+  SVC_PW,
+  adUser,
+  slapdAdConfig,
+  startSlapd,
+  type Slapd,
+} from './slapd-peer.ts';
 import { ssoFixture, type SsoFixture } from './sso-fixture.ts';
 
 const slapdBin = debianPeer('slapd', 'slapd');
@@ -32,18 +40,7 @@ describe('LDAP / AD against OpenLDAP slapd', { skip, timeout: 180_000 }, () => {
   let openldap: SsoProvider & { kind: 'ldap' };
 
   function adConfig(over: Partial<LdapProviderConfig> = {}): LdapProviderConfig {
-    return {
-      preset: 'active-directory',
-      url: slapd.ldapUrl,
-      startTls: true,
-      caPem: slapd.ca.caPem,
-      allowAnyCertificate: false,
-      bindDn: SVC_DN,
-      baseDn: `ou=ad,${SUFFIX}`,
-      userFilter: '(objectClass=palisadeAdUser)',
-      // objectGUID does not exist in slapd: entryUUID stands in for it.
-      attributes: { ...LDAP_PRESETS['active-directory'].attributes, uniqueId: 'entryUUID' },
-      groupSearch: null,
+    return slapdAdConfig(slapd, {
       groupMappings: [
         { ldapGroupDn: `cn=Sales,ou=groups,${SUFFIX}`, groupId: f.sales.id },
         {
@@ -51,13 +48,9 @@ describe('LDAP / AD against OpenLDAP slapd', { skip, timeout: 180_000 }, () => {
           groupId: f.engineering.id,
         },
       ],
-      jitCreate: true,
-      allowedEmailDomains: [],
       defaultGroupId: f.users.id,
-      timeoutMs: 5000,
-      syncIntervalMinutes: 0,
       ...over,
-    };
+    });
   }
 
   async function provider(name: string, config: LdapProviderConfig, password = SVC_PW) {

@@ -16,6 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LDAP_PRESETS, type LdapProviderConfig } from '@palisade/security';
 import { startPeer, type RunningPeer } from '../../support/process.ts';
 import { freeTcpPort } from '../../support/ports.ts';
 import { makeTestCa, type TestCa } from '../../support/test-ca.ts';
@@ -150,4 +151,35 @@ access to *
   };
   modify(seed(), true);
   return { ldapUrl, ldapsUrl, ca, otherCa, peer, modify, stop: () => peer.stop() };
+}
+
+/**
+ * A directory provider's settings for the Active Directory shaped tree over
+ * StartTLS with the test CA (no group mappings, accounts created at sign-in),
+ * with `over` on top.
+ */
+export function slapdAdConfig(
+  slapd: Slapd,
+  over: Partial<LdapProviderConfig> = {},
+): LdapProviderConfig {
+  return {
+    preset: 'active-directory',
+    url: slapd.ldapUrl,
+    startTls: true,
+    caPem: slapd.ca.caPem,
+    allowAnyCertificate: false,
+    bindDn: SVC_DN,
+    baseDn: `ou=ad,${SUFFIX}`,
+    userFilter: '(objectClass=palisadeAdUser)',
+    // objectGUID does not exist in slapd: entryUUID stands in for it.
+    attributes: { ...LDAP_PRESETS['active-directory'].attributes, uniqueId: 'entryUUID' },
+    groupSearch: null,
+    groupMappings: [],
+    jitCreate: true,
+    allowedEmailDomains: [],
+    defaultGroupId: null,
+    timeoutMs: 5000,
+    syncIntervalMinutes: 0,
+    ...over,
+  };
 }

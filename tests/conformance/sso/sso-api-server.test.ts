@@ -9,14 +9,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SsoSessionPort, SsoSessionRequest } from '@palisade/api';
-import { ALL_PERMISSIONS, hashPassword, LDAP_PRESETS } from '@palisade/security';
+import { ALL_PERMISSIONS, hashPassword } from '@palisade/security';
 import { chromium } from 'playwright-core';
 import { debianPeer } from '../../support/debian.ts';
-import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
-import { freeTcpPort } from '../../support/ports.ts';
+import type { TestPalisade } from '../../support/palisade.ts';
 import { CookieJar, followToCallback } from './browse.ts';
 import { startOidcPeer, type OidcPeer } from './oidc-provider-peer.ts';
-import { SUFFIX, SVC_DN, SVC_PW, startSlapd, type Slapd } from './slapd-peer.ts';
+import { startSsoServer } from './sso-server-setup.ts';
+import { slapdAdConfig, SVC_PW, startSlapd, type Slapd } from './slapd-peer.ts';
 
 const slapdBin = debianPeer('slapd', 'slapd');
 const ldapUtils = slapdBin.skip ? slapdBin : debianPeer('ldap-utils', 'ldapadd');
@@ -37,12 +37,7 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
   const auth = (): Record<string, string> => ({ authorization: `Bearer ${admin}` });
 
   before(async () => {
-    const port = await freeTcpPort();
-    base = `https://127.0.0.1:${port}`;
-    p = await startTestPalisade({
-      PALISADE_HTTP_PORT: String(port),
-      PALISADE_HTTP_PUBLIC_URL: base,
-    });
+    ({ p, base } = await startSsoServer());
     const d = p.server.domain;
     admin = (
       await d.tokens.issue({
@@ -343,7 +338,7 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
     }
   });
 
-  test('"SSO only" refuses the local password like a wrong one; break-glass lets an admin in', async () => {
+  test('"SSO only" refuses the local password (said plainly only to who knows it); break-glass lets an admin in', async () => {
     const d = p.server.domain;
     const user = await d.store.users.create({
       tenantId: d.defaultTenant.id,
@@ -365,12 +360,17 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
     });
     assert.equal(set.status, 200, set.text);
     const refused = await login();
-    assert.equal(refused.status, 401);
-    assert.equal(refused.json<{ message: string }>().message, 'wrong user name or password');
+    assert.equal(refused.status, 403);
+    assert.match(refused.json<{ message: string }>().message, /single sign-on only/);
+    const guessed = await p.client.call('POST', '/api/v1/auth/login', {
+      body: { username: 'dora', password: 'a wrong local password 123' },
+    });
+    assert.equal(guessed.status, 401);
+    assert.equal(guessed.json<{ message: string }>().message, 'wrong user name or password');
     // An admin who is SSO only gets in locally only when the tenant keeps break-glass.
     const admins = (await d.store.groups.findByName(d.defaultTenant.id, 'Admins'))!;
     await d.store.groups.addMember(admins.id, user.id);
-    assert.equal((await login()).status, 401);
+    assert.equal((await login()).status, 403);
     await p.client.call('PUT', '/api/v1/sso/policy', {
       headers: auth(),
       body: { breakGlassLocalAdmin: true },
@@ -427,24 +427,7 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
         name: 'Corp AD',
         enabled: true,
         secret: SVC_PW,
-        config: {
-          preset: 'active-directory',
-          url: slapd.ldapUrl,
-          startTls: true,
-          caPem: slapd.ca.caPem,
-          allowAnyCertificate: false,
-          bindDn: SVC_DN,
-          baseDn: `ou=ad,${SUFFIX}`,
-          userFilter: '(objectClass=palisadeAdUser)',
-          attributes: { ...LDAP_PRESETS['active-directory'].attributes, uniqueId: 'entryUUID' },
-          groupSearch: null,
-          groupMappings: [],
-          timeoutMs: 5000,
-          syncIntervalMinutes: 0,
-          jitCreate: true,
-          allowedEmailDomains: [],
-          defaultGroupId: null,
-        },
+        config: slapdAdConfig(slapd),
       };
       const created = await p.client.call('POST', '/api/v1/sso/providers', {
         headers: auth(),

@@ -15,17 +15,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { decodeBase32, totpCode } from '@palisade/security';
 import { debianPeer } from '../../support/debian.ts';
 import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
 import { freeTcpPort } from '../../support/ports.ts';
 import {
+  browserSteps,
   ensureWebBuild,
   launchChromium,
   screenshotter,
-  watchProblems,
   WEB_ROOT,
+  type FreshPage,
 } from '../../support/web-browser.ts';
 import { startOidcPeer, type OidcPeer } from '../../conformance/sso/oidc-provider-peer.ts';
 import {
@@ -50,26 +51,9 @@ let idp: OidcPeer | undefined;
 let slapd: Slapd | undefined;
 let slapdDir: string | undefined;
 let adminTotp: Buffer;
-let admin: { context: BrowserContext; page: Page; problems: string[] } | undefined;
-let current: Page | undefined;
+let admin: FreshPage | undefined;
 
-async function withFailureShot(steps: () => Promise<void>): Promise<void> {
-  try {
-    await steps();
-  } catch (err) {
-    if (current && !current.isClosed()) await shot(current, 'sso-FAILED').catch(() => undefined);
-    throw err;
-  }
-}
-
-async function freshPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('dialog', (d) => void d.accept());
-  current = page;
-  return { context, page, problems: watchProblems(page) };
-}
+const { freshPage, use, withFailureShot } = browserSteps(() => browser, shot, 'sso-FAILED');
 
 before(async () => {
   if (chromiumPeer.skip !== undefined) return;
@@ -299,7 +283,7 @@ test(
       const d = p.server.domain;
       await d.store.groups.create({ tenantId: d.defaultTenant.id, name: 'Sales' });
       const { page, problems } = admin;
-      current = page;
+      use(page);
       await page.reload();
       await page.getByRole('button', { name: 'New directory (LDAP / AD)' }).click();
       const form = page.getByRole('form', { name: 'New directory provider' });

@@ -32,9 +32,11 @@ function Routes() {
           ? '/app/security?sso_linked=1'
           : params.has('sso_error')
             ? `/app/security?sso_error=${encodeURIComponent(params.get('sso_error') ?? '')}`
-            : me.session.kind === 'console'
-              ? '/console'
-              : '/app',
+            : me.mfaEnrolmentRequired
+              ? '/app/security?enrol=1'
+              : me.session.kind === 'console'
+                ? '/console'
+                : '/app',
         true,
       );
   }, [needsLogin, isConsole, path, params, me]);

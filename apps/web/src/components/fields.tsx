@@ -83,3 +83,30 @@ export function wordList(text: string): string[] {
     .map((w) => w.trim())
     .filter((w) => w !== '');
 }
+
+/** One choice among a few, as radio buttons side by side. */
+export function SegmentedChoice<T extends string>(props: {
+  legend: string;
+  name: string;
+  options: readonly (readonly [T, ReactNode])[];
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <fieldset className="segmented">
+      <legend>{props.legend}</legend>
+      {props.options.map(([value, label]) => (
+        <label key={value}>
+          <input
+            type="radio"
+            name={props.name}
+            value={value}
+            checked={props.value === value}
+            onChange={() => props.onChange(value)}
+          />
+          {label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}

@@ -5,7 +5,6 @@
  * directory groups map to ACL groups. The service password is write-only.
  */
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/api-client.ts';
 import type {
   Group,
   LdapAttributes,
@@ -16,9 +15,10 @@ import type {
 } from '../api/types.ts';
 import { CheckField, SelectField, TextAreaField } from '../components/fields.tsx';
 import { formText } from '../components/form-data.ts';
-import { Alert, ErrorText, Field, Submit } from '../components/ui.tsx';
+import { Alert, Field } from '../components/ui.tsx';
 import { useAction } from '../components/use-load.ts';
-import { SecretField, secretFrom } from './sso-secret-field.tsx';
+import { SecretField } from './sso-secret-field.tsx';
+import { ProviderFormEnd, saveProvider } from './sso-provider-save.tsx';
 import { ProvisioningFields, provisioningFrom } from './sso-provisioning-fields.tsx';
 
 type LdapProvider = SsoProvider & { kind: 'ldap' };
@@ -164,17 +164,8 @@ export function LdapProviderForm(props: {
         c ?? { jitCreate: false, allowedEmailDomains: [], defaultGroupId: null },
       ),
     };
-    const secret = secretFrom(f);
     void act.run(async () => {
-      const body = { name: text('name'), config, ...secret };
-      const saved = props.provider
-        ? await api<SsoProvider>('PATCH', `/api/v1/sso/providers/${props.provider.id}`, body)
-        : await api<SsoProvider>('POST', '/api/v1/sso/providers', {
-            kind: 'ldap',
-            enabled: f.get('enabled') === 'on',
-            ...body,
-          });
-      props.onSaved(saved);
+      props.onSaved(await saveProvider('ldap', props.provider, f, { name: text('name'), config }));
     });
   };
 
@@ -347,11 +338,13 @@ export function LdapProviderForm(props: {
           />
         </div>
       </fieldset>
-      {!props.provider ? (
-        <CheckField name="enabled" label="Allow sign-in and sync now (you can test it first)" />
-      ) : null}
-      <ErrorText error={act.error} />
-      <Submit busy={act.busy}>{props.provider ? 'Save changes' : 'Add directory'}</Submit>
+      <ProviderFormEnd
+        editing={props.provider !== undefined}
+        enableLabel="Allow sign-in and sync now (you can test it first)"
+        addLabel="Add directory"
+        error={act.error}
+        busy={act.busy}
+      />
     </form>
   );
 }

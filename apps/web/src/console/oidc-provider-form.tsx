@@ -4,13 +4,13 @@
  * secret is write-only: typed here, stored sealed, never sent back.
  */
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/api-client.ts';
 import type { Group, IdTokenAlg, OidcConfig, OidcPreset, SsoProvider } from '../api/types.ts';
 import { CheckField, SelectField, TextAreaField, wordList } from '../components/fields.tsx';
 import { formText } from '../components/form-data.ts';
-import { ErrorText, Field, Submit } from '../components/ui.tsx';
+import { Field } from '../components/ui.tsx';
 import { useAction } from '../components/use-load.ts';
-import { SecretField, secretFrom } from './sso-secret-field.tsx';
+import { SecretField } from './sso-secret-field.tsx';
+import { ProviderFormEnd, saveProvider } from './sso-provider-save.tsx';
 import { ProvisioningFields, provisioningFrom } from './sso-provisioning-fields.tsx';
 
 type OidcProvider = SsoProvider & { kind: 'oidc' };
@@ -75,22 +75,8 @@ export function OidcProviderForm(props: {
       mfaAcrValues: wordList(formText(f, 'mfaAcrValues')),
       ...provisioningFrom(f, current),
     };
-    const secret = secretFrom(f);
     void act.run(async () => {
-      const saved = props.provider
-        ? await api<SsoProvider>('PATCH', `/api/v1/sso/providers/${props.provider.id}`, {
-            name: name.trim(),
-            config,
-            ...secret,
-          })
-        : await api<SsoProvider>('POST', '/api/v1/sso/providers', {
-            kind: 'oidc',
-            name: name.trim(),
-            enabled: f.get('enabled') === 'on',
-            config,
-            ...secret,
-          });
-      props.onSaved(saved);
+      props.onSaved(await saveProvider('oidc', props.provider, f, { name: name.trim(), config }));
     });
   };
 
@@ -196,11 +182,13 @@ export function OidcProviderForm(props: {
           label="Allow plain http:// for an identity provider on this machine (127.0.0.1; development and tests only)"
         />
       </details>
-      {!props.provider ? (
-        <CheckField name="enabled" label="Show it on the login page now (you can test it first)" />
-      ) : null}
-      <ErrorText error={act.error} />
-      <Submit busy={act.busy}>{props.provider ? 'Save changes' : 'Add provider'}</Submit>
+      <ProviderFormEnd
+        editing={props.provider !== undefined}
+        enableLabel="Show it on the login page now (you can test it first)"
+        addLabel="Add provider"
+        error={act.error}
+        busy={act.busy}
+      />
     </form>
   );
 }

@@ -11,6 +11,7 @@ import { useLoad } from '../components/use-load.ts';
 import { LdapProviderForm } from './ldap-provider-form.tsx';
 import { OidcProviderForm } from './oidc-provider-form.tsx';
 import { KIND_NAMES, SsoProviderDetail } from './sso-provider-detail.tsx';
+import { SsoPolicyCard } from './sso-policy-card.tsx';
 
 type Selection = { kind: 'provider'; id: string } | { kind: 'new-oidc' } | { kind: 'new-ldap' };
 
@@ -152,6 +153,7 @@ export function SsoProvidersPage() {
           onClose={() => setSelection(null)}
         />
       ) : null}
+      <SsoPolicyCard mayChange={mayChange} />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-/** One user: edit, disable, set a password, and the devices. */
+/** One user: edit, disable, "SSO only", set a password, and the devices. */
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/api-client.ts';
 import type { User } from '../api/types.ts';
@@ -6,6 +6,7 @@ import { useSession } from '../app/session.tsx';
 import { Alert, ErrorText, Field, Submit } from '../components/ui.tsx';
 import { useAction } from '../components/use-load.ts';
 import { DevicesPanel } from './devices-panel.tsx';
+import { UserSsoOnly } from './user-sso-only.tsx';
 import { formText } from '../components/form-data.ts';
 import { NewPasswordField } from '../user/password-forms.tsx';
 
@@ -118,6 +119,7 @@ export function UserDetail(props: { user: User; onChanged: () => void; onClose: 
           </div>
         ) : null}
       </form>
+      <UserSsoOnly userId={u.id} mayChange={mayChange} />
       {mayChange ? (
         <form onSubmit={setPassword} aria-label="Set password">
           <h3>Set a password</h3>

@@ -12,7 +12,7 @@ import { Alert, ErrorText, Field, Submit } from '../components/ui.tsx';
 import { useAction } from '../components/use-load.ts';
 import { SecondFactorStep } from './second-factor-step.tsx';
 import { formText } from '../components/form-data.ts';
-import { SelectField } from '../components/fields.tsx';
+import { SegmentedChoice, SelectField } from '../components/fields.tsx';
 import {
   clearSsoHandOver,
   ssoErrorText,
@@ -22,6 +22,12 @@ import {
 } from './sso-sign-in.tsx';
 
 type Area = 'app' | 'console';
+
+/** The area the sign-in opens: password, directory and "Sign in with …" alike. */
+const AREAS: readonly (readonly [Area, string])[] = [
+  ['app', 'User app'],
+  ['console', 'Admin console'],
+];
 
 interface Pending {
   readonly stage: 'mfa' | 'location';
@@ -47,7 +53,6 @@ export function LoginPage() {
     if (r.status === 'active') {
       setCsrfToken(r.csrfToken ?? '');
       await session.refresh();
-      // Directory and IdP sign-ins open user-app sessions whatever was chosen above.
       const home = (r.session?.kind ?? area) === 'console' ? '/console' : '/app';
       navigate(r.mfaEnrolmentRequired ? '/app/security?enrol=1' : home, true);
       return;
@@ -68,6 +73,7 @@ export function LoginPage() {
           ? await api<LoginResponse>('POST', `/api/v1/sso/ldap/${directory}/login`, {
               username,
               password,
+              client: area,
             })
           : await api<LoginResponse>('POST', '/api/v1/auth/login', {
               username,
@@ -147,38 +153,21 @@ export function LoginPage() {
     <main className="narrow">
       <h1>Sign in to Palisade</h1>
       {ssoError ? <Alert>{ssoErrorText(ssoError)}</Alert> : null}
-      <SsoButtons options={options} />
       <form onSubmit={submit} aria-label="Sign in">
-        <fieldset className="segmented">
-          <legend>Open</legend>
-          <label>
-            <input
-              type="radio"
-              name="area"
-              value="app"
-              checked={area === 'app'}
-              onChange={() => setArea('app')}
-            />
-            User app
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="area"
-              value="console"
-              checked={area === 'console'}
-              onChange={() => setArea('console')}
-            />
-            Admin console
-          </label>
-        </fieldset>
+        <SegmentedChoice
+          legend="Open"
+          name="area"
+          options={AREAS}
+          value={area}
+          onChange={setArea}
+        />
+        <SsoButtons options={options} area={area} />
         {directories.length > 0 ? (
           <SelectField
             label="Account"
             name="directory"
             value={directory}
             onChange={(e) => setDirectory(e.target.value)}
-            hint={directory !== '' ? 'Directory accounts open the user app.' : undefined}
           >
             <option value="">Palisade account</option>
             {directories.map((d) => (

@@ -6,6 +6,7 @@ import { Alert, ErrorText, Field, Submit } from '../components/ui.tsx';
 import { useAction } from '../components/use-load.ts';
 import { getPasskeyAssertion } from './webauthn.ts';
 import { formText } from '../components/form-data.ts';
+import { SegmentedChoice } from '../components/fields.tsx';
 
 const LABELS: Record<string, string> = {
   totp: 'Authenticator app',
@@ -67,25 +68,17 @@ export function SecondFactorStep(props: {
   return (
     <div>
       {offered.length > 1 ? (
-        <fieldset className="segmented">
-          <legend>Verify with</legend>
-          {offered.map((m) => (
-            <label key={m}>
-              <input
-                type="radio"
-                name="method"
-                value={m}
-                checked={method === m}
-                onChange={() => {
-                  setMethod(m);
-                  setSent(null);
-                  action.clear();
-                }}
-              />
-              {LABELS[m]}
-            </label>
-          ))}
-        </fieldset>
+        <SegmentedChoice
+          legend="Verify with"
+          name="method"
+          options={offered.map((m) => [m, LABELS[m] ?? m] as const)}
+          value={method}
+          onChange={(m) => {
+            setMethod(m);
+            setSent(null);
+            action.clear();
+          }}
+        />
       ) : null}
       {method === 'passkey' ? (
         <div>

@@ -14,6 +14,10 @@ const SSO_ERRORS: Readonly<Record<string, string>> = {
   'provider-unreachable': 'The identity provider could not be reached. Try again later.',
   'state-mismatch':
     'The sign-in expired or was started in another browser or tab. Start it again from here.',
+  'area-mismatch':
+    'That sign-in was started for the other area (user app or admin console). Start it again from here.',
+  'no-console-access':
+    'This account has no access to the admin console. Choose “User app” and sign in again.',
   'idp-error': 'The identity provider refused the sign-in.',
   'not-linked':
     'No Palisade account is linked to that identity. Ask your administrator, or sign in with your password and link it on My security.',
@@ -71,14 +75,23 @@ export function useLoginOptions(): readonly LoginOption[] {
   return options.data ?? [];
 }
 
-export function SsoButtons(props: { options: readonly LoginOption[] }) {
+/** A provider's start URL for the chosen area: the server seals the area with the IdP's state. */
+function startUrlFor(startUrl: string, area: 'app' | 'console'): string {
+  return area === 'console' ? `${startUrl}?client=console` : startUrl;
+}
+
+export function SsoButtons(props: { options: readonly LoginOption[]; area: 'app' | 'console' }) {
   const oidc = props.options.filter((o) => o.kind === 'oidc' && o.startUrl);
   if (oidc.length === 0) return null;
   return (
     <>
       <div className="sso-buttons">
         {oidc.map((o) => (
-          <a key={o.id} className="button" href={o.startUrl ?? undefined}>
+          <a
+            key={o.id}
+            className="button"
+            href={o.startUrl ? startUrlFor(o.startUrl, props.area) : undefined}
+          >
             Sign in with {o.name}
           </a>
         ))}

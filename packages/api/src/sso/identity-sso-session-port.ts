@@ -1,21 +1,24 @@
 /**
  * The session port wired to the web login (issue 5): an SSO sign-in becomes
- * a session through the same stages as a password login. A browser coming
- * back from the IdP gets the session cookie and a redirect into the app when
- * the session is active; when it still waits for a second factor or a
- * new-network confirmation, the app gets the pending login token in the URL
- * fragment (never sent to a server, never in a Referer).
+ * a session through the same stages as a password login, of the area the
+ * sign-in was started for (`authenticated.area`: the user app, or the
+ * console with its own rules: admins only, SameSite=Strict cookie, console
+ * timeouts). A browser coming back from the IdP gets the session cookie and
+ * a redirect into the app when the session is active; when it still waits
+ * for a second factor or a new-network confirmation, the login page gets the
+ * pending login token in the URL fragment (never sent to a server, never in
+ * a Referer).
  */
-import type { SessionKind } from '@palisade/security';
 import type { IdentityServices } from '../routes/api-services.ts';
 import { sessionAuthenticator } from '../http/session-authenticator.ts';
 import { sendOutcome } from '../routes/auth-responses.ts';
 import { sessionCookie } from '../http/session-cookie.ts';
+import { ssoLoginPath } from './sso-landing.ts';
 import type { SsoSessionPort } from './sso-session-port.ts';
 
 export function identitySsoSessionPort(
   identity: IdentityServices,
-  options: { readonly appPath: string; readonly kind: SessionKind; readonly now: () => number },
+  options: { readonly appPath: string; readonly now: () => number },
 ): SsoSessionPort {
   const authenticate = sessionAuthenticator(identity);
   return {
@@ -24,7 +27,7 @@ export function identitySsoSessionPort(
       const outcome = await identity.login.completeSsoLogin({
         tenantId: a.tenantId,
         userId: a.userId,
-        kind: options.kind,
+        kind: a.area,
         method: a.providerKind,
         providerId: a.providerId,
         idpMfaEvidence: a.idpMfaEvidence,
@@ -51,7 +54,10 @@ export function identitySsoSessionPort(
         loginToken: outcome.issued.token,
         methods: outcome.methods.join(','),
       });
-      return req.reply.redirect(`${options.appPath}#${fragment.toString()}`, 303);
+      return req.reply.redirect(
+        `${ssoLoginPath(a.area, options.appPath)}#${fragment.toString()}`,
+        303,
+      );
     },
     async currentUserId(request) {
       const principal = await authenticate(request);

@@ -263,6 +263,19 @@ export function ssoAdminRoutes(s: ApiServices): RouteSpec[] {
       },
     }),
     route({
+      method: 'GET',
+      url: '/api/v1/users/:id/sso-only',
+      tag: 'sso',
+      summary: 'Whether a user is "SSO only" (no local password login)',
+      permission: 'users:view',
+      params: IdParams,
+      response: { 200: SsoOnly },
+      handler: async ({ actor, params }) => {
+        const user = await s.users.get(actor, params.id);
+        return { ssoOnly: await sso.policies.isSsoOnly(user.id) };
+      },
+    }),
+    route({
       method: 'PUT',
       url: '/api/v1/users/:id/sso-only',
       tag: 'sso',

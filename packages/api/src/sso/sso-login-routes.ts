@@ -11,7 +11,14 @@ import type { ApiServices } from '../routes/api-services.ts';
 import { IdParams } from '../routes/schemas.ts';
 import { identityView } from './sso-admin-routes.ts';
 import { clearPendingCookie, pendingCookie, readPendingCookie } from './sso-cookie.ts';
-import { CallbackQuery, LinkedIdentityBody, ProviderParams } from './sso-schemas.ts';
+import { ssoLoginPath, withQueryParam } from './sso-landing.ts';
+import {
+  CallbackQuery,
+  LinkedIdentityBody,
+  LoginClient,
+  ProviderParams,
+  StartQuery,
+} from './sso-schemas.ts';
 
 const Redirect = Type.Null({
   description: 'a redirect (303) to the identity provider or into the app',
@@ -20,6 +27,7 @@ const LdapLogin = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 256 }),
     password: Type.String({ minLength: 1, maxLength: 1024 }),
+    client: Type.Optional(LoginClient),
   },
   { additionalProperties: false },
 );
@@ -61,12 +69,16 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
       url: '/api/v1/sso/oidc/:providerId/start',
       tag: 'sso',
       summary:
-        'Begin an OpenID Connect sign-in: redirects to the identity provider (PKCE, state, nonce)',
+        'Begin an OpenID Connect sign-in for the user app or (`?client=console`) the console: redirects to the identity provider (PKCE, state, nonce, the area sealed with them)',
       permission: 'public',
       params: ProviderParams,
+      query: StartQuery,
       response: { 303: Redirect },
-      handler: async ({ params, reply }) => {
-        const started = await sso.oidc.start({ providerId: params.providerId });
+      handler: async ({ params, query, reply }) => {
+        const started = await sso.oidc.start({
+          providerId: params.providerId,
+          area: query.client ?? 'app',
+        });
         void reply.header(
           'set-cookie',
           pendingCookie(started.pendingCookie, started.maxAgeSeconds),
@@ -90,11 +102,15 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
         const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
         void reply.header('set-cookie', clearPendingCookie());
         void reply.header('cache-control', 'no-store');
+        const pending = readPendingCookie(request);
+        // Only for where a failure is shown; the login itself reads the area
+        // from the cookie it opens and checks.
+        const area = sso.oidc.pendingArea(params.providerId, pending);
         try {
           const result = await sso.oidc.callback({
             providerId: params.providerId,
             query,
-            pendingCookie: readPendingCookie(request),
+            pendingCookie: pending,
             currentUserId: await sso.session.currentUserId(request),
             remote: { remoteAddress, remotePort },
           });
@@ -110,7 +126,10 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
         } catch (err) {
           const reason = ssoFailureReason(err);
           if (!reason) throw err;
-          return reply.redirect(`${sso.appPath}?sso_error=${encodeURIComponent(reason)}`, 303);
+          return reply.redirect(
+            withQueryParam(ssoLoginPath(area, sso.appPath), 'sso_error', reason),
+            303,
+          );
         }
       },
     }),
@@ -118,7 +137,8 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
       method: 'POST',
       url: '/api/v1/sso/ldap/:providerId/login',
       tag: 'sso',
-      summary: 'Sign in with a directory (LDAP / Active Directory) user name and password',
+      summary:
+        'Sign in with a directory (LDAP / Active Directory) user name and password, to the user app or (`client: console`) the console',
       permission: 'public',
       params: ProviderParams,
       body: LdapLogin,
@@ -129,6 +149,7 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
           tenantId: s.defaultTenantId,
           username: body.username,
           password: body.password,
+          area: body.client ?? 'app',
           remote: { remoteAddress, remotePort },
         });
         return sso.session.completeSsoLogin({

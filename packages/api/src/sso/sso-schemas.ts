@@ -159,6 +159,12 @@ export const LinkedIdentityBody = Type.Object({
 });
 
 export const ProviderParams = Type.Object({ providerId: Id }, { additionalProperties: false });
+/** The area a sign-in opens, as the password login's `client` says it. */
+export const LoginClient = Type.Union([Type.Literal('console'), Type.Literal('app')]);
+export const StartQuery = Type.Object(
+  { client: Type.Optional(LoginClient) },
+  { additionalProperties: false },
+);
 export const CallbackQuery = Type.Object(
   {
     code: Type.Optional(Str(2048)),

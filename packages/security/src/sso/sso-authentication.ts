@@ -4,6 +4,7 @@
  * it into a session: active when `mfa.result` is not `ask-local-factor`,
  * otherwise a session that waits for Palisade's own second factor.
  */
+import type { SessionKind } from '../ports/web-session-repository.ts';
 import type { SsoProviderKind } from './sso-provider.ts';
 import type { SsoMfaDecision } from './sso-mfa-decision.ts';
 
@@ -25,6 +26,11 @@ export interface SsoAuthenticated {
   readonly idpMfaEvidence: string | null;
   /** The account was created by this login (just-in-time). */
   readonly created: boolean;
+  /**
+   * The area the session is for, as chosen when the sign-in began (for OIDC
+   * sealed with the state, so a user-app flow cannot finish as a console one).
+   */
+  readonly area: SessionKind;
 }
 
 /** Where a failure came from, for the audit log and metrics; never a secret. */
@@ -32,6 +38,7 @@ export type SsoFailureReason =
   | 'provider-disabled'
   | 'provider-unreachable'
   | 'state-mismatch'
+  | 'area-mismatch'
   | 'idp-error'
   | 'issuer-mismatch'
   | 'audience-mismatch'
@@ -45,6 +52,7 @@ export type SsoFailureReason =
   | 'email-unverified'
   | 'already-linked'
   | 'account-disabled'
+  | 'no-console-access'
   | 'bad-credentials'
   | 'throttled'
   | 'directory-error';

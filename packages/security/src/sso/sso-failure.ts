@@ -6,6 +6,7 @@ const PUBLIC_MESSAGE: Readonly<Record<SsoFailureReason, string>> = {
   'provider-disabled': 'this sign-in method is not available',
   'provider-unreachable': 'the identity provider could not be reached; try again later',
   'state-mismatch': 'the sign-in expired or was started in another browser; start again',
+  'area-mismatch': 'the sign-in was started for another area; start again',
   'idp-error': 'the identity provider refused the sign-in',
   'issuer-mismatch': 'the identity provider response was not valid',
   'audience-mismatch': 'the identity provider response was not valid',
@@ -19,6 +20,7 @@ const PUBLIC_MESSAGE: Readonly<Record<SsoFailureReason, string>> = {
   'email-unverified': 'no account is linked to this identity; ask your administrator',
   'already-linked': 'this identity is already linked to an account',
   'account-disabled': 'this account is disabled',
+  'no-console-access': 'this account has no console access; use the user app',
   'bad-credentials': 'wrong user name or password',
   throttled: 'too many failed sign-ins; try again later',
   'directory-error': 'the directory could not be searched; try again later',
@@ -31,6 +33,7 @@ const CODE: Partial<
   'provider-unreachable': 'unavailable',
   'directory-error': 'unavailable',
   'provider-disabled': 'forbidden',
+  'no-console-access': 'forbidden',
   'already-linked': 'conflict',
 };
 

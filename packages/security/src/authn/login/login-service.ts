@@ -28,6 +28,7 @@ import {
   type ThrottlePolicy,
 } from './login-throttle.ts';
 import { networkPrefix } from './network-prefix.ts';
+import { ssoFailure } from '../../sso/sso-failure.ts';
 import type { SsoLocalLoginGate } from '../../sso/sso-local-login-gate.ts';
 import type { LocalLoginDecision } from '../../sso/sso-local-login-policy.ts';
 import type { SprayingDetector } from './spraying-detector.ts';
@@ -87,6 +88,8 @@ export interface LoginDeps {
 }
 
 const WRONG = 'wrong user name or password';
+const SSO_ONLY =
+  'this account signs in with single sign-on only: use "Sign in with …" or your directory account';
 
 export class LoginService {
   readonly #d: LoginDeps;
@@ -143,10 +146,7 @@ export class LoginService {
     const account = tenantId
       ? await this.#d.directory.findForLogin(input.username, input.tenantDomain)
       : null;
-    // An "SSO only" account answers like a wrong password (no enumeration).
-    const local = account?.active ? await this.#localDecision(account) : 'sso-only';
-    const usable =
-      account !== null && account.active && local !== 'sso-only' ? account.passwordHash : null;
+    const usable = account?.active ? account.passwordHash : null;
     const verdict = await verifyPassword(input.password, usable);
     if (!verdict.ok || !account) {
       const locked = await this.#d.throttle.fail(key, input.remoteAddress, policy);
@@ -179,6 +179,21 @@ export class LoginService {
           }).catch(() => undefined),
         );
       throw new PalisadeError('unauthenticated', WRONG);
+    }
+    // "SSO only" (PRODUCT §C6) is told only to whoever knows the password: a
+    // wrong one gets the usual answer above, so nothing is learnt about the
+    // account without it. An SSO-only admin keeps the local path only where
+    // the tenant allows break-glass, and every such login is a security event.
+    const local = await this.#localDecision(account);
+    if (local === 'sso-only') {
+      await this.#record(
+        'auth.login',
+        'denied',
+        input,
+        { tenantId, userId: account.id },
+        { reason: 'sso-only', area: input.kind },
+      );
+      throw new PalisadeError('forbidden', SSO_ONLY, { details: { reason: 'sso-only' } });
     }
     await this.#d.throttle.succeed(key, input.remoteAddress);
     if (verdict.needsRehash) {
@@ -218,9 +233,18 @@ export class LoginService {
       {
         stage: stage.stage,
         session: issued.session.id,
+        area: input.kind,
         ...(local === 'break-glass' ? { breakGlass: true } : {}),
       },
     );
+    if (local === 'break-glass')
+      await this.#record(
+        'auth.break-glass',
+        'success',
+        input,
+        { tenantId, userId: account.id },
+        { area: input.kind, stage: stage.stage, session: issued.session.id },
+      );
     if (stage.stage === 'active') {
       await this.#rememberNetwork(account.id, input.remoteAddress);
       return { status: 'active', issued };
@@ -249,11 +273,11 @@ export class LoginService {
     if (!account || !account.active || account.tenantId !== input.tenantId)
       throw new PalisadeError('unauthenticated', 'this account cannot sign in');
     const who = { tenantId: account.tenantId, userId: account.id };
-    const via = { method: input.method, providerId: input.providerId };
+    const via = { method: input.method, providerId: input.providerId, area: input.kind };
     const access = await this.#d.directory.access(account.id);
     if (input.kind === 'console' && !access.isAdmin) {
       await this.#record('auth.login', 'denied', r, who, { ...via, reason: 'no console access' });
-      throw new PalisadeError('forbidden', 'this account has no console access; use the user app');
+      throw ssoFailure('no-console-access');
     }
     let stage = await this.#firstStage(account, r.remoteAddress);
     if (input.idpMfaEvidence !== null && stage.stage === 'mfa')

@@ -6,6 +6,7 @@
 import { type Clock, isPalisadeError, type Logger, PalisadeError } from '@palisade/common';
 import type { AuditTrail } from '../../audit/audit-trail.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
+import type { SessionKind } from '../../ports/web-session-repository.ts';
 import type { LinkedIdentityRepository } from '../ports/linked-identity-repository.ts';
 import type { SsoAccount, SsoAccountPort } from '../ports/sso-account-port.ts';
 import type { SsoProviderRepository } from '../ports/sso-provider-repository.ts';
@@ -95,14 +96,16 @@ export class LdapSsoService {
     return testLdapConnection(config, bindPassword);
   }
 
-  /** Password sign-in against the directory; ends like an OIDC login. */
+  /** Password sign-in against the directory, for `area` (default the user app); ends like an OIDC login. */
   async login(input: {
     readonly providerId: string;
     readonly tenantId?: string;
     readonly username: string;
     readonly password: string;
+    readonly area?: SessionKind;
     readonly remote?: SsoRemote;
   }): Promise<SsoAuthenticated> {
+    const area = input.area ?? 'app';
     let tenantId: string | null = null;
     let userId: string | null = null;
     try {
@@ -156,6 +159,7 @@ export class LdapSsoService {
         }),
         idpMfaEvidence: null,
         created,
+        area,
       };
       await recordSso(this.#d.audit, {
         action: 'sso.login',
@@ -164,7 +168,7 @@ export class LdapSsoService {
         userId,
         providerId: p.id,
         remote: input.remote,
-        detail: { method: 'ldap', mfa: authenticated.mfa.result },
+        detail: { method: 'ldap', area, mfa: authenticated.mfa.result },
       });
       return authenticated;
     } catch (err) {
@@ -179,7 +183,7 @@ export class LdapSsoService {
           providerId: input.providerId,
           reason: reason ?? 'throttled',
           remote: input.remote,
-          detail: { method: 'ldap' },
+          detail: { method: 'ldap', area },
         });
       throw err;
     }

@@ -16,6 +16,7 @@ import { type Clock, isPalisadeError, PalisadeError } from '@palisade/common';
 import * as oidc from 'openid-client';
 import type { AuditTrail } from '../../audit/audit-trail.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
+import type { SessionKind } from '../../ports/web-session-repository.ts';
 import type { SsoAccountPort } from '../ports/sso-account-port.ts';
 import type { SsoProviderRepository } from '../ports/sso-provider-repository.ts';
 import type { SsoAuthenticated } from '../sso-authentication.ts';
@@ -36,9 +37,11 @@ import {
   type OidcCheck,
 } from './oidc-provider-check.ts';
 import {
+  areaState,
   openPendingLogin,
   PENDING_LOGIN_TTL_MS,
   sealPendingLogin,
+  stateArea,
   type PendingOidcLogin,
 } from './pending-oidc-login.ts';
 
@@ -205,24 +208,30 @@ export class OidcLoginService {
     return { ok: checks.every((c) => c.ok), checks };
   }
 
-  /** Begins a login (or, with `linkUserId`, a link to the logged-in account). */
+  /**
+   * Begins a login for `area` (default the user app), or, with `linkUserId`,
+   * a link to the logged-in account (which opens no session).
+   */
   async start(input: {
     readonly providerId: string;
     readonly tenantId?: string;
     readonly linkUserId?: string;
+    readonly area?: SessionKind;
   }): Promise<OidcStart> {
     const p = await this.#provider(input.providerId);
     if (input.tenantId && input.tenantId !== p.tenantId)
       throw new PalisadeError('not_found', 'no such sign-in provider');
     const config = await this.#configuration(p);
+    const area = input.linkUserId ? 'app' : (input.area ?? 'app');
     const pending: PendingOidcLogin = {
       providerId: p.id,
       tenantId: p.tenantId,
-      state: oidc.randomState(),
+      state: areaState(area, oidc.randomState()),
       nonce: oidc.randomNonce(),
       codeVerifier: oidc.randomPKCECodeVerifier(),
       intent: input.linkUserId ? 'link' : 'login',
       userId: input.linkUserId ?? null,
+      area,
       expiresAt: this.#d.clock.now() + PENDING_LOGIN_TTL_MS,
     };
     const url = oidc.buildAuthorizationUrl(config, {
@@ -242,6 +251,21 @@ export class OidcLoginService {
   }
 
   /**
+   * The area a pending-login cookie was started for, to send the browser
+   * back to the right login page when the callback fails; `app` when the
+   * cookie is missing, tampered, expired or for another provider.
+   */
+  pendingArea(providerId: string, pendingCookie: string | null): SessionKind {
+    if (!pendingCookie) return 'app';
+    try {
+      return openPendingLogin(this.#d.pendingBox, pendingCookie, providerId, this.#d.clock.now())
+        .area;
+    } catch {
+      return 'app';
+    }
+  }
+
+  /**
    * Completes a login at the provider's callback. `query` is the raw query
    * string (without `?`); `pendingCookie` the cookie set by `start`;
    * `currentUserId` the logged-in user when linking.
@@ -256,6 +280,7 @@ export class OidcLoginService {
     let tenantId: string | null = null;
     let userId: string | null = null;
     let intent: PendingOidcLogin['intent'] = 'login';
+    let area: SessionKind | null = null;
     try {
       const p = await this.#provider(input.providerId);
       tenantId = p.tenantId;
@@ -273,7 +298,15 @@ export class OidcLoginService {
         throw ssoFailure('state-mismatch', err);
       }
       intent = pending.intent;
+      area = pending.area;
       if (pending.tenantId !== p.tenantId) throw ssoFailure('state-mismatch');
+      // The state the IdP returns must name the area sealed in this browser's
+      // cookie: a user-app flow's code and state never finish as a console
+      // session (the full state is compared by the code grant below).
+      const returnedState = new URLSearchParams(input.query).get('state');
+      const named = stateArea(returnedState);
+      if (returnedState !== null && named !== pending.area)
+        throw ssoFailure(named === null ? 'state-mismatch' : 'area-mismatch');
       if (pending.intent === 'link' && pending.userId !== (input.currentUserId ?? null))
         throw ssoFailure('state-mismatch');
       const config = await this.#configuration(p);
@@ -326,6 +359,7 @@ export class OidcLoginService {
         who,
         claims,
         resolved,
+        pending.area,
       );
       await recordSso(this.#d.audit, {
         action: 'sso.login',
@@ -336,6 +370,7 @@ export class OidcLoginService {
         remote: input.remote,
         detail: {
           method: 'oidc',
+          area: pending.area,
           mfa: authenticated.mfa.result,
           amr: authenticated.amr.slice(0, 10),
         },
@@ -352,7 +387,7 @@ export class OidcLoginService {
           providerId: input.providerId,
           reason: reason ?? 'token-invalid',
           remote: input.remote,
-          detail: { method: 'oidc' },
+          detail: { method: 'oidc', ...(area ? { area } : {}) },
         });
       throw reason || isPalisadeError(err) ? err : ssoFailure('token-invalid', err);
     }
@@ -386,6 +421,7 @@ export class OidcLoginService {
     who: ExternalIdentity,
     claims: oidc.IDToken,
     resolved: { account: { id: string }; created: boolean },
+    area: SessionKind,
   ): Promise<SsoAuthenticated> {
     const amr = Array.isArray(claims.amr) ? claims.amr.filter((v) => typeof v === 'string') : [];
     const acr = typeof claims.acr === 'string' ? claims.acr : null;
@@ -406,6 +442,7 @@ export class OidcLoginService {
       }),
       idpMfaEvidence: idpAssertedMfa({ amr, acr, trust: c }),
       created: resolved.created,
+      area,
     };
   }
 }
