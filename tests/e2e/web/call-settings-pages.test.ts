@@ -12,42 +12,35 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CLI_ACTOR, type User } from '@palisade/pbx';
 import { totpCode } from '@palisade/security';
 import { debianPeer } from '../../support/debian.ts';
-import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
-import { freeTcpPort } from '../../support/ports.ts';
+import type { SipPalisade } from '../../support/sip-palisade.ts';
 import {
+  browserSteps,
   ensureWebBuild,
   launchChromium,
   screenshotter,
-  watchProblems,
-  WEB_ROOT,
 } from '../../support/web-browser.ts';
+import { startWebPalisade } from '../../support/web-palisade.ts';
 import { WssSipPhone } from '../../support/wss-sip-phone.ts';
 import { enrolTotp, makeUser, PASSWORD } from '../identity/identity-fixtures.ts';
 
 const peer = debianPeer('chromium', 'chromium');
 const shot = screenshotter('web');
 
-let p: TestPalisade;
+let p: SipPalisade;
 let browser: Browser;
 let origin: string;
 let adminSeed: Uint8Array;
 let ann: User;
-let current: Page | undefined;
+const { freshPage, withFailureShot } = browserSteps(() => browser, shot, 'FAILED');
 
 before(async () => {
   if (peer.skip !== undefined) return;
   ensureWebBuild();
-  const port = await freeTcpPort();
-  origin = `https://localhost:${port}`;
-  p = await startTestPalisade({
-    PALISADE_HTTP_PORT: String(port),
-    PALISADE_HTTP_PUBLIC_URL: origin,
-    PALISADE_HTTP_WEB_ROOT: WEB_ROOT,
-  });
+  ({ p, origin } = await startWebPalisade());
   const root = await makeUser(p, 'root', { admin: true, extension: '100' });
   adminSeed = await enrolTotp(p, root);
   ann = await makeUser(p, 'ann', { extension: '201' });
@@ -58,24 +51,6 @@ after(async () => {
   await browser?.close();
   await p?.stop();
 });
-
-async function freshPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  current = page;
-  return { context, page, problems: watchProblems(page) };
-}
-
-/** Runs a test's steps; on failure the page as it was goes to test-output too. */
-async function withFailureShot(steps: () => Promise<void>): Promise<void> {
-  try {
-    await steps();
-  } catch (err) {
-    if (current && !current.isClosed()) await shot(current, 'FAILED').catch(() => undefined);
-    throw err;
-  }
-}
 
 async function signIn(page: Page, username: string, area: 'app' | 'console') {
   await page.goto(`${origin}/login${area === 'console' ? '?to=console' : ''}`);

@@ -9,65 +9,41 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { decodeBase32, totpCode } from '@palisade/security';
 import { debianPeer } from '../../support/debian.ts';
-import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
-import { freeTcpPort } from '../../support/ports.ts';
+import type { SipPalisade } from '../../support/sip-palisade.ts';
 import {
+  browserSteps,
   ensureWebBuild,
   launchChromium,
   screenshotter,
-  watchProblems,
-  WEB_ROOT,
+  type FreshPage,
 } from '../../support/web-browser.ts';
+import { startWebPalisade } from '../../support/web-palisade.ts';
 
 const peer = debianPeer('chromium', 'chromium');
 const ADMIN_PASSWORD = 'granite lantern orchard velvet 7';
 const USER_PASSWORD = 'quiet meadow copper violin 91';
 const shot = screenshotter('web');
 
-let p: TestPalisade;
+let p: SipPalisade;
 let browser: Browser;
 let origin: string;
-let current: Page | undefined;
 let adminSecret: Buffer | undefined;
-let adminPage: { context: BrowserContext; page: Page; problems: string[] } | undefined;
-
-/** Runs a test's steps; on failure the page as it was goes to test-output too. */
-async function withFailureShot(steps: () => Promise<void>): Promise<void> {
-  try {
-    await steps();
-  } catch (err) {
-    if (current && !current.isClosed()) await shot(current, 'FAILED').catch(() => undefined);
-    throw err;
-  }
-}
+let adminPage: FreshPage | undefined;
+const { freshPage, use, withFailureShot } = browserSteps(() => browser, shot, 'FAILED');
 
 before(async () => {
   if (peer.skip !== undefined) return;
   ensureWebBuild();
-  const port = await freeTcpPort();
-  origin = `https://localhost:${port}`;
-  p = await startTestPalisade({
-    PALISADE_HTTP_PORT: String(port),
-    PALISADE_HTTP_PUBLIC_URL: origin,
-    PALISADE_HTTP_WEB_ROOT: WEB_ROOT,
-  });
+  ({ p, origin } = await startWebPalisade());
   browser = await launchChromium(peer.path, p.ca);
 });
 after(async () => {
   await browser?.close();
   await p?.stop();
 });
-
-async function freshPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  current = page;
-  return { context, page, problems: watchProblems(page) };
-}
 
 /** On My security: confirm the password, add an authenticator app, confirm its first code. */
 async function enrolTotp(page: Page, password: string, name: string): Promise<Buffer> {
@@ -248,7 +224,7 @@ test(
     withFailureShot(async () => {
       assert.ok(adminPage, 'runs after the phone-sized test signed the admin in');
       const { context, page, problems } = adminPage;
-      current = page;
+      use(page);
       await page.setViewportSize({ width: 1100, height: 800 });
       await page.getByLabel('Theme').selectOption('light');
 

@@ -17,15 +17,14 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { totpCode } from '@palisade/security';
 import { debianPeer } from '../../support/debian.ts';
-import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
-import { freeTcpPort } from '../../support/ports.ts';
+import type { SipPalisade } from '../../support/sip-palisade.ts';
 import {
   ensureWebBuild,
   launchChromium,
   screenshotter,
   watchProblems,
-  WEB_ROOT,
 } from '../../support/web-browser.ts';
+import { startWebPalisade } from '../../support/web-palisade.ts';
 import { tlsProbe } from '../../conformance/ids/ids-fixtures.ts';
 import { clientFrom, enrolTotp, makeUser, PASSWORD } from '../identity/identity-fixtures.ts';
 
@@ -35,7 +34,7 @@ const ATTACKER = '127.0.0.2';
 const FORM_BANNED = '127.0.0.4';
 const ELSEWHERE_BANNED = '192.0.2.77';
 
-let p: TestPalisade;
+let p: SipPalisade;
 let browser: Browser;
 let origin: string;
 let current: Page | undefined;
@@ -97,13 +96,7 @@ function ids() {
 before(async () => {
   if (chromiumPeer.skip !== undefined) return;
   ensureWebBuild();
-  const port = await freeTcpPort();
-  origin = `https://localhost:${port}`;
-  p = await startTestPalisade({
-    PALISADE_HTTP_PORT: String(port),
-    PALISADE_HTTP_PUBLIC_URL: origin,
-    PALISADE_HTTP_WEB_ROOT: WEB_ROOT,
-  });
+  ({ p, origin } = await startWebPalisade());
   browser = await launchChromium(chromiumPeer.path, p.ca);
 });
 

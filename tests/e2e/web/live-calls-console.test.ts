@@ -14,9 +14,8 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { totpCode } from '@palisade/security';
 import { debianPeer } from '../../support/debian.ts';
-import { freeTcpPort } from '../../support/ports.ts';
 import type { RunningPeer } from '../../support/process.ts';
-import { addDevices, startSipPalisade, type SipPalisade } from '../../support/sip-palisade.ts';
+import { addDevices, type SipPalisade } from '../../support/sip-palisade.ts';
 import type { TestDevice } from '../../support/sip-palisade.ts';
 import { startSippCallRig, type SippCallRig } from '../../support/sipp-calls.ts';
 import {
@@ -24,8 +23,8 @@ import {
   launchChromium,
   screenshotter,
   watchProblems,
-  WEB_ROOT,
 } from '../../support/web-browser.ts';
+import { startWebPalisade } from '../../support/web-palisade.ts';
 import { enrolTotp, makeUser, PASSWORD } from '../identity/identity-fixtures.ts';
 
 const chromium = debianPeer('chromium', 'chromium');
@@ -45,18 +44,13 @@ let callee: TestDevice;
 before(async () => {
   if (sipp.skip !== undefined) return;
   ensureWebBuild();
-  const port = await freeTcpPort();
-  origin = `https://localhost:${port}`;
-  p = await startSipPalisade({
-    PALISADE_HTTP_PORT: String(port),
-    PALISADE_HTTP_PUBLIC_URL: origin,
-    PALISADE_HTTP_WEB_ROOT: WEB_ROOT,
+  ({ p, origin } = await startWebPalisade({
     // SIPp 3.6 answers only the first challenge and knows MD5 alone
     PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5',
     PALISADE_CALLS_DIGEST_URI: 'or-server',
     PALISADE_MEDIA_RTP_PORT_MIN: '48500',
     PALISADE_MEDIA_RTP_PORT_MAX: '48999',
-  });
+  }));
   [caller] = (await addDevices(p, 1, 1000)) as [TestDevice];
   [callee] = (await addDevices(p, 1, 3000)) as [TestDevice];
   const root = await makeUser(p, 'root', { admin: true });

@@ -8,35 +8,28 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { debianPeer } from '../../support/debian.ts';
-import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
-import { freeTcpPort } from '../../support/ports.ts';
+import type { SipPalisade } from '../../support/sip-palisade.ts';
 import {
   ensureWebBuild,
   launchChromium,
   screenshotter,
   watchProblems,
-  WEB_ROOT,
 } from '../../support/web-browser.ts';
+import { startWebPalisade } from '../../support/web-palisade.ts';
 import { makeUser } from '../identity/identity-fixtures.ts';
 
 const peer = debianPeer('chromium', 'chromium');
 const OLD = 'Old-Password 2025!';
 const NEW = 'Fresh-Start 2026!';
 const shot = screenshotter('web');
-let p: TestPalisade;
+let p: SipPalisade;
 let browser: Browser;
 let origin: string;
 
 before(async () => {
   if (peer.skip !== undefined) return;
   ensureWebBuild();
-  const port = await freeTcpPort();
-  origin = `https://localhost:${port}`;
-  p = await startTestPalisade({
-    PALISADE_HTTP_PORT: String(port),
-    PALISADE_HTTP_PUBLIC_URL: origin,
-    PALISADE_HTTP_WEB_ROOT: WEB_ROOT,
-  });
+  ({ p, origin } = await startWebPalisade());
   browser = await launchChromium(peer.path, p.ca);
 });
 after(async () => {

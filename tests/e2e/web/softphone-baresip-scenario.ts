@@ -28,11 +28,11 @@ import {
   callState,
   signIn,
   sleep,
-  startWebPalisade,
   twoReadings,
   waitConnected,
   type Pair,
 } from './softphone-page.ts';
+import { startWebPalisade } from '../../support/web-palisade.ts';
 
 const giveUp = setTimeout(() => {
   console.log('RESULT {"error":"scenario timed out"}');

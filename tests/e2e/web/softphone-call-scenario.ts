@@ -26,10 +26,10 @@ import {
   type Helpers,
   signIn,
   sleep,
-  startWebPalisade,
   twoReadings,
   waitConnected,
 } from './softphone-page.ts';
+import { startWebPalisade } from '../../support/web-palisade.ts';
 
 const giveUp = setTimeout(() => {
   console.log('RESULT {"error":"scenario timed out"}');

@@ -10,9 +10,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { totpCode } from '@palisade/security';
 import { PASSWORD } from '../identity/identity-fixtures.ts';
-import { freeTcpPort } from '../../support/ports.ts';
-import { startSipPalisade, type SipPalisade } from '../../support/sip-palisade.ts';
-import { watchProblems, WEB_ROOT } from '../../support/web-browser.ts';
+import { watchProblems } from '../../support/web-browser.ts';
 
 /**
  * Page-side helpers, injected before the app loads (through CDP, so outside
@@ -74,21 +72,6 @@ export interface Reading {
 export interface Pair {
   readonly first: Reading;
   readonly second: Reading;
-}
-
-/** A real Palisade (SQLite) serving the built web app on a free port of 127.0.0.1. */
-export async function startWebPalisade(
-  env: Record<string, string> = {},
-): Promise<{ p: SipPalisade; origin: string }> {
-  const port = await freeTcpPort();
-  const origin = `https://localhost:${String(port)}`;
-  const p = await startSipPalisade({
-    PALISADE_HTTP_PORT: String(port),
-    PALISADE_HTTP_PUBLIC_URL: origin,
-    PALISADE_HTTP_WEB_ROOT: WEB_ROOT,
-    ...env,
-  });
-  return { p, origin };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

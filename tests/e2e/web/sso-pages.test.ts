@@ -18,16 +18,16 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { decodeBase32, totpCode } from '@palisade/security';
 import { debianPeer } from '../../support/debian.ts';
-import { startTestPalisade, type TestPalisade } from '../../support/palisade.ts';
+import type { SipPalisade } from '../../support/sip-palisade.ts';
 import { freeTcpPort } from '../../support/ports.ts';
 import {
   browserSteps,
   ensureWebBuild,
   launchChromium,
   screenshotter,
-  WEB_ROOT,
   type FreshPage,
 } from '../../support/web-browser.ts';
+import { startWebPalisade } from '../../support/web-palisade.ts';
 import { startOidcPeer, type OidcPeer } from '../../conformance/sso/oidc-provider-peer.ts';
 import {
   startSlapd,
@@ -44,7 +44,7 @@ const ldapUtils = slapdBin.skip ? slapdBin : debianPeer('ldap-utils', 'ldapadd')
 const shot = screenshotter('web');
 const CLIENT_SECRET = 'palisade-test-client-secret-0123456789';
 
-let p: TestPalisade;
+let p: SipPalisade;
 let browser: Browser;
 let origin: string;
 let idp: OidcPeer | undefined;
@@ -58,13 +58,7 @@ const { freshPage, use, withFailureShot } = browserSteps(() => browser, shot, 's
 before(async () => {
   if (chromiumPeer.skip !== undefined) return;
   ensureWebBuild();
-  const port = await freeTcpPort();
-  origin = `https://localhost:${port}`;
-  p = await startTestPalisade({
-    PALISADE_HTTP_PORT: String(port),
-    PALISADE_HTTP_PUBLIC_URL: origin,
-    PALISADE_HTTP_WEB_ROOT: WEB_ROOT,
-  });
+  ({ p, origin } = await startWebPalisade());
   // An admin with an authenticator app already confirmed (admins must have a second factor).
   const d = p.server.domain;
   const root = await makeUser(p, 'root', { admin: true });
