@@ -168,7 +168,7 @@ test(
         await page.getByRole('button', { name: 'Sign in' }).click();
       };
       await passwordLogin();
-      await page.getByText(/signs in with single sign-on only/).waitFor();
+      await page.getByText('wrong user name or password').waitFor();
       await shot(page, 'console-sso-only-refused');
 
       await d.sso.policies.setTenantPolicy(d.defaultTenant.id, { breakGlassLocalAdmin: true });

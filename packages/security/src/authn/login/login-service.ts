@@ -88,8 +88,6 @@ export interface LoginDeps {
 }
 
 const WRONG = 'wrong user name or password';
-const SSO_ONLY =
-  'this account signs in with single sign-on only: use "Sign in with …" or your directory account';
 
 export class LoginService {
   readonly #d: LoginDeps;
@@ -146,9 +144,16 @@ export class LoginService {
     const account = tenantId
       ? await this.#d.directory.findForLogin(input.username, input.tenantDomain)
       : null;
-    const usable = account?.active ? account.passwordHash : null;
+    // "SSO only" (PRODUCT §C6): the local password is never checked, so it can
+    // be no oracle (a right guess must not tell itself apart from a wrong one,
+    // or a stale local password could be confirmed and tried at the IdP), and
+    // the answer is a wrong password's. An SSO-only admin keeps the local path
+    // only where the tenant allows break-glass; each such login is a security event.
+    const local = account?.active ? await this.#localDecision(account) : 'sso-only';
+    const ssoOnly = account?.active === true && local === 'sso-only';
+    const usable = account?.active && !ssoOnly ? account.passwordHash : null;
     const verdict = await verifyPassword(input.password, usable);
-    if (!verdict.ok || !account) {
+    if (!verdict.ok || !account || ssoOnly) {
       const locked = await this.#d.throttle.fail(key, input.remoteAddress, policy);
       this.#d.spraying.failure(input.remoteAddress, key);
       await this.#record(
@@ -156,7 +161,7 @@ export class LoginService {
         'failure',
         input,
         { ...who, userId: account?.id ?? null },
-        { reason: 'bad-credentials' },
+        ssoOnly ? { reason: 'sso-only', area: input.kind } : { reason: 'bad-credentials' },
       );
       if (locked.lockedKey || locked.lockedAccount) {
         await this.#record(
@@ -179,21 +184,6 @@ export class LoginService {
           }).catch(() => undefined),
         );
       throw new PalisadeError('unauthenticated', WRONG);
-    }
-    // "SSO only" (PRODUCT §C6) is told only to whoever knows the password: a
-    // wrong one gets the usual answer above, so nothing is learnt about the
-    // account without it. An SSO-only admin keeps the local path only where
-    // the tenant allows break-glass, and every such login is a security event.
-    const local = await this.#localDecision(account);
-    if (local === 'sso-only') {
-      await this.#record(
-        'auth.login',
-        'denied',
-        input,
-        { tenantId, userId: account.id },
-        { reason: 'sso-only', area: input.kind },
-      );
-      throw new PalisadeError('forbidden', SSO_ONLY, { details: { reason: 'sso-only' } });
     }
     await this.#d.throttle.succeed(key, input.remoteAddress);
     if (verdict.needsRehash) {
