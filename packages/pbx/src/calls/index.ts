@@ -7,6 +7,14 @@ export type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 export { CallerAuthenticator } from './caller-authenticator.ts';
 export type { AuthenticatedCaller, CallerCheck } from './caller-authenticator.ts';
 export type { B2buaEvents, BadDestination } from './call-events.ts';
+export type {
+  CallActivity,
+  CallParty,
+  LegParty,
+  PartyDirection,
+  PartyIdentity,
+  PartyState,
+} from './call-parties.ts';
 export {
   CALL_SETTINGS_KEY,
   DEFAULT_CALL_SETTINGS,
