@@ -27,6 +27,7 @@ export {
 } from './call-settings.ts';
 export type { CallSettings, ForwardingSettings, RingGroup, RingStrategy } from './call-settings.ts';
 export { CallSettingsService } from './call-settings-service.ts';
+export type { CallSettingsEvents } from './call-settings-service.ts';
 export { CALL_CLASS_PERMISSION, classifyNumber, dialledNumber, mayCall } from './dial-plan.ts';
 export { RegistrarLocation } from './registrar-location.ts';
 export { FORK_TRANSITIONS } from './fork.ts';

@@ -116,7 +116,7 @@ export class UserDialogs {
 
   #user(userId: string): Map<string, UserDialog> {
     let map = this.#users.get(userId);
-    if (!map) this.#users.set(userId, (map = new Map()));
+    if (!map) this.#users.set(userId, (map = new Map<string, UserDialog>()));
     return map;
   }
 }

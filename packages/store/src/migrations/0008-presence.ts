@@ -48,10 +48,12 @@ export const presenceMigration: Migration = {
       .execute();
     for (const g of groups) {
       const permissions = JSON.parse(g.permissions) as unknown;
-      if (!Array.isArray(permissions) || permissions.includes('presence')) continue;
+      if (!Array.isArray(permissions)) continue;
+      const listed = permissions.filter((p): p is string => typeof p === 'string');
+      if (listed.includes('presence')) continue;
       await raw
         .updateTable('groups')
-        .set({ permissions: JSON.stringify([...permissions, 'presence']) })
+        .set({ permissions: JSON.stringify([...listed, 'presence']) })
         .where('id', '=', g.id)
         .execute();
     }
