@@ -134,6 +134,26 @@ export class TestPhone {
     );
   }
 
+  /** A new dialog-creating request's From (with tag), To, Call-ID, and where its answers go. */
+  #outgoing(
+    number: string,
+    domain: string,
+  ): { from: NameAddr; to: NameAddr; callId: string; placed: PlacedCall } {
+    return {
+      from: new NameAddr(undefined, sipUri({ user: this.extension, host: this.#domain })).withTag(
+        newTag(),
+      ),
+      to: new NameAddr(undefined, sipUri({ user: number, host: domain })),
+      callId: newCallId(),
+      placed: {
+        responses: [],
+        final: undefined,
+        dialog: undefined,
+        invite: undefined as unknown as SipRequest,
+      },
+    };
+  }
+
   /** Places a call to `number`, answering one 407 with credentials. */
   call(
     number: string,
@@ -141,18 +161,7 @@ export class TestPhone {
     password = this.#password,
     extra: [string, string][] = [],
   ): PlacedCall {
-    const from = new NameAddr(
-      undefined,
-      sipUri({ user: this.extension, host: this.#domain }),
-    ).withTag(newTag());
-    const to = new NameAddr(undefined, sipUri({ user: number, host: this.#domain }));
-    const callId = newCallId();
-    const placed: PlacedCall = {
-      responses: [],
-      final: undefined,
-      dialog: undefined,
-      invite: undefined as unknown as SipRequest,
-    };
+    const { from, to, callId, placed } = this.#outgoing(number, this.#domain);
     const send = (cseq: number, headers: [string, string][]): void => {
       const invite = createRequest({
         method: 'INVITE',
@@ -209,18 +218,7 @@ export class TestPhone {
     } = {},
   ): PlacedCall {
     const domain = init.domain ?? this.#domain;
-    const from = new NameAddr(
-      undefined,
-      sipUri({ user: this.extension, host: this.#domain }),
-    ).withTag(newTag());
-    const to = new NameAddr(undefined, sipUri({ user: number, host: domain }));
-    const callId = newCallId();
-    const placed: PlacedCall = {
-      responses: [],
-      final: undefined,
-      dialog: undefined,
-      invite: undefined as unknown as SipRequest,
-    };
+    const { from, to, callId, placed } = this.#outgoing(number, domain);
     const send = (cseq: number, headers: [string, string][]): void => {
       const request = createRequest({
         method: 'SUBSCRIBE',
