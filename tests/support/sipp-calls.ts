@@ -40,6 +40,8 @@ export async function startSippCallRig(
   p: { readonly udpPort: number },
   callers: readonly TestDevice[],
   callees: readonly TestDevice[],
+  /** The callee's scenario in tests/fixtures/sipp/calls/ (default: answers at once). */
+  uasScenario = 'uas_call.xml',
 ): Promise<SippCallRig> {
   const work = mkdtempSync(join(tmpdir(), 'palisade-sipp-calls-'));
   const uasPort = await freeSipPort();
@@ -101,7 +103,7 @@ export async function startSippCallRig(
     sippPath,
     [
       '-sf',
-      join(FIXTURES, 'calls', 'uas_call.xml'),
+      join(FIXTURES, 'calls', uasScenario),
       '-t',
       'u1',
       '-i',
