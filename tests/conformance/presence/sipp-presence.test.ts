@@ -48,6 +48,37 @@ function injection(name: string, from: TestDevice, target: string, password = fr
   return file;
 }
 
+/** One SIPp subscriber run of a scenario in fixtures/sipp/presence (one "call", from a free port). */
+function sippWatcher(scenario: string, csv: string, seconds: number, extra: readonly string[]) {
+  return startPeer(
+    sipp.path!,
+    [
+      '-sf',
+      join(SCENARIOS, scenario),
+      '-inf',
+      csv,
+      '-t',
+      'u1',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      '0',
+      '-m',
+      '1',
+      '-timeout',
+      String(seconds),
+      '-timeout_error',
+      '-nostdin',
+      '-key',
+      'dom',
+      SIP_DOMAIN,
+      ...extra,
+      `127.0.0.1:${p.udpPort}`,
+    ],
+    { cwd: work, maxMs: (seconds + 10) * 1000 },
+  );
+}
+
 interface Exchange {
   readonly code: number | null;
   /** Every message SIPp received, in order. */
@@ -69,30 +100,13 @@ async function subscribeOnce(
 ): Promise<Exchange> {
   const from = opts.from ?? watcher;
   const trace = join(work, `${name}-messages.log`);
-  const peer = startPeer(
-    sipp.path!,
+  const peer = sippWatcher(
+    'subscribe_once_uac.xml',
+    injection(name, from, opts.target, opts.password),
+    20,
     [
-      '-sf',
-      join(SCENARIOS, 'subscribe_once_uac.xml'),
-      '-inf',
-      injection(name, from, opts.target, opts.password),
-      '-t',
-      'u1',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      '0',
-      '-m',
-      '1',
-      '-timeout',
-      '20',
-      '-timeout_error',
       '-recv_timeout',
       '10000',
-      '-nostdin',
-      '-key',
-      'dom',
-      SIP_DOMAIN,
       '-key',
       'tdom',
       opts.domain ?? SIP_DOMAIN,
@@ -105,9 +119,7 @@ async function subscribeOnce(
       '-trace_msg',
       '-message_file',
       trace,
-      `127.0.0.1:${p.udpPort}`,
     ],
-    { cwd: work, maxMs: 30_000 },
   );
   const code = await peer.exited();
   const log = existsSync(trace) ? readFileSync(trace, 'utf8') : '';
@@ -159,38 +171,14 @@ after(async () => {
 describe('SIPp busy-lamp field (SUBSCRIBE dialog)', { skip: sipp.skip }, () => {
   test('the lamp follows a call to the extension: idle, early, confirmed, terminated; then un-SUBSCRIBE', async () => {
     const logFile = join(work, 'blf-logs.log');
-    const blf = startPeer(
-      sipp.path!,
-      [
-        '-sf',
-        join(SCENARIOS, 'blf_watch_uac.xml'),
-        '-inf',
-        injection('blf', watcher, callee.extension),
-        '-t',
-        'u1',
-        '-i',
-        '127.0.0.1',
-        '-p',
-        '0',
-        '-m',
-        '1',
-        '-timeout',
-        '60',
-        '-timeout_error',
-        '-nostdin',
-        '-key',
-        'dom',
-        SIP_DOMAIN,
-        '-trace_err',
-        '-error_file',
-        join(work, 'blf-errors.log'),
-        '-trace_logs',
-        '-log_file',
-        logFile,
-        `127.0.0.1:${p.udpPort}`,
-      ],
-      { cwd: work, maxMs: 70_000 },
-    );
+    const blf = sippWatcher('blf_watch_uac.xml', injection('blf', watcher, callee.extension), 60, [
+      '-trace_err',
+      '-error_file',
+      join(work, 'blf-errors.log'),
+      '-trace_logs',
+      '-log_file',
+      logFile,
+    ]);
     const logged = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
     const deadline = Date.now() + 15_000;
     while (!logged().includes('watching')) {
