@@ -13,6 +13,7 @@ import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '@palisade/security';
+import { login, sessionHeaders } from '../../e2e/identity/identity-fixtures.ts';
 import { startBaresip } from '../../support/baresip.ts';
 import { debianPeer } from '../../support/debian.ts';
 import { freeTcpPort } from '../../support/ports.ts';
@@ -79,7 +80,6 @@ function ctrl(command: string): Promise<string> {
 /** What baresip shows of the colleague: Unknown, Online, Offline or Busy. */
 async function shown(): Promise<string> {
   const list = await ctrl('contacts');
-  // eslint-disable-next-line no-control-regex
   const line = list
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
@@ -153,16 +153,11 @@ describe('baresip presence module subscribing to a colleague', { skip: baresip.s
     await dialling.exited();
     await until('Online');
 
-    const login = await p.client.call('POST', '/api/v1/auth/login', {
-      body: { username: `user${colleague.extension}`, password: PASSWORD, client: 'app' },
-    });
-    assert.equal(login.status, 200, login.text);
-    const cookie = String(login.headers['set-cookie']?.[0]).split(';')[0]!;
-    const csrf = login.json<{ csrfToken: string }>().csrfToken;
+    const session = await login(p.client, `user${colleague.extension}`, PASSWORD);
     const set = (status: string) =>
       p.client.call('PUT', '/api/v1/me/presence', {
         body: { status },
-        headers: { cookie, 'x-csrf-token': csrf },
+        headers: sessionHeaders(session),
       });
     assert.equal((await set('busy')).status, 200);
     await until('Busy');
