@@ -15,6 +15,19 @@ import { answerChallenge, registerText } from './sip-test-client.ts';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
 
+/** A plain PCMU offer, for calls whose media does not matter (busy, refused). */
+export const PLAIN_OFFER = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  'c=IN IP4 127.0.0.1',
+  't=0 0',
+  'm=audio 40000 RTP/AVP 0',
+  'a=rtpmap:0 PCMU/8000',
+  'a=sendrecv',
+  '',
+].join('\r\n');
+
 interface DialogState {
   readonly callId: string;
   /** The From and To header values of requests we send in the dialog (tags included). */
