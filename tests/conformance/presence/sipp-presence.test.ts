@@ -7,7 +7,8 @@
  * refusals: expiry bounds (423, shortened), another tenant's user (403,
  * though an extension of that number exists there), an unknown extension
  * (404), a user whose groups lack `presence` (403), an unknown package
- * (489), a wrong password (challenged again).
+ * (489), a wrong password (challenged again); and password guessing over
+ * SUBSCRIBE gets the guesser banned, as over REGISTER.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,7 +50,13 @@ function injection(name: string, from: TestDevice, target: string, password = fr
 }
 
 /** One SIPp subscriber run of a scenario in fixtures/sipp/presence (one "call", from a free port). */
-function sippWatcher(scenario: string, csv: string, seconds: number, extra: readonly string[]) {
+function sippWatcher(
+  scenario: string,
+  csv: string,
+  seconds: number,
+  extra: readonly string[],
+  run: { from?: string; calls?: number } = {},
+) {
   return startPeer(
     sipp.path!,
     [
@@ -60,11 +67,11 @@ function sippWatcher(scenario: string, csv: string, seconds: number, extra: read
       '-t',
       'u1',
       '-i',
-      '127.0.0.1',
+      run.from ?? '127.0.0.1',
       '-p',
       '0',
       '-m',
-      '1',
+      String(run.calls ?? 1),
       '-timeout',
       String(seconds),
       '-timeout_error',
@@ -246,5 +253,45 @@ describe('SIPp busy-lamp field (SUBSCRIBE dialog)', { skip: sipp.skip }, () => {
     });
     assert.deepEqual(wrong.received.map(statusLine), ['401', '401']);
     assert.equal(p.server.sip.notifier.size, 0);
+  });
+
+  test('guessing a password over SUBSCRIBE is banned after 10, as over REGISTER', async () => {
+    const attacker = '127.0.0.2';
+    const failures = () =>
+      p.events.filter(
+        (e) =>
+          e.type === 'sip.auth-failure' && e.method === 'SUBSCRIBE' && e.remoteAddress === attacker,
+      ).length;
+    // two guesses a second: slower than the flood rule, so only the digest rule can fire
+    const guessing = sippWatcher(
+      'subscribe_once_uac.xml',
+      injection('guess', watcher, callee.extension, 'guess-again-and-again'),
+      40,
+      [
+        '-r',
+        '2',
+        '-l',
+        '1',
+        '-recv_timeout',
+        '2000',
+        '-key',
+        'tdom',
+        SIP_DOMAIN,
+        '-key',
+        'event',
+        'dialog',
+        '-key',
+        'expires',
+        '600',
+      ],
+      { from: attacker, calls: 14 },
+    );
+    await guessing.exited();
+    const ids = p.server.ids;
+    assert.ok(ids, 'intrusion detection is on');
+    assert.equal(failures(), 10, guessing.output().slice(-2000));
+    const ban = (await ids.bans.active()).find((b) => b.address === attacker);
+    assert.equal(ban?.rule, 'sip-auth-user');
+    await ids.bans.unban(attacker, 'test');
   });
 });
