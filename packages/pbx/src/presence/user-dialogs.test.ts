@@ -42,7 +42,7 @@ test('a dialog keeps its id from ringing to answered; its end is told once, as t
   changes.length = 0;
   // the same report again changes nothing
   update('c1', [party('ann', 'early', 'initiator'), party('bob', 'early')]);
-  assert.deepEqual(changes, []);
+  assert.equal(changes.length, 0);
   update('c1', [party('ann', 'confirmed', 'initiator'), party('bob', 'confirmed')]);
   assert.equal(dialogs.of('bob')[0]!.id, ringing.id);
   assert.equal(dialogs.onCall('bob'), true);
@@ -65,7 +65,7 @@ test('a dialog keeps its id from ringing to answered; its end is told once, as t
   assert.equal(dialogs.onCall('bob'), false);
   changes.length = 0;
   update('c1', []);
-  assert.deepEqual(changes, [], 'an unknown or ended call changes nothing');
+  assert.equal(changes.length, 0, 'an unknown or ended call changes nothing');
 });
 
 test('a device listed twice keeps its furthest state; other calls and devices are apart', () => {
