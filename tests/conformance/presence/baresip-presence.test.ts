@@ -6,18 +6,23 @@
  * makes of them is asked over its ctrl_tcp module (`contacts`): Offline
  * while the colleague has nothing registered, Online once a phone of theirs
  * registers, Busy while they are on the phone and while the status they set
- * through the API is busy, Online again after.
+ * through the API is busy, Online again after. Meanwhile a browser-like
+ * client subscribes to the colleague's dialog package over WSS: the NOTIFYs
+ * come over its WebSocket (idle, the call confirmed, terminated), and the
+ * subscription goes when the WebSocket closes.
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { CLI_ACTOR } from '@palisade/pbx';
 import { hashPassword } from '@palisade/security';
 import { login, sessionHeaders } from '../../e2e/identity/identity-fixtures.ts';
 import { startBaresip } from '../../support/baresip.ts';
 import { debianPeer } from '../../support/debian.ts';
 import { freeTcpPort } from '../../support/ports.ts';
 import type { RunningPeer } from '../../support/process.ts';
+import { WssSipPhone } from '../../support/wss-sip-phone.ts';
 import {
   addDevices,
   SIP_DOMAIN,
@@ -137,12 +142,29 @@ after(async () => {
 });
 
 describe('baresip presence module subscribing to a colleague', { skip: baresip.skip }, () => {
-  test('Offline, Online once registered, Busy on the phone and when set busy, Online after', async () => {
+  test('Offline, Online once registered, Busy on the phone and when set busy, Online after; a WSS lamp alongside', async () => {
     await until('Offline');
     assert.equal(p.server.sip.notifier.size, 1, 'baresip holds one subscription');
 
     await phone(colleague, { register: true, seconds: 90 });
     await until('Online');
+
+    // a browser of the watcher's, subscribed to the colleague's lamp over WSS
+    const browser = await p.server.domain.devices.add(CLI_ACTOR, {
+      userId: watcher.userId,
+      sipUsername: `${watcher.extension}-browser`,
+    });
+    const wss = await WssSipPhone.connect(`wss://127.0.0.1:${p.server.httpsPort}/sip`, {
+      ca: p.ca,
+      servername: 'localhost',
+      user: browser.sipUsername,
+      password: browser.secret,
+      domain: SIP_DOMAIN,
+    });
+    const subscribed = await wss.subscribe(colleague.extension, 'dialog');
+    assert.equal(subscribed.status, 200, subscribed.toString());
+    const states = () =>
+      wss.notifies.map((n) => /<state>([a-z]+)<\/state>/.exec(n.body.toString())?.[1] ?? 'idle');
 
     const dialling = await phone(caller, {
       register: false,
@@ -152,6 +174,15 @@ describe('baresip presence module subscribing to a colleague', { skip: baresip.s
     await until('Busy');
     await dialling.exited();
     await until('Online');
+    assert.equal(states()[0], 'idle', states().join());
+    assert.ok(states().includes('confirmed'), states().join());
+    assert.equal(states().at(-1), 'terminated', states().join());
+    const held = p.server.sip.notifier.size;
+    wss.close();
+    const gone = Date.now() + 5000;
+    while (p.server.sip.notifier.size !== held - 1 && Date.now() < gone)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal(p.server.sip.notifier.size, held - 1, 'the WSS subscription went with its socket');
 
     const session = await login(p.client, `user${colleague.extension}`, PASSWORD);
     const set = (status: string) =>

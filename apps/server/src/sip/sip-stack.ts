@@ -216,8 +216,10 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
         }
       : {}),
     wsMaxMessagesPerSecond: config.sip.wsMaxMessagesPerSecond,
-    // a closed browser tab must not keep ringing: its WS/WSS bindings go with the connection
+    // a closed browser tab must not keep ringing: its WS/WSS bindings go with the connection;
+    // subscriptions made over any connection go with it (their NOTIFYs had nowhere else to go)
     onConnectionClosed: (source) => {
+      if (source.connectionId !== undefined) notifier.dropConnection(source.connectionId);
       if (!isConnectionBound(source.transport) || source.connectionId === undefined) return;
       location.dropConnection(source.connectionId).then(
         (removed) => {

@@ -21,7 +21,7 @@
  * SUBSCRIBE came in on (the connection for TCP, TLS and WebSocket).
  *
  * In the dialog, SUBSCRIBE refreshes or (Expires: 0) ends it with a final
- * NOTIFY. It is not challenged again when it comes over the same flow; from
+ * NOTIFY. A subscription made over a connection ends with it. It is not challenged again when it comes over the same flow; from
  * anywhere else it must authenticate as the same device. Each refresh
  * checks again that the subscriber may watch, and the watched user exists.
  */
@@ -172,6 +172,20 @@ export class EventNotifier {
   userChanged(userId: string, kind: ChangeKind, ended: readonly UserDialog[] = []): void {
     for (const sub of this.#byWatched.get(userId) ?? [])
       if (sub.package.follows.has(kind)) sub.changed(ended);
+  }
+
+  /**
+   * A connection closed (TCP, TLS, WS, WSS): the subscriptions whose NOTIFYs
+   * went over it can no longer be notified (we never open connections to
+   * phones), so they are forgotten at once; a phone that reconnects
+   * subscribes again (its refresh gets 481). Returns how many went.
+   */
+  dropConnection(connectionId: string): number {
+    const gone = [...this.#byDialog.values()].filter(
+      (s) => s.destination.connectionId === connectionId,
+    );
+    for (const sub of gone) sub.close();
+    return gone.length;
   }
 
   /**
