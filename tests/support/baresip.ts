@@ -29,6 +29,10 @@ export async function startBaresip(
     readonly srtp: boolean;
     readonly seconds: number;
     readonly args?: readonly string[];
+    /** More module lines (`module_app presence.so`) and config lines. */
+    readonly config?: readonly string[];
+    /** Lines of the address book (`contacts`), e.g. `"Bob" <sip:1002@pbx.test>;presence=p2p`. */
+    readonly contacts?: readonly string[];
   },
 ): Promise<BaresipPhone> {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-baresip-call-'));
@@ -50,9 +54,11 @@ export async function startBaresip(
       `audio_source aufile,${join(dir, 'tone.wav')}`,
       `audio_player aufile,${join(dir, 'heard.wav')}`,
       `rtp_ports 46000-46999`,
+      ...(opts.config ?? []),
       '',
     ].join('\n'),
   );
+  if (opts.contacts) writeFileSync(join(dir, 'contacts'), `${opts.contacts.join('\n')}\n`);
   const params = [
     `auth_pass=${device.secret}`,
     `outbound="sip:127.0.0.1:${opts.udpPort};transport=udp"`,

@@ -33,6 +33,8 @@ export interface UasOptions {
   readonly scenario?: string;
   /** The UAS exits after this many calls (`uas.exited()` then tells whether all passed). */
   readonly calls?: number;
+  /** How long uas_call_ringing.xml rings before it answers (SIPp's -d; default 1 s). */
+  readonly ringMs?: number;
 }
 
 export interface SippCallRig {
@@ -122,6 +124,8 @@ export async function startSippCallRig(
       '-rtp_echo',
       '-nostdin',
       ...(uasOptions.calls ? ['-m', String(uasOptions.calls)] : []),
+      '-d',
+      String(uasOptions.ringMs ?? 1000),
     ],
     { cwd: work, maxMs: 600_000 },
   );

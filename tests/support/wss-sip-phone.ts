@@ -4,7 +4,8 @@
  * a browser speaks it: REGISTER with Contact `;transport=ws` on a `.invalid`
  * host, INVITE with a UDP/TLS/RTP/SAVPF offer answering the 407, ACK, BYE;
  * incoming INVITEs over the registered connection get 180 and a 200 with
- * the answer. The media half is the caller's (a real RTCPeerConnection).
+ * the answer; SUBSCRIBE answering the 401, NOTIFYs answered 200 and kept.
+ * The media half is the caller's (a real RTCPeerConnection).
  * Messages are written as text here, not built by Palisade's own SIP code.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,6 +15,19 @@ import { parseMessage, type SipRequest, type SipResponse } from '@palisade/sip';
 import { answerChallenge, registerText } from './sip-test-client.ts';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
+
+/** A plain PCMU offer, for calls whose media does not matter (busy, refused). */
+export const PLAIN_OFFER = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  'c=IN IP4 127.0.0.1',
+  't=0 0',
+  'm=audio 40000 RTP/AVP 0',
+  'a=rtpmap:0 PCMU/8000',
+  'a=sendrecv',
+  '',
+].join('\r\n');
 
 interface DialogState {
   readonly callId: string;
@@ -45,6 +59,8 @@ export class WssSipPhone {
   readonly hungUp: Promise<void>;
   /** Every request the server sent us, by method. */
   readonly received: string[] = [];
+  /** The NOTIFYs the server sent us, in order. */
+  readonly notifies: SipRequest[] = [];
 
   private constructor(ws: WebSocket, opts: { user: string; password: string; domain: string }) {
     this.#ws = ws;
@@ -162,6 +178,36 @@ export class WssSipPhone {
     return { answer: ok.body.toString('utf8'), provisional };
   }
 
+  /** Subscribes to `event` of `number` (answering the 401); resolves with the final answer. */
+  async subscribe(number: string, event: string, expires = 600): Promise<SipResponse> {
+    const callId = hex(10);
+    const from = `<sip:${this.#user}@${this.#domain}>;tag=${hex(4)}`;
+    const uri = `sip:${number}@${this.#domain}`;
+    const subscribe = (cseq: number, auth?: string): string =>
+      this.#request('SUBSCRIBE', uri, {
+        via: this.#via(),
+        from,
+        to: `<${uri}>`,
+        callId,
+        cseq,
+        headers: [
+          `Event: ${event}`,
+          `Expires: ${String(expires)}`,
+          ...(auth ? [`Authorization: ${auth}`] : []),
+        ],
+      });
+    const challenge = await this.#send(subscribe(1));
+    if (challenge.status !== 401) return challenge;
+    const auth = answerChallenge(challenge, {
+      user: this.#user,
+      password: this.#password,
+      uri,
+      algorithm: 'MD5',
+      method: 'SUBSCRIBE',
+    });
+    return this.#send(subscribe(2, auth));
+  }
+
   /** The next INVITE the server sends us. */
   incoming(): Promise<IncomingCall> {
     return new Promise((resolve) => this.#incoming.push(resolve));
@@ -248,6 +294,7 @@ export class WssSipPhone {
       return;
     }
     this.received.push(m.method);
+    if (m.method === 'NOTIFY') this.notifies.push(m);
     switch (m.method) {
       case 'INVITE':
         if (m.to.tag !== undefined) return this.#respond(m, 200); // a refresh: our SDP stands

@@ -131,6 +131,7 @@ export async function startPalisade({
         defaultTenantId: domain.defaultTenant.id,
         intrusion: ids ? { detector: ids.detector, bans: ids.bans, metrics: ids.metrics } : null,
         liveCalls: new LiveCallService(sipStack.b2bua, store.users, domain.audit),
+        presence: sipStack.presence,
       },
       logger,
       version: VERSION,

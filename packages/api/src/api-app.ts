@@ -31,6 +31,7 @@ import { registrationRoutes } from './routes/registration-routes.ts';
 import { callSettingsRoutes } from './routes/call-settings-routes.ts';
 import { cdrRoutes } from './routes/cdr-routes.ts';
 import { liveCallRoutes } from './routes/live-call-routes.ts';
+import { presenceRoutes } from './routes/presence-routes.ts';
 import { setupRoutes } from './routes/setup-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -48,6 +49,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...cdrRoutes(services),
     ...liveCallRoutes(services),
     ...callSettingsRoutes(services),
+    ...presenceRoutes(services),
     ...tokenRoutes(services),
     ...auditRoutes(services),
     ...intrusionRoutes(services),

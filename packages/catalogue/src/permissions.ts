@@ -46,6 +46,8 @@ export const USER_PERMISSIONS = [
   'files',
   'webphone',
   'api',
+  // see colleagues' presence and busy lamps: SUBSCRIBE dialog/presence, the colleagues list
+  'presence',
 ] as const;
 export type UserPermission = (typeof USER_PERMISSIONS)[number];
 

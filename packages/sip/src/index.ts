@@ -9,6 +9,7 @@ export { Params } from './grammar/generic-params.ts';
 export type { Param } from './grammar/generic-params.ts';
 export { quote } from './grammar/value-scanner.ts';
 export { unescapeComponent, escapeComponent } from './grammar/escaping.ts';
+export { isUserChar } from './grammar/char-classes.ts';
 
 export type { Uri, SipUri, TelUri, OtherUri, HostKind } from './uri/uri-types.ts';
 export { parseUri, hostKind, DEFAULT_MAX_URI_LENGTH } from './uri/uri-parser.ts';

@@ -20,6 +20,7 @@ import { SqlKnownNetworkRepository } from './repositories/known-network-reposito
 import { SqlLoginThrottleRepository } from './repositories/login-throttle-repository.ts';
 import { SqlMfaFactorRepository } from './repositories/mfa-factor-repository.ts';
 import { SqlOneTimeCodeRepository } from './repositories/one-time-code-repository.ts';
+import { SqlPresenceRepository } from './repositories/presence-repository.ts';
 import { SqlWebSessionRepository } from './repositories/web-session-repository.ts';
 import { SqlGroupRepository } from './repositories/group-repository.ts';
 import { SqlRegistrationRepository } from './repositories/registration-repository.ts';
@@ -63,6 +64,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     tenantSettings: new SqlTenantSettingsRepository(ctx),
     registrations: new SqlRegistrationRepository(ctx),
     cdrs: new SqlCdrRepository(ctx),
+    presence: new SqlPresenceRepository(ctx),
     apiTokens: new SqlApiTokenRepository(ctx),
     setupTokens: new SqlSetupTokenRepository(ctx),
     auditLog: new SqlAuditLogRepository(ctx),
@@ -88,6 +90,7 @@ export class SqlStore implements Store {
   readonly tenantSettings: Repositories['tenantSettings'];
   readonly registrations: Repositories['registrations'];
   readonly cdrs: Repositories['cdrs'];
+  readonly presence: Repositories['presence'];
   readonly apiTokens: Repositories['apiTokens'];
   readonly setupTokens: Repositories['setupTokens'];
   readonly auditLog: Repositories['auditLog'];
@@ -119,6 +122,7 @@ export class SqlStore implements Store {
     this.tenantSettings = repos.tenantSettings;
     this.registrations = repos.registrations;
     this.cdrs = repos.cdrs;
+    this.presence = repos.presence;
     this.apiTokens = repos.apiTokens;
     this.setupTokens = repos.setupTokens;
     this.auditLog = repos.auditLog;

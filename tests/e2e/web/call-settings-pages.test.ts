@@ -24,7 +24,7 @@ import {
   screenshotter,
 } from '../../support/web-browser.ts';
 import { startWebPalisade } from '../../support/web-palisade.ts';
-import { WssSipPhone } from '../../support/wss-sip-phone.ts';
+import { PLAIN_OFFER, WssSipPhone } from '../../support/wss-sip-phone.ts';
 import { enrolTotp, makeUser, PASSWORD } from '../identity/identity-fixtures.ts';
 
 const peer = debianPeer('chromium', 'chromium');
@@ -168,18 +168,6 @@ test(
       await context.close();
     }),
 );
-
-const PLAIN_OFFER = [
-  'v=0',
-  'o=- 1 1 IN IP4 127.0.0.1',
-  's=-',
-  'c=IN IP4 127.0.0.1',
-  't=0 0',
-  'm=audio 40000 RTP/AVP 0',
-  'a=rtpmap:0 PCMU/8000',
-  'a=sendrecv',
-  '',
-].join('\r\n');
 
 test(
   'user app: do not disturb under My calls makes the server answer calls busy',

@@ -112,3 +112,26 @@ test('docs/configuration.md is the current generated reference', async () => {
     'run: node apps/server/src/bin/palisade.ts config reference > docs/configuration.md',
   );
 });
+
+test('subscription bounds: presence defaults, and a minimum above the maximum is refused', () => {
+  const { config } = loadConfig({ env: {}, cwd: empty() });
+  assert.deepEqual(config.presence, {
+    minExpires: 60,
+    maxExpires: 3600,
+    maxPerDevice: 200,
+    maxPerSource: 1000,
+    maxSubscriptions: 20000,
+  });
+  assert.throws(
+    () =>
+      loadConfig({
+        cwd: empty(),
+        env: { PALISADE_PRESENCE_MIN_EXPIRES: '600', PALISADE_PRESENCE_MAX_EXPIRES: '300' },
+      }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.problems.some(
+        (p) => p.key === 'presence.minExpires' && /presence\.maxExpires/.test(p.message),
+      ),
+  );
+});

@@ -226,6 +226,33 @@ export const configSchema = {
       "What the digest-uri of INVITE credentials must be: the Request-URI (RFC 7616), or also this server's address (what SIPp sends; only for load generators).",
     ),
   },
+  presence: {
+    minExpires: integer(
+      60,
+      'Shortest subscription (SUBSCRIBE to dialog or presence) accepted; shorter gets 423 Interval Too Brief.',
+      1,
+      86_400,
+    ),
+    maxExpires: integer(3_600, 'Longest subscription granted (longer is shortened).', 60, 604_800),
+    maxPerDevice: integer(
+      200,
+      'Subscriptions one device may hold (a phone holds one per busy-lamp key); beyond it 403.',
+      1,
+      10_000,
+    ),
+    maxPerSource: integer(
+      1_000,
+      'Subscriptions from one IP address (phones behind one NAT share it); beyond it 503.',
+      1,
+      1_000_000,
+    ),
+    maxSubscriptions: integer(
+      20_000,
+      'Subscriptions the server holds in all (memory bound); beyond it 503 with Retry-After.',
+      1,
+      1_000_000,
+    ),
+  },
   identity: {
     consoleIdleMinutes: integer(
       15,
@@ -393,6 +420,12 @@ export function crossChecks(config: PalisadeConfig): { key: string; message: str
   }
   if (config.sip.minExpires > config.sip.maxExpires) {
     problems.push({ key: 'sip.minExpires', message: 'must not be above sip.maxExpires' });
+  }
+  if (config.presence.minExpires > config.presence.maxExpires) {
+    problems.push({
+      key: 'presence.minExpires',
+      message: 'must not be above presence.maxExpires',
+    });
   }
   if (config.database.url !== null && !/^postgres(ql)?:\/\//.test(config.database.url)) {
     problems.push({

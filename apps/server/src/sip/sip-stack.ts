@@ -1,9 +1,12 @@
 /**
  * Builds and runs the SIP side of the server: transports (UDP, TCP, TLS on
  * every SIP bind address, WSS on the HTTPS listeners at `sip.wsPath`), the
- * transaction layer, the server core with the registrar and OPTIONS, and
- * the location service loaded from storage. `stop` closes the listeners
- * first, then the transactions, then the location sweep.
+ * transaction layer, the server core with the registrar, OPTIONS, the
+ * B2BUA and the presence notifier (SUBSCRIBE), and the location service
+ * loaded from storage. Presence follows the B2BUA's calls, the location
+ * service's registrations and the statuses users set. `stop` ends calls and
+ * subscriptions, closes the listeners, then the transactions, then the
+ * location sweep.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -12,11 +15,17 @@ import { systemClock, type Logger, type SecurityEventSink } from '@palisade/comm
 import {
   B2bua,
   CALL_METHODS,
+  DialogPackage,
+  EventNotifier,
   isConnectionBound,
   LocationService,
+  PresencePackage,
+  PresenceService,
+  PresenceView,
   RegistrarLocation,
   Registrar,
   SipServerCore,
+  UserDialogs,
   digestUriMatches,
   optionsHandler,
 } from '@palisade/pbx';
@@ -43,6 +52,10 @@ export interface SipStack {
   readonly transport: SipNodeTransport;
   readonly b2bua: B2bua;
   readonly media: MediaEngine;
+  /** The SUBSCRIBE side of presence and busy lamps. */
+  readonly notifier: EventNotifier;
+  /** Users' statuses and their colleagues' presence, for the API. */
+  readonly presence: PresenceService;
   stop(): Promise<void>;
 }
 
@@ -78,6 +91,14 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   // calls that were in progress when the server last stopped (a crash, kill -9)
   const interrupted = await domain.store.cdrs.markInterrupted(Date.now());
   if (interrupted > 0) log.warn('calls interrupted by the last stop', { count: interrupted });
+  // per process: a restart makes clients re-authenticate once (a plain 401 or 407)
+  const digest = (): DigestAuthenticator =>
+    new DigestAuthenticator({
+      secretKey: randomBytes(32),
+      nonceLifetimeSeconds: config.sip.nonceLifetimeSeconds,
+      algorithms: config.sip.digestAlgorithms as readonly DigestAlgorithm[],
+      uriMatches: digestUriMatches,
+    });
   // no Server header: a version banner only helps scanners (svmap)
   const core = new SipServerCore({
     logger: log,
@@ -95,13 +116,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     devices,
     users: domain.store.users,
     location,
-    // per process: a restart makes clients re-authenticate once (a plain 401)
-    authenticator: new DigestAuthenticator({
-      secretKey: randomBytes(32),
-      nonceLifetimeSeconds: config.sip.nonceLifetimeSeconds,
-      algorithms: config.sip.digestAlgorithms as readonly DigestAlgorithm[],
-      uriMatches: digestUriMatches,
-    }),
+    authenticator: digest(),
     securityEvents: init.events,
     policy: { minExpires: config.sip.minExpires, maxExpires: config.sip.maxExpires },
   });
@@ -125,12 +140,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
       tenantSettings: domain.store.tenantSettings,
       cdrs: domain.store.cdrs,
     },
-    authenticator: new DigestAuthenticator({
-      secretKey: randomBytes(32),
-      nonceLifetimeSeconds: config.sip.nonceLifetimeSeconds,
-      algorithms: config.sip.digestAlgorithms as readonly DigestAlgorithm[],
-      uriMatches: digestUriMatches,
-    }),
+    authenticator: digest(),
     location: new RegistrarLocation(location, domain.store.devices),
     media,
     sentBy: (d) => (transportRef ? transportRef.sentBy(d) : { host: '127.0.0.1', port: 5060 }),
@@ -141,9 +151,50 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     minSessionExpires: config.calls.minSessionExpires,
     acceptServerDigestUri: config.calls.digestUri === 'or-server',
   });
-  // detectors of the registrar, the B2BUA and the relay report to the IDS (issue 7)
+  // --- presence and busy lamps: SUBSCRIBE (dialog, presence) ---
+  const dialogs = new UserDialogs();
+  const presenceView = new PresenceView({
+    repos: domain.store,
+    registered: { isRegistered: (userId) => location.isUserRegistered(userId) },
+    dialogs,
+  });
+  const presence = new PresenceService(
+    { store: domain.store, audit: domain.audit, clock: systemClock },
+    presenceView,
+    domain.callSettings,
+  );
+  const notifier = new EventNotifier({
+    repos: {
+      tenants: domain.store.tenants,
+      users: domain.store.users,
+      devices,
+      groups: domain.store.groups,
+    },
+    authenticator: digest(),
+    packages: [new DialogPackage(dialogs), new PresencePackage(presenceView)],
+    sentBy: (d) => (transportRef ? transportRef.sentBy(d) : { host: '127.0.0.1', port: 5060 }),
+    policy: {
+      minExpires: config.presence.minExpires,
+      maxExpires: config.presence.maxExpires,
+      maxPerDevice: config.presence.maxPerDevice,
+      maxPerSource: config.presence.maxPerSource,
+      maxTotal: config.presence.maxSubscriptions,
+    },
+    securityEvents: init.events,
+    logger: log.child({ component: 'presence' }),
+    acceptServerDigestUri: config.calls.digestUri === 'or-server',
+  });
+  core.handle('SUBSCRIBE', notifier.handle);
+  const unfollow = [
+    b2bua.events.on('activity', (a) => dialogs.update(a)),
+    dialogs.events.on('changed', (c) => notifier.userChanged(c.userId, 'calls', c.ended)),
+    location.onUserChange((c) => notifier.userChanged(c.userId, 'registration')),
+    presence.events.on('changed', (c) => notifier.userChanged(c.userId, 'status')),
+  ];
+  // --- end presence ---
+  // detectors of the registrar, the notifier, the B2BUA and the relay report to the IDS (issue 7)
   const disconnectIds = ids
-    ? connectSipDetectors(ids, { registrar, b2bua, media, location })
+    ? connectSipDetectors(ids, { registrar, notifier, b2bua, media, location })
     : () => undefined;
   for (const method of CALL_METHODS)
     if (method !== 'ACK')
@@ -167,8 +218,10 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
         }
       : {}),
     wsMaxMessagesPerSecond: config.sip.wsMaxMessagesPerSecond,
-    // a closed browser tab must not keep ringing: its WS/WSS bindings go with the connection
+    // a closed browser tab must not keep ringing: its WS/WSS bindings go with the connection;
+    // subscriptions made over any connection go with it (their NOTIFYs had nowhere else to go)
     onConnectionClosed: (source) => {
+      if (source.connectionId !== undefined) notifier.dropConnection(source.connectionId);
       if (!isConnectionBound(source.transport) || source.connectionId === undefined) return;
       location.dropConnection(source.connectionId).then(
         (removed) => {
@@ -202,6 +255,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   transportRef = transport;
   layer = new TransactionLayer({ transport, user: core });
   b2bua.attach(layer);
+  notifier.attach(layer);
   const unsubscribe = certificates.onChange((pair) =>
     transport.setSecureContext({ ...hardenedTlsOptions(), cert: pair.certPem, key: pair.keyPem }),
   );
@@ -218,6 +272,8 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   } catch (err) {
     unsubscribe();
     disconnectIds();
+    for (const off of unfollow) off();
+    await notifier.close(0);
     await transport.close();
     layer.close();
     location.close();
@@ -237,13 +293,18 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     transport,
     b2bua,
     media,
+    notifier,
+    presence,
     stop: () =>
       (stopping ??= (async () => {
         for (const server of https.servers) server.off('upgrade', onUpgrade);
         unsubscribe();
         disconnectIds();
-        // calls end with BYE and their CDRs are committed before the sockets close
+        // calls end with BYE and their CDRs are committed before the sockets close;
+        // subscriptions get their final NOTIFY (a short wait for the answers)
         await b2bua.close().catch(() => undefined);
+        for (const off of unfollow) off();
+        await notifier.close().catch(() => undefined);
         await transport.close();
         layer.close();
         location.close();

@@ -123,6 +123,20 @@ export interface CallSettings {
 }
 
 /** GET/PUT /api/v1/me/call-forwarding. */
+/** A status a user sets: `dnd` is their do-not-disturb (callers get busy). */
+export type PresenceStatus = 'available' | 'away' | 'busy' | 'dnd';
+
+/** A user's presence (GET /api/v1/me/presence, /api/v1/presence). */
+export interface PresenceEntry {
+  readonly userId: string;
+  readonly extension: string;
+  readonly displayName: string;
+  readonly status: PresenceStatus;
+  readonly registered: boolean;
+  readonly onCall: boolean;
+  readonly ringing: boolean;
+}
+
 export interface CallForwarding {
   readonly doNotDisturb: boolean;
   readonly unconditional: string | null;

@@ -30,8 +30,3 @@ export async function saveForwarding(next: CallForwarding): Promise<CallForwardi
     );
   }
 }
-
-/** Turns do-not-disturb on or off, keeping the forwarding targets. */
-export async function setDoNotDisturb(on: boolean): Promise<CallForwarding> {
-  return saveForwarding({ ...(await loadForwarding()), doNotDisturb: on });
-}

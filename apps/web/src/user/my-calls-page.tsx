@@ -1,7 +1,8 @@
 /**
- * My calls: my status (available, on a call, do not disturb) and where my
- * calls go when I do not take them. Do-not-disturb and forwarding are kept
- * on the server, so they cover every phone of mine, not only this browser.
+ * My calls: my status (available, away, busy, do not disturb; on a call)
+ * and where my calls go when I do not take them. Status, do-not-disturb and
+ * forwarding are kept on the server, so they cover every phone of mine, not
+ * only this browser, and colleagues see the status.
  */
 import { useState, type FormEvent } from 'react';
 import type { CallForwarding } from '../api/types.ts';
@@ -9,38 +10,39 @@ import { formText } from '../components/form-data.ts';
 import { Alert, ErrorText, Field, Loading, Submit } from '../components/ui.tsx';
 import { useAction, useLoad } from '../components/use-load.ts';
 import { FORWARD_WORDS, loadForwarding, saveForwarding } from './call-forwarding.ts';
-import { usePhone } from './phone-provider.tsx';
+import { usePhone, type Presence } from './phone-provider.tsx';
+import { STATUS_WORDS } from './presence.ts';
+
+const STATUSES: readonly Presence[] = ['available', 'away', 'busy', 'dnd'];
 
 function Status() {
   const phone = usePhone();
   const dnd = phone.presence === 'dnd';
-  const now = dnd ? 'Do not disturb' : phone.call ? 'On a call' : 'Available';
+  const now = dnd ? STATUS_WORDS.dnd : phone.call ? 'On a call' : STATUS_WORDS[phone.presence];
   return (
     <fieldset aria-describedby="status-hint">
       <legend>Status</legend>
       <p role="status" className="row">
         <span
-          className={`presence presence-${dnd ? 'dnd' : phone.call ? 'busy' : 'available'}`}
+          className={`presence presence-${dnd ? 'dnd' : phone.call || phone.presence !== 'available' ? 'busy' : 'available'}`}
           aria-hidden="true"
         />
         <span data-testid="my-status">Now: {now}</span>
       </p>
-      <label className="check">
-        <input
-          type="radio"
-          name="status"
-          checked={!dnd}
-          onChange={() => phone.setPresence('available')}
-        />
-        Available
-      </label>
-      <label className="check">
-        <input type="radio" name="status" checked={dnd} onChange={() => phone.setPresence('dnd')} />
-        Do not disturb
-      </label>
+      {STATUSES.map((st) => (
+        <label className="check" key={st}>
+          <input
+            type="radio"
+            name="status"
+            checked={phone.presence === st}
+            onChange={() => phone.setPresence(st)}
+          />
+          {STATUS_WORDS[st]}
+        </label>
+      ))}
       <p id="status-hint" className="hint">
-        With do not disturb on, none of your phones ring: callers hear busy, or go to your “when
-        busy” forward.
+        Colleagues see your status. With do not disturb on, none of your phones ring: callers hear
+        busy, or go to your “when busy” forward.
       </p>
       {phone.error ? <Alert>{phone.error}</Alert> : null}
     </fieldset>

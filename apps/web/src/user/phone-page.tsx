@@ -1,5 +1,5 @@
 /**
- * The softphone: presence, dial pad, call controls and audio devices. The
+ * The softphone: my status, dial pad, call controls and audio devices. The
  * user agent itself lives in PhoneProvider (it stays registered while the
  * user moves between the app's pages); this page drives it.
  */
@@ -7,6 +7,9 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '../components/ui.tsx';
 import { useAudioDevices } from './audio-devices.ts';
 import { usePhone, type Presence } from './phone-provider.tsx';
+import { STATUS_WORDS } from './presence.ts';
+
+const STATUSES: readonly Presence[] = ['available', 'away', 'busy', 'dnd'];
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
 const clean = (v: string) => v.replace(/[^0-9*#+a-zA-Z@._-]/g, '').slice(0, 64);
@@ -49,12 +52,17 @@ export function PhonePage() {
             value={phone.presence}
             onChange={(e) => phone.setPresence(e.target.value as Presence)}
           >
-            <option value="available">Available</option>
-            <option value="busy">Busy</option>
-            <option value="dnd">Do not disturb</option>
+            {STATUSES.map((st) => (
+              <option key={st} value={st}>
+                {STATUS_WORDS[st]}
+              </option>
+            ))}
           </select>
         </label>
-        <span className={`presence presence-${phone.presence}`} aria-hidden="true" />
+        <span
+          className={`presence presence-${phone.presence === 'away' ? 'busy' : phone.presence}`}
+          aria-hidden="true"
+        />
         <span role="status" className="hint" data-testid="phone-status">
           {phone.statusText}
         </span>

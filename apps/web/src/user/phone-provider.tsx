@@ -4,15 +4,17 @@
  * <audio> element the remote side plays in, and the incoming-call
  * notification, shown on whichever page is open. The SIP credential is
  * minted from the web session (`POST /api/v1/webphone/token`) and lives in
- * memory only.
+ * memory only. The user's status (available, away, busy, do not disturb)
+ * is kept on the server (presence.ts).
  */
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, describeError } from '../api/api-client.ts';
 import { useSession } from '../app/session.tsx';
-import { loadForwarding, setDoNotDisturb } from './call-forwarding.ts';
+import type { PresenceStatus } from '../api/types.ts';
+import { loadMyPresence, setMyPresence } from './presence.ts';
 import type { PhoneSnapshot, SoftphoneAgent, WebphoneToken } from './softphone-agent.ts';
 
-export type Presence = 'available' | 'busy' | 'dnd';
+export type Presence = PresenceStatus;
 
 export interface Phone extends PhoneSnapshot {
   readonly ready: boolean;
@@ -55,12 +57,13 @@ export function PhoneProvider(props: { children: ReactNode }) {
 
   useEffect(() => agent.current?.setDoNotDisturb(presence === 'dnd'), [presence, snapshot.number]);
 
-  // Do-not-disturb lives on the server (every phone of the user gets it): read it once here.
+  // The status lives on the server (colleagues see it; do-not-disturb covers every phone of
+  // the user): read it once here.
   useEffect(() => {
     let live = true;
-    loadForwarding()
-      .then((f) => {
-        if (live && f.doNotDisturb) setPresenceState('dnd');
+    loadMyPresence()
+      .then((p) => {
+        if (live) setPresenceState(p.status);
       })
       .catch(() => undefined);
     return () => {
@@ -70,8 +73,8 @@ export function PhoneProvider(props: { children: ReactNode }) {
   const setPresence = (next: Presence) => {
     const was = presence;
     setPresenceState(next);
-    if ((next === 'dnd') === (was === 'dnd')) return;
-    setDoNotDisturb(next === 'dnd').catch((err: unknown) => {
+    if (next === was) return;
+    setMyPresence(next).catch((err: unknown) => {
       setPresenceState(was);
       setSnapshot((s) => ({ ...s, error: describeError(err) }));
     });

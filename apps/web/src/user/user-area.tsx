@@ -1,6 +1,7 @@
-/** The user app: phone, call history, personal security. */
+/** The user app: phone, colleagues' presence, call history, my calls, personal security. */
 import { useSession } from '../app/session.tsx';
 import { Shell, type NavItem } from '../components/shell.tsx';
+import { ColleaguesPage } from './colleagues-page.tsx';
 import { HistoryPage } from './history-page.tsx';
 import { MyCallsPage } from './my-calls-page.tsx';
 import { PhonePage } from './phone-page.tsx';
@@ -9,15 +10,19 @@ import { MySecurityPage } from './my-security-page.tsx';
 
 const NAV: readonly NavItem[] = [
   { to: '/app', label: 'Phone' },
+  { to: '/app/colleagues', label: 'Colleagues' },
   { to: '/app/history', label: 'Call history' },
   { to: '/app/calls', label: 'My calls' },
   { to: '/app/security', label: 'My security' },
 ];
 
 export function UserArea(props: { path: string }) {
-  const { me } = useSession();
+  const { me, can } = useSession();
+  const nav = NAV.filter((n) => n.to !== '/app/colleagues' || can('presence'));
   const page =
-    props.path === '/app/history' ? (
+    props.path === '/app/colleagues' ? (
+      <ColleaguesPage />
+    ) : props.path === '/app/history' ? (
       <HistoryPage />
     ) : props.path === '/app/calls' ? (
       <MyCallsPage />
@@ -35,7 +40,7 @@ export function UserArea(props: { path: string }) {
     <Shell
       title="App"
       path={props.path}
-      nav={NAV}
+      nav={nav}
       {...(me?.session.kind === 'console'
         ? { switchTo: { to: '/console', label: 'Console' } }
         : {})}

@@ -5,6 +5,7 @@ import type {
   DeviceService,
   GroupService,
   LiveCallService,
+  PresenceService,
   RegistrationService,
   SetupService,
   TenantService,
@@ -88,6 +89,8 @@ export interface ApiServices {
   /** Calls in progress (the B2BUA's); absent without call control: the routes answer 503. */
   readonly liveCalls?: LiveCallService;
   readonly callSettings: CallSettingsService;
+  /** Statuses and colleagues' presence (the SIP stack's); absent: the routes answer 503. */
+  readonly presence?: PresenceService;
   readonly identity: IdentityServices;
   /** Intrusion detection (issue 7); null when it is off. */
   readonly intrusion?: IntrusionServices | null;

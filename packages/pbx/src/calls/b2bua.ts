@@ -131,6 +131,18 @@ export class B2bua implements CallRegistry {
     }
   }
 
+  activity(call: Call): void {
+    try {
+      this.events.emit('activity', {
+        callId: call.id,
+        tenantId: call.caller.tenant.id,
+        parties: call.parties(),
+      });
+    } catch (err) {
+      this.#logger.error('call activity listener failed', { error: String(err) });
+    }
+  }
+
   /** Calls in progress. */
   get activeCalls(): number {
     return this.#calls.size;

@@ -2,9 +2,11 @@
  * What the B2BUA reports for others to act on: the intrusion detector
  * counts INVITEs to destinations that do not exist or that the caller may
  * not call (toll-fraud probing) per source address. Detectors report,
- * policies decide: the B2BUA only tells.
+ * policies decide: the B2BUA only tells. Presence follows who is on which
+ * call (`activity`).
  */
 import type { TransportName } from '@palisade/sip';
+import type { CallActivity } from './call-parties.ts';
 
 export interface BadDestination {
   readonly sourceAddress: string;
@@ -22,4 +24,6 @@ export interface BadDestination {
 // a type alias so it satisfies TypedEmitter's index signature
 export type B2buaEvents = {
   readonly 'bad-destination': BadDestination;
+  /** Who is on a call changed (busy lamps, presence); no parties: the call is over. */
+  readonly activity: CallActivity;
 };

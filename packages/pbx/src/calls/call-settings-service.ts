@@ -6,8 +6,10 @@
  * need the directory: a ring group's extension is nobody else's and is
  * dialled as an internal number, its members are users' extensions. A
  * refused change names the field and stores nothing; every change is audited.
+ * A user's new do-not-disturb or forwarding is told (`forwarding-changed`):
+ * presence shows do-not-disturb.
  */
-import { PalisadeError } from '@palisade/common';
+import { PalisadeError, TypedEmitter } from '@palisade/common';
 import type { JsonValue } from '../ports/json-value.ts';
 import type { User } from '../ports/user-repository.ts';
 import { assertTenantVisible, type Actor } from '../directory/actor.ts';
@@ -29,7 +31,13 @@ function invalid(field: string, why: string): never {
 
 const FORWARDS = ['unconditional', 'busy', 'noAnswer'] as const;
 
+// a type alias so it satisfies TypedEmitter's index signature
+export type CallSettingsEvents = {
+  readonly 'forwarding-changed': { readonly tenantId: string; readonly userId: string };
+};
+
 export class CallSettingsService {
+  readonly events = new TypedEmitter<CallSettingsEvents>();
   readonly #deps: DirectoryDeps;
   constructor(deps: DirectoryDeps) {
     this.#deps = deps;
@@ -130,6 +138,7 @@ export class CallSettingsService {
             );
         const value = JSON.parse(JSON.stringify(forwarding)) as JsonValue;
         await this.#deps.store.tenantSettings.set(user.tenantId, forwardingKey(user.id), value);
+        this.events.emit('forwarding-changed', { tenantId: user.tenantId, userId: user.id });
         return forwarding;
       },
     );

@@ -68,6 +68,8 @@ import { branchInvite } from './branch-invite.ts';
 import { badDestination, permitted } from './call-admission.ts';
 import type { AnsweredCall, Negotiation } from './call-context.ts';
 import type { BadDestination } from './call-events.ts';
+import { ringingParties } from './call-parties.ts';
+import type { CallParty, LegParty, PartyIdentity } from './call-parties.ts';
 import { cancelled, commitOutcome, failure, unansweredEnding } from './call-outcome.ts';
 import type { Ending } from './call-outcome.ts';
 import type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
@@ -115,6 +117,8 @@ export interface CallRegistry {
   mediaStats(stats: SessionStats): void;
   /** The caller dialled a destination that does not exist (404) or is forbidden (403). */
   badDestination(probe: BadDestination): void;
+  /** Who is on the call may have changed (`call.parties()`): for busy lamps and presence. */
+  activity(call: Call): void;
 }
 
 export interface CallDeps {
@@ -152,6 +156,8 @@ export class Call {
   #phoneSrtp: PhoneSrtp = 'as-caller';
   #offer = '';
   #ringing: RingAttempt | undefined;
+  /** While a blind transfer rings its target: who rings (transfer.ts). */
+  #transferRinging: (() => readonly CallParty[]) | undefined;
   #cancelled = false;
   #early: { fork: Fork; body: string; answer: string } | undefined;
   #relayed = new Set<number>();
@@ -243,6 +249,11 @@ export class Call {
       branchInvite: (target, offer, number) => this.#bInvite(target, offer, number),
       dropLeg: (leg) => this.#dropLeg(leg),
       adopt: (leg, slot) => this.#adopt(leg, slot),
+      transferRinging: (parties) => {
+        this.#transferRinging = parties;
+        this.#changed();
+      },
+      partiesChanged: () => this.#changed(),
       replacedCall: (callId, tagA, tagB) => {
         const found = this.#deps.registry.lookup(callId, tagA, tagB);
         if (!found || found.call === this) return undefined;
@@ -261,6 +272,57 @@ export class Call {
 
   get state(): CallState {
     return this.#machine.state;
+  }
+
+  /** The caller as the other parties are shown them. */
+  get #callerIdentity(): PartyIdentity {
+    return { number: this.caller.user.extension, displayName: this.caller.user.displayName };
+  }
+
+  /** What the caller dialled, as the caller is shown the other end. */
+  get #dialled(): PartyIdentity {
+    return { number: (dialledNumber(this.#invite) ?? '').slice(0, 64), displayName: null };
+  }
+
+  /**
+   * Who is on the call now, per device (call-parties.ts): nobody while the
+   * call is only being routed (a refused call never shows), the caller and
+   * every ringing device while it rings, the phones of its legs once
+   * answered, nobody once it ends.
+   */
+  parties(): CallParty[] {
+    const caller: LegParty = {
+      userId: this.caller.user.id,
+      deviceId: this.caller.device.id,
+      direction: 'initiator',
+      identity: this.#callerIdentity,
+    };
+    switch (this.state) {
+      case 'routing':
+      case 'ending':
+      case 'ended':
+        return [];
+      case 'ringing':
+        return [
+          { ...caller, state: 'early', peer: this.#dialled },
+          ...ringingParties(this.#ringing?.ringing() ?? [], this.#callerIdentity, this.#dialled),
+        ];
+      case 'answering':
+      case 'confirmed':
+        return [
+          ...[...this.#legs.values()].map((leg): CallParty => ({
+            ...leg.party,
+            state: 'confirmed',
+            peer: this.#otherLeg(leg)?.party.identity ?? this.#dialled,
+          })),
+          ...(this.#transferRinging?.() ?? []),
+        ];
+    }
+  }
+
+  /** Tells the registry who is on the call now (it compares with what it knew). */
+  #changed(): void {
+    this.#deps.registry.activity(this);
   }
 
   get cdrId(): string | undefined {
@@ -362,6 +424,7 @@ export class Call {
     this.#phoneSrtp = settings.phoneSrtp;
     this.#ringMedia = new ForkMedia(this.#deps.media, this.id);
     this.#machine.transition('ringing');
+    this.#changed();
     const outcome = await ringExtension(this.#routingCall, number, settings);
     await this.#settleRinging(outcome);
   }
@@ -412,11 +475,14 @@ export class Call {
           // the answer waits for early media in progress (the 2xx may have to repeat its SDP)
           this.#provisionals = Promise.all([this.#provisionals, done]).then(() => undefined);
         },
+        branchEnded: () => this.#changed(),
       },
     });
     this.#ringing = attempt;
+    this.#changed();
     const outcome = await attempt.outcome;
-    this.#ringing = undefined;
+    // an answered branch shows as ringing until its leg takes over (no lamp flicker in between)
+    if (outcome.kind !== 'answered') this.#changed();
     return outcome;
   }
 
@@ -607,6 +673,12 @@ export class Call {
       peerMessage: response,
       lastSdp: fork.request.body.toString('utf8'),
       mediaTransport: transport,
+      party: {
+        userId: fork.target.userId,
+        deviceId: fork.target.deviceId,
+        direction: 'recipient',
+        identity: this.#dialled,
+      },
     });
     this.#legs.set('b', bLeg);
     this.#deps.registry.bind(bLeg, this);
@@ -667,9 +739,16 @@ export class Call {
       peerMessage: this.#invite,
       lastSdp: answer,
       mediaTransport: this.#callerTransport,
+      party: {
+        userId: this.caller.user.id,
+        deviceId: this.caller.device.id,
+        direction: 'initiator',
+        identity: this.#callerIdentity,
+      },
     });
     this.#legs.set('a', aLeg);
     this.#deps.registry.bind(aLeg, this);
+    this.#changed();
     const interval = this.#sessionInterval();
     const timerHeaders = callerTimerHeaders(this.#invite, interval);
     aLeg.answerInvite(
@@ -696,6 +775,7 @@ export class Call {
           : {},
       );
     this.#machine.transition('ended');
+    this.#changed();
     await this.#finish(ending);
   }
 
@@ -781,6 +861,7 @@ export class Call {
     leg.close();
     if (this.#legs.get(leg.mediaLeg) === leg) this.#legs.delete(leg.mediaLeg);
     this.#deps.registry.unbind(leg);
+    this.#changed();
   }
 
   /** Takes a leg into this call in `slot` (after a transfer). */
@@ -788,6 +869,7 @@ export class Call {
     leg.mediaLeg = slot;
     this.#legs.set(slot, leg);
     this.#deps.registry.bind(leg, this);
+    this.#changed();
   }
 
   #otherLeg(leg: DialogLeg): DialogLeg | undefined {
@@ -798,6 +880,7 @@ export class Call {
   #release(leg: DialogLeg): void {
     if (this.#legs.get(leg.mediaLeg) === leg) this.#legs.delete(leg.mediaLeg);
     this.#deps.registry.unbind(leg);
+    this.#changed();
   }
 
   // ── session timer (RFC 4028) ──────────────────────────────────────────
@@ -823,6 +906,7 @@ export class Call {
     this.#ending ??= (async () => {
       if (this.state === 'ended') return;
       this.#machine.transition('ending');
+      this.#changed();
       this.#timer?.close();
       for (const leg of this.#legs.values()) {
         if (leg === from) {

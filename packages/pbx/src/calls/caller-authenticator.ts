@@ -6,6 +6,10 @@
  * DigestAuthenticator (nonce lifetime, nonce-count replay, byte-identical
  * challenges for known and unknown users), HA1 looked up by the tenant's
  * SIP domain and the device's SIP username.
+ *
+ * A subscriber (SUBSCRIBE, presence/) is checked the same way, but as the
+ * UAS it is: `scheme: 'www'` challenges with 401 and WWW-Authenticate and
+ * reads Authorization (§22.2).
  */
 import { formatDigestChallenge, formatUri, parseUri } from '@palisade/sip';
 import type { ExtraHeaders, SipRequest } from '@palisade/sip';
@@ -26,24 +30,34 @@ export type CallerCheck =
   | { readonly ok: true; readonly caller: AuthenticatedCaller }
   | {
       readonly ok: false;
-      /** 407 with these headers (challenges), or 403 for a disabled user. */
-      readonly status: 407 | 403;
+      /** 407 (401 for `scheme: 'www'`) with these headers (challenges), or 403 for a disabled user. */
+      readonly status: 401 | 407 | 403;
       readonly headers: ExtraHeaders;
       /** For logs and intrusion detection; never sent. `missing` = no credentials yet. */
       readonly reason: DigestFailureReason | 'missing' | 'disabled';
       readonly username: string | undefined;
     };
 
+/** How the challenge goes: as a proxy (407, INVITE) or as the UAS itself (401, SUBSCRIBE). */
+export type ChallengeScheme = 'proxy' | 'www';
+
 export class CallerAuthenticator {
   readonly #digest: DigestAuthenticator;
   readonly #repos: Pick<PbxRepositories, 'tenants' | 'users' | 'devices'>;
+  readonly #scheme: ChallengeScheme;
 
   constructor(
     digest: DigestAuthenticator,
     repos: Pick<PbxRepositories, 'tenants' | 'users' | 'devices'>,
+    scheme: ChallengeScheme = 'proxy',
   ) {
     this.#digest = digest;
     this.#repos = repos;
+    this.#scheme = scheme;
+  }
+
+  get #status(): 401 | 407 {
+    return this.#scheme === 'proxy' ? 407 : 401;
   }
 
   /** The realm of a caller: the SIP domain of its From URI. */
@@ -53,9 +67,10 @@ export class CallerAuthenticator {
   }
 
   #challenge(realm: string, stale: boolean): ExtraHeaders {
+    const header = this.#scheme === 'proxy' ? 'Proxy-Authenticate' : 'WWW-Authenticate';
     return this.#digest
       .challenges(realm, { stale })
-      .map((c) => ['Proxy-Authenticate', formatDigestChallenge({ ...c, qop: [c.qop] })] as const);
+      .map((c) => [header, formatDigestChallenge({ ...c, qop: [c.qop] })] as const);
   }
 
   /**
@@ -67,12 +82,12 @@ export class CallerAuthenticator {
   async check(request: SipRequest, serverHost?: string): Promise<CallerCheck> {
     const realm = CallerAuthenticator.realmOf(request);
     const credentials = request
-      .header('proxy-authorization')
+      .header(this.#scheme === 'proxy' ? 'proxy-authorization' : 'authorization')
       .find((c) => c.kind === 'digest' && c.realm.toLowerCase() === realm);
     if (!credentials || credentials.kind !== 'digest')
       return {
         ok: false,
-        status: 407,
+        status: this.#status,
         headers: this.#challenge(realm, false),
         reason: 'missing',
         username: undefined,
@@ -95,7 +110,7 @@ export class CallerAuthenticator {
     if (!result.ok || !tenant || !device)
       return {
         ok: false,
-        status: 407,
+        status: this.#status,
         headers: this.#challenge(realm, result.ok ? false : result.stale),
         reason: result.ok ? 'unknown-user' : result.reason,
         username: credentials.username,

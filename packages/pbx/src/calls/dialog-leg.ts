@@ -16,6 +16,7 @@ import type {
   SipResponse,
 } from '@palisade/sip';
 import type { LegId, MediaTransport } from '@palisade/media';
+import type { LegParty } from './call-parties.ts';
 import type { CallSignalling, FinalAnswer } from './call-signalling.ts';
 import { CALL_ALLOW, CALL_SUPPORTED } from './call-signalling.ts';
 
@@ -32,6 +33,8 @@ export interface DialogLegInit {
   readonly lastSdp: string;
   /** The RTP profile this phone speaks (WebRTC, SDES or plain): what later offers to it use. */
   readonly mediaTransport: MediaTransport;
+  /** Whose phone this is (for busy lamps and presence). */
+  readonly party: LegParty;
 }
 
 export class DialogLeg {
@@ -41,6 +44,8 @@ export class DialogLeg {
   readonly destination: Destination;
   readonly allowsUpdate: boolean;
   readonly mediaTransport: MediaTransport;
+  /** Whose phone this is; it goes with the leg when a transfer moves it into another call. */
+  readonly party: LegParty;
   lastSdp: string;
   readonly #signalling: CallSignalling;
   readonly #clock: Clock;
@@ -58,6 +63,7 @@ export class DialogLeg {
     this.destination = init.destination;
     this.lastSdp = init.lastSdp;
     this.mediaTransport = init.mediaTransport;
+    this.party = init.party;
     this.allowsUpdate = init.peerMessage.header('allow').some((m) => m.toUpperCase() === 'UPDATE');
   }
 

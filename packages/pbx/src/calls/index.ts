@@ -7,6 +7,14 @@ export type { AuditSink, CallTarget, LocationLookup } from './call-ports.ts';
 export { CallerAuthenticator } from './caller-authenticator.ts';
 export type { AuthenticatedCaller, CallerCheck } from './caller-authenticator.ts';
 export type { B2buaEvents, BadDestination } from './call-events.ts';
+export type {
+  CallActivity,
+  CallParty,
+  LegParty,
+  PartyDirection,
+  PartyIdentity,
+  PartyState,
+} from './call-parties.ts';
 export {
   CALL_SETTINGS_KEY,
   DEFAULT_CALL_SETTINGS,
@@ -19,6 +27,7 @@ export {
 } from './call-settings.ts';
 export type { CallSettings, ForwardingSettings, RingGroup, RingStrategy } from './call-settings.ts';
 export { CallSettingsService } from './call-settings-service.ts';
+export type { CallSettingsEvents } from './call-settings-service.ts';
 export { CALL_CLASS_PERMISSION, classifyNumber, dialledNumber, mayCall } from './dial-plan.ts';
 export { RegistrarLocation } from './registrar-location.ts';
 export { FORK_TRANSITIONS } from './fork.ts';

@@ -42,6 +42,8 @@ export type AttemptOutcome =
 export interface AttemptHooks {
   /** A 180/183 from a branch (only while ringing). */
   provisional(fork: Fork, response: SipResponse): void;
+  /** A branch stopped ringing (failed) while others go on: who rings changed. */
+  branchEnded?(fork: Fork): void;
 }
 
 /** §16.7 step 6: a 6xx wins; else busy if any branch was busy; else the lowest status. */
@@ -87,6 +89,25 @@ export class RingAttempt implements ForkOwner {
     return this.#machine.state;
   }
 
+  /**
+   * The contacts ringing: while ringing, the branches neither answered nor
+   * ended; once answered, the answering one (until the call takes it over).
+   */
+  ringing(): CallTarget[] {
+    switch (this.state) {
+      case 'ringing':
+        return this.#forks
+          .filter((f) => f.state === 'calling' || f.state === 'early')
+          .map((f) => f.target);
+      case 'answered':
+        return this.#forks.filter((f) => f.state === 'answered').map((f) => f.target);
+      case 'failed':
+      case 'no_answer':
+      case 'cancelled':
+        return [];
+    }
+  }
+
   provisional(fork: Fork, response: SipResponse): void {
     if (this.state === 'ringing') this.#hooks.provisional(fork, response);
   }
@@ -103,7 +124,7 @@ export class RingAttempt implements ForkOwner {
     this.#settle({ kind: 'answered', fork, response, dialog });
   }
 
-  failed(_fork: Fork, response: SipResponse): void {
+  failed(fork: Fork, response: SipResponse): void {
     this.#statuses.push(response.status);
     if (this.state !== 'ringing') return;
     if (this.#forks.every((f) => f.state === 'failed')) {
@@ -111,7 +132,7 @@ export class RingAttempt implements ForkOwner {
       this.#machine.transition('failed');
       this.#timer.cancel();
       this.#settle(best);
-    }
+    } else this.#hooks.branchEnded?.(fork);
   }
 
   /** The caller gave up (CANCEL) or the call is being torn down. */

@@ -9,12 +9,14 @@
  */
 import { isPalisadeError } from '@palisade/common';
 import type { Clock } from '@palisade/common';
-import type { LegId, MediaTransport } from '@palisade/media';
+import type { LegId, MediaSession, MediaTransport } from '@palisade/media';
 import { reasonPhrase, unescapeComponent } from '@palisade/sip';
 import type { SipRequest } from '@palisade/sip';
 import type { CdrCauseSide } from '../ports/cdr-repository.ts';
 import type { PbxRepositories } from '../ports/pbx-store.ts';
 import type { AnsweredCall, Respond } from './call-context.ts';
+import { ringingParties } from './call-parties.ts';
+import type { CallParty, PartyIdentity } from './call-parties.ts';
 import type { CallTarget, LocationLookup } from './call-ports.ts';
 import type { CallSettings } from './call-settings.ts';
 import type { CallSignalling } from './call-signalling.ts';
@@ -23,6 +25,7 @@ import { classifyNumber } from './dial-plan.ts';
 import { DialogLeg } from './dialog-leg.ts';
 import { calleeTransport, offerOptions } from './media-transport.ts';
 import { RingAttempt } from './ring-attempt.ts';
+import type { AttemptOutcome } from './ring-attempt.ts';
 
 /** The call whose leg sent the REFER, as the transfer procedures see it. */
 export interface TransferringCall extends AnsweredCall {
@@ -39,6 +42,10 @@ export interface TransferringCall extends AnsweredCall {
   dropLeg(leg: DialogLeg): void;
   /** Takes a leg into this call in `slot`. */
   adopt(leg: DialogLeg, slot: LegId): void;
+  /** Who a blind transfer rings now (undefined once it is settled): busy lamps show them ringing. */
+  transferRinging(parties: (() => readonly CallParty[]) | undefined): void;
+  /** Someone stopped ringing for the transfer. */
+  partiesChanged(): void;
   /** Another call holding the dialog named by a Replaces (either tag order); never this call. */
   replacedCall(
     callId: string,
@@ -151,9 +158,31 @@ async function blindTransfer(
     targets,
     seconds: settings.noAnswerSeconds,
     invite: (t) => call.branchInvite(t, offer, number),
-    hooks: { provisional: () => undefined },
+    hooks: { provisional: () => undefined, branchEnded: () => call.partiesChanged() },
   });
-  const outcome = await attempt.outcome;
+  const identity = { number, displayName: user.displayName };
+  call.transferRinging(() => ringingParties(attempt.ringing(), y.party.identity, identity));
+  try {
+    const outcome = await attempt.outcome;
+    return await transferOutcome(call, { x, media, offer, identity, transport }, outcome);
+  } finally {
+    call.transferRinging(undefined);
+  }
+}
+
+/** Where a blind transfer's ringing ended: the answering phone takes the transferor's place. */
+async function transferOutcome(
+  call: TransferringCall,
+  ringing: {
+    readonly x: DialogLeg;
+    readonly media: MediaSession;
+    readonly offer: string;
+    readonly identity: PartyIdentity;
+    readonly transport: MediaTransport;
+  },
+  outcome: AttemptOutcome,
+): Promise<number> {
+  const { x, media, offer, identity, transport } = ringing;
   switch (outcome.kind) {
     case 'answered': {
       const body = sdpOf(outcome.response);
@@ -173,6 +202,12 @@ async function blindTransfer(
           peerMessage: outcome.response,
           lastSdp: offer,
           mediaTransport: transport,
+          party: {
+            userId: outcome.fork.target.userId,
+            deviceId: outcome.fork.target.deviceId,
+            direction: 'recipient',
+            identity,
+          },
         }),
         slot,
       );

@@ -1,6 +1,7 @@
 import type { CdrRepository } from './cdr-repository.ts';
 import type { DeviceRepository } from './device-repository.ts';
 import type { GroupRepository } from './group-repository.ts';
+import type { PresenceRepository } from './presence-repository.ts';
 import type { RegistrationRepository } from './registration-repository.ts';
 import type { TenantRepository } from './tenant-repository.ts';
 import type { TenantSettingsRepository } from './tenant-settings-repository.ts';
@@ -14,6 +15,7 @@ export interface PbxRepositories {
   readonly tenantSettings: TenantSettingsRepository;
   readonly registrations: RegistrationRepository;
   readonly cdrs: CdrRepository;
+  readonly presence: PresenceRepository;
 }
 
 /**

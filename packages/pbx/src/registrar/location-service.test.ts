@@ -184,4 +184,34 @@ describe('LocationService', () => {
     assert.deepEqual([...repo.rows.keys()], ['desk-1']);
     location.close();
   });
+
+  it('tells presence when a user’s first device registers and when their last binding goes', async () => {
+    const clock = new FakeClock(1_000_000);
+    const location = new LocationService({ repository: new SlowRepository(), clock });
+    const changes: string[] = [];
+    location.onUserChange((c) => changes.push(`${c.userId}:${c.registered}`));
+    const put = (deviceId: string, userId: string, n: number) =>
+      location.change(deviceId, async () => {
+        const b = { ...binding(deviceId, n, clock.now()), userId };
+        return { next: [b], upsert: [b], remove: [], result: undefined };
+      });
+    await put('d1', 'ann', 1);
+    await put('d2', 'ann', 1);
+    await put('d1', 'ann', 2); // a refresh changes nothing a watcher sees
+    assert.deepEqual(changes, ['ann:true']);
+    assert.equal(location.isUserRegistered('ann'), true);
+    assert.equal(location.isUserRegistered('bob'), false);
+    await location.change('d1', async (current) => ({
+      next: [],
+      upsert: [],
+      remove: current.map((b) => b.id),
+      result: undefined,
+    }));
+    assert.deepEqual(changes, ['ann:true'], 'ann still has d2');
+    clock.advance(61_000);
+    assert.equal(location.isUserRegistered('ann'), false, 'an expired binding does not count');
+    await location.sweep();
+    assert.deepEqual(changes, ['ann:true', 'ann:false']);
+    location.close();
+  });
 });

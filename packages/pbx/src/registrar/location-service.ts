@@ -14,6 +14,9 @@
  * the transport reports the connection closed they are removed at once
  * (`dropConnection`), and at start the stored ones are purged, since no
  * connection outlives the process.
+ *
+ * Presence asks whether a user has a device registered, and hears when a
+ * user's first device registers or their last binding goes (`onUserChange`).
  */
 import { systemClock } from '@palisade/common';
 import type { Clock, Logger, TimerHandle } from '@palisade/common';
@@ -27,6 +30,13 @@ const CONNECTION_BOUND = new Set(['WS', 'WSS']);
 
 export function isConnectionBound(transport: string): boolean {
   return CONNECTION_BOUND.has(transport);
+}
+
+/** A user's first device registered, or their last binding went. */
+export interface UserRegistrationChange {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly registered: boolean;
 }
 
 /** How long a closed connection is remembered, so a REGISTER still in flight over it binds nothing. */
@@ -50,6 +60,9 @@ export class LocationService {
   readonly #bySource = new Map<string, number>();
   /** Devices with a binding over each WS/WSS connection. */
   readonly #byConnection = new Map<string, Set<string>>();
+  /** Devices with bindings, per user. */
+  readonly #byUser = new Map<string, Set<string>>();
+  readonly #userListeners = new Set<(change: UserRegistrationChange) => void>();
   /** Connections closed lately, with when. */
   readonly #closedConnections = new Map<string, number>();
   readonly #queues = new Map<string, Promise<unknown>>();
@@ -257,12 +270,27 @@ export class LocationService {
     return this.#closedConnections.has(connectionId);
   }
 
+  /** Whether a device of the user has a live binding. */
+  isUserRegistered(userId: string): boolean {
+    for (const deviceId of this.#byUser.get(userId) ?? [])
+      if (this.bindingsOf(deviceId).length > 0) return true;
+    return false;
+  }
+
+  /** Told when a user's first device gets bindings or their last device loses them; returns the undo. */
+  onUserChange(listener: (change: UserRegistrationChange) => void): () => void {
+    this.#userListeners.add(listener);
+    return () => this.#userListeners.delete(listener);
+  }
+
   /** Whether a registered, authenticated device has a binding from this address. O(1). */
   hasSource(address: string): boolean {
     return this.#bySource.has(address);
   }
 
   #set(deviceId: string, list: readonly RegistrationBinding[]): void {
+    const owner = (this.#byDevice.get(deviceId) ?? list)[0];
+    const wasRegistered = owner !== undefined && this.#byUser.has(owner.userId);
     for (const b of this.#byDevice.get(deviceId) ?? []) {
       const n = (this.#bySource.get(b.sourceAddress) ?? 0) - 1;
       if (n > 0) this.#bySource.set(b.sourceAddress, n);
@@ -289,6 +317,34 @@ export class LocationService {
         let devices = this.#byConnection.get(b.connectionId);
         if (!devices) this.#byConnection.set(b.connectionId, (devices = new Set()));
         devices.add(deviceId);
+      }
+    }
+    if (owner !== undefined) this.#setUserDevice(owner, deviceId, list.length > 0, wasRegistered);
+  }
+
+  #setUserDevice(
+    owner: RegistrationBinding,
+    deviceId: string,
+    has: boolean,
+    wasRegistered: boolean,
+  ): void {
+    let devices = this.#byUser.get(owner.userId);
+    if (has) {
+      if (!devices) this.#byUser.set(owner.userId, (devices = new Set()));
+      devices.add(deviceId);
+    } else {
+      devices?.delete(deviceId);
+      if (devices?.size === 0) this.#byUser.delete(owner.userId);
+    }
+    const registered = this.#byUser.has(owner.userId);
+    if (registered === wasRegistered) return;
+    for (const listener of this.#userListeners) {
+      try {
+        listener({ tenantId: owner.tenantId, userId: owner.userId, registered });
+      } catch (err) {
+        this.#logger?.warn('registration listener failed', {
+          error: err instanceof Error ? err.message : String(err),
+        });
       }
     }
   }

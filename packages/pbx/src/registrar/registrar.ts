@@ -21,7 +21,7 @@
  * New registrations (not refreshes) emit `sip.register`; failed
  * authentications emit `sip.auth-failure` and the `auth-failure` event.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { TypedEmitter, systemClock } from '@palisade/common';
 import type { Clock, SecurityEventSink } from '@palisade/common';
 import { digestAlgorithmOf } from '@palisade/security';
@@ -45,6 +45,7 @@ import type { DeviceRepository, Device } from '../ports/device-repository.ts';
 import type { RegistrationBinding } from '../ports/registration-repository.ts';
 import type { UserRepository } from '../ports/user-repository.ts';
 import type { IncomingRequest } from '../sip/sip-server-core.ts';
+import { stableToTag } from '../sip/stable-to-tag.ts';
 import { isConnectionBound, type LocationService } from './location-service.ts';
 import { DEFAULT_REGISTER_POLICY } from './register-policy.ts';
 import type { RegisterPolicy } from './register-policy.ts';
@@ -392,16 +393,4 @@ function sameBinding(b: RegistrationBinding, contact: ContactAddr): boolean {
 
 function supports(request: SipRequest, tag: string): boolean {
   return request.header('supported').some((t) => t.toLowerCase() === tag);
-}
-
-/**
- * The To tag of our answers to a REGISTER: a function of the request alone
- * (Call-ID, From tag, CSeq), so the answers for an unknown user and for a
- * wrong password do not differ by a random tag.
- */
-function stableToTag(request: SipRequest): string {
-  return createHash('sha256')
-    .update(`${request.callId}\n${request.from.tag ?? ''}\n${request.cseq.seq}`)
-    .digest('base64url')
-    .slice(0, 16);
 }

@@ -68,6 +68,7 @@ export interface HeaderTypes {
   'proxy-authenticate': Challenge;
   'content-length': number;
   'content-type': MediaType;
+  accept: MediaType;
   expires: number;
   'min-expires': number;
   supported: string;
@@ -154,6 +155,15 @@ const codecs: { readonly [K in HeaderName]: Codec<HeaderTypes[K]> } = {
   },
   'content-length': { parse: one(parseContentLength), format: String, single: true },
   'content-type': { parse: one((v) => parseMediaType(v)), format: formatMediaType, single: true },
+  // RFC 3261 §20.1: a list of media ranges (`*/*`, `application/*` are tokens); empty accepts none
+  accept: {
+    parse: (v) =>
+      splitList(v)
+        .filter((m) => m !== '')
+        .map((m) => parseMediaType(m, 'accept')),
+    format: formatMediaType,
+    single: false,
+  },
   expires: { parse: one(parseExpires), format: String, single: true },
   'min-expires': { parse: one(parseMinExpires), format: String, single: true },
   supported: tokens('supported'),

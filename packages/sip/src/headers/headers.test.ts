@@ -17,6 +17,7 @@ import {
   parseSessionExpires,
   parseSubscriptionState,
 } from './event-headers.ts';
+import { parseMessage } from '../message/message-parser.ts';
 import { parseMediaType } from './media-type.ts';
 import { parseNameAddr } from './name-addr.ts';
 import { parseCSeq, parseRAck } from './scalar-headers.ts';
@@ -170,4 +171,31 @@ test('scalar and extension headers', () => {
   assert.throws(() => parseSessionExpires('1800;refresher=both'), SipParseError);
   const ra = parseRetryAfter('18000 (in a (nested) meeting);duration=3600');
   assert.deepEqual([ra.seconds, ra.comment, ra.duration], [18000, 'in a (nested) meeting', 3600]);
+});
+
+test('Accept lists media ranges with parameters; an empty one accepts nothing', () => {
+  const message = (accept: string) =>
+    parseMessage(
+      Buffer.from(
+        [
+          'SUBSCRIBE sip:1002@pbx.test SIP/2.0',
+          'Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK1',
+          'From: <sip:1001@pbx.test>;tag=a',
+          'To: <sip:1002@pbx.test>',
+          'Call-ID: c1',
+          'CSeq: 1 SUBSCRIBE',
+          accept,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+  const listed = message('Accept: application/dialog-info+xml, application/*;q=0.5, */*');
+  assert.deepEqual(
+    listed.header('accept').map((m) => m.essence),
+    ['application/dialog-info+xml', 'application/*', '*/*'],
+  );
+  assert.deepEqual(message('Accept:').header('accept'), []);
+  assert.throws(() => message('Accept: dialog-info').header('accept'), SipParseError);
 });

@@ -35,6 +35,7 @@ const FOREIGN: Readonly<Record<string, string>> = {
   sso_identities_provider_fkey: 'providerId',
   sso_user_flags_user_fkey: 'userId',
   sso_sync_runs_provider_fkey: 'providerId',
+  user_presence_user_fkey: 'userId',
 };
 
 interface DriverError {

@@ -68,6 +68,13 @@ export interface TenantSettingsTable {
   updated_at: number;
 }
 
+export interface UserPresenceTable {
+  user_id: string;
+  tenant_id: string;
+  status: 'available' | 'away' | 'busy';
+  updated_at: number;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: number;
@@ -287,6 +294,7 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   tenant_settings: TenantSettingsTable;
+  user_presence: UserPresenceTable;
   audit_log: AuditLogTable;
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;

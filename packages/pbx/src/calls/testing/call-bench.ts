@@ -8,6 +8,7 @@ import { FakeClock } from '@palisade/common';
 import { DigestAuthenticator } from '@palisade/security';
 import type { AuditRecord } from '@palisade/security';
 import { TransactionLayer } from '@palisade/sip';
+import type { Destination, ServerTransaction, SipRequest } from '@palisade/sip';
 import { MemoryNetwork } from '@palisade/sip/testing';
 import { B2bua } from '../b2bua.ts';
 import type { B2buaOptions } from '../b2bua.ts';
@@ -26,6 +27,11 @@ export class CallBench {
   readonly phones: TestPhone[] = [];
   readonly b2bua: B2bua;
   readonly layer: TransactionLayer;
+  /** Methods served by something else than the B2BUA (SUBSCRIBE: the notifier). */
+  readonly handlers = new Map<
+    string,
+    (request: SipRequest, transaction: ServerTransaction, source: Destination) => void
+  >();
   #hosts = 1;
 
   constructor(options: Partial<B2buaOptions> = {}) {
@@ -46,7 +52,13 @@ export class CallBench {
     this.layer = new TransactionLayer({
       transport: server,
       clock: this.clock,
-      user: { request: (r, t, s) => this.b2bua.receive(r, t, s) },
+      user: {
+        request: (r, t, s) => {
+          const other = t ? this.handlers.get(r.method) : undefined;
+          if (other && t) other(r, t, s);
+          else this.b2bua.receive(r, t, s);
+        },
+      },
     });
     this.b2bua.attach(this.layer);
     server.bind((m, s) => this.layer.receive(m, s));

@@ -16,12 +16,13 @@ import type { Device } from '../../ports/device-repository.ts';
 import type { Group } from '../../ports/group-repository.ts';
 import type { JsonValue } from '../../ports/json-value.ts';
 import type { PbxRepositories } from '../../ports/pbx-store.ts';
+import type { StoredStatus } from '../../ports/presence-repository.ts';
 import type { Tenant } from '../../ports/tenant-repository.ts';
 import type { User } from '../../ports/user-repository.ts';
 
 export type CallRepos = Pick<
   PbxRepositories,
-  'tenants' | 'users' | 'devices' | 'groups' | 'tenantSettings' | 'cdrs'
+  'tenants' | 'users' | 'devices' | 'groups' | 'tenantSettings' | 'cdrs' | 'presence'
 >;
 
 export class MemoryCdrs implements CdrRepository {
@@ -97,6 +98,8 @@ export class MemoryDirectory {
   readonly groups: Group[] = [];
   readonly members = new Map<string, string[]>();
   readonly settings = new Map<string, JsonValue>();
+  /** The status each user set (presence). */
+  readonly statuses = new Map<string, StoredStatus>();
   readonly cdrs: MemoryCdrs;
 
   constructor(clock: Clock) {
@@ -173,6 +176,7 @@ export class MemoryDirectory {
       groups: this.groups,
       members: this.members,
       settings: this.settings,
+      statuses: this.statuses,
     };
     return {
       tenants: {
@@ -205,8 +209,22 @@ export class MemoryDirectory {
           const value = d.settings.get(key);
           return value === undefined ? null : { tenantId, key, value, updatedAt: 0 };
         },
+        list: async (tenantId: string) =>
+          [...d.settings].map(([key, value]) => ({ tenantId, key, value, updatedAt: 0 })),
       } as unknown as CallRepos['tenantSettings'],
       cdrs: this.cdrs,
+      presence: {
+        get: async (userId: string) => {
+          const status = d.statuses.get(userId);
+          return status ? { tenantId: d.tenant.id, userId, status, updatedAt: 0 } : null;
+        },
+        set: async (tenantId: string, userId: string, status: StoredStatus) => {
+          d.statuses.set(userId, status);
+          return { tenantId, userId, status, updatedAt: 0 };
+        },
+        listByTenant: async (tenantId: string) =>
+          [...d.statuses].map(([userId, status]) => ({ tenantId, userId, status, updatedAt: 0 })),
+      },
     };
   }
 }

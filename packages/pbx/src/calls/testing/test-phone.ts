@@ -2,7 +2,8 @@
  * A scripted SIP phone on the in-memory network for B2BUA tests: places
  * calls (answering the 407 with digest credentials), and answers incoming
  * ones as told (ring then answer, busy, ring forever), answering BYE,
- * re-INVITE, UPDATE and CANCEL as a phone would.
+ * re-INVITE, UPDATE and CANCEL as a phone would. It also subscribes to
+ * events (answering the 401) and answers NOTIFYs with `notifyAnswer`.
  */
 import type { Clock } from '@palisade/common';
 import { computeDigestResponse, computeHa1 } from '@palisade/security';
@@ -84,6 +85,8 @@ export class TestPhone {
   userId = '';
   registered = true;
   deviceId = '';
+  /** What this phone answers to NOTIFYs in its subscriptions. */
+  notifyAnswer = 200;
   readonly #clock: Clock;
   readonly #password: string;
   readonly #domain: string;
@@ -145,6 +148,29 @@ export class TestPhone {
     );
   }
 
+  /** A new dialog-creating request's From (with tag), To, Call-ID, and where its answers go. */
+  #outgoing(
+    number: string,
+    domain: string,
+  ): { from: NameAddr; to: NameAddr; callId: string; placed: PlacedCall } {
+    return {
+      from: new NameAddr(undefined, sipUri({ user: this.extension, host: this.#domain })).withTag(
+        newTag(),
+      ),
+      to: new NameAddr(undefined, sipUri({ user: number, host: domain })),
+      callId: newCallId(),
+      placed: {
+        responses: [],
+        final: undefined,
+        dialog: undefined,
+        invite: undefined as unknown as SipRequest,
+        pracks: [],
+        prackAnswers: [],
+        ack: undefined,
+      },
+    };
+  }
+
   /** Places a call to `number`, answering one 407 with credentials. */
   call(
     number: string,
@@ -157,21 +183,7 @@ export class TestPhone {
     const prack = options.prack ?? names100rel;
     const rseqs = new Set<number>();
     let answered = false;
-    const from = new NameAddr(
-      undefined,
-      sipUri({ user: this.extension, host: this.#domain }),
-    ).withTag(newTag());
-    const to = new NameAddr(undefined, sipUri({ user: number, host: this.#domain }));
-    const callId = newCallId();
-    const placed: PlacedCall = {
-      responses: [],
-      final: undefined,
-      dialog: undefined,
-      invite: undefined as unknown as SipRequest,
-      pracks: [],
-      prackAnswers: [],
-      ack: undefined,
-    };
+    const { from, to, callId, placed } = this.#outgoing(number, this.#domain);
     const send = (cseq: number, headers: [string, string][]): void => {
       const invite = createRequest({
         method: 'INVITE',
@@ -193,7 +205,7 @@ export class TestPhone {
         response: (r) => {
           placed.responses.push(r);
           if (r.status === 407 && cseq === 1) {
-            send(2, [['Proxy-Authorization', this.#credentials(r, invite, password)]]);
+            send(2, [['Proxy-Authorization', this.#credentials(r, invite, password, number)]]);
             return;
           }
           if (r.status >= 200 && !placed.final) placed.final = r;
@@ -237,21 +249,98 @@ export class TestPhone {
     return placed;
   }
 
-  #credentials(challenge: SipResponse, invite: SipRequest, password: string): string {
-    const c = challenge.header('proxy-authenticate').find((x) => x.kind === 'digest');
+  /**
+   * Places a SUBSCRIBE for `event` to `number` (at `domain`, ours by default),
+   * answering one 401 with credentials; the 2xx makes the subscription's dialog.
+   */
+  subscribe(
+    number: string,
+    event: string,
+    init: {
+      readonly expires?: number;
+      readonly accept?: string;
+      readonly password?: string;
+      readonly domain?: string;
+      readonly username?: string;
+    } = {},
+  ): PlacedCall {
+    const domain = init.domain ?? this.#domain;
+    const { from, to, callId, placed } = this.#outgoing(number, domain);
+    const send = (cseq: number, headers: [string, string][]): void => {
+      const request = createRequest({
+        method: 'SUBSCRIBE',
+        uri: sipUri({ user: number, host: domain }),
+        from,
+        to,
+        callId,
+        cseq,
+        contact: [this.#contact()],
+        headers: [
+          ['Event', event],
+          ...(init.expires === undefined
+            ? []
+            : ([['Expires', String(init.expires)]] as [string, string][])),
+          ...(init.accept === undefined ? [] : ([['Accept', init.accept]] as [string, string][])),
+          ...headers,
+        ],
+      });
+      const txn = this.layer.sendRequest(request, this.#server, {
+        response: (r) => {
+          placed.responses.push(r);
+          if (r.status === 401 && cseq === 1) {
+            const credentials = this.#credentials(
+              r,
+              request,
+              init.password ?? this.#password,
+              number,
+              init.username,
+              domain,
+            );
+            send(2, [['Authorization', credentials]]);
+            return;
+          }
+          if (r.status >= 200 && !placed.final) placed.final = r;
+          if (r.status >= 200 && r.status < 300 && !placed.dialog) {
+            placed.dialog = Dialog.asUac(txn.request, r);
+            this.dialogs.set(dialogKey(placed.dialog.id), placed.dialog);
+          }
+        },
+      });
+      placed.invite = txn.request;
+    };
+    send(1, []);
+    return placed;
+  }
+
+  /** The NOTIFYs this phone received in one subscription's dialog (by its Call-ID). */
+  notifies(placed: PlacedCall): SipRequest[] {
+    return this.received.filter((r) => r.method === 'NOTIFY' && r.callId === placed.invite.callId);
+  }
+
+  #credentials(
+    challenge: SipResponse,
+    request: SipRequest,
+    password: string,
+    number: string,
+    username = this.extension,
+    domain = this.#domain,
+  ): string {
+    const c = challenge
+      .header(challenge.status === 401 ? 'www-authenticate' : 'proxy-authenticate')
+      .find((x) => x.kind === 'digest');
     if (!c || c.kind !== 'digest') throw new Error('no digest challenge');
     const algorithm = c.algorithm === 'SHA-256' ? 'SHA-256' : 'MD5';
-    const uri = `sip:${invite.to.uri.kind === 'sip' ? invite.to.uri.user : ''}@${this.#domain}`;
-    const ha1 = computeHa1(algorithm, this.extension, c.realm, password);
+    const uri = `sip:${number}@${domain}`;
+    const ha1 = computeHa1(algorithm, username, c.realm, password);
     const response = computeDigestResponse({
       algorithm,
       ha1,
       nonce: c.nonce,
-      method: 'INVITE',
+      method: request.method,
       uri,
       qop: { nc: '00000001', cnonce: 'c0ffee' },
     });
-    return `Digest username="${this.extension}", realm="${c.realm}", nonce="${c.nonce}", uri="${uri}", response="${response}", algorithm=${algorithm}, qop=auth, nc=00000001, cnonce="c0ffee"${c.opaque ? `, opaque="${c.opaque}"` : ''}`;
+    return `Digest username="${username}", realm="${c.realm}", nonce="${c.nonce}", uri="${uri}", response="${response}", algorithm=${algorithm}, qop=auth, nc=00000001, cnonce="c0ffee"${c.opaque ? `, opaque="${c.opaque}"` : ''}`;
   }
 
   #ack(ack: SipRequest): void {
@@ -362,6 +451,7 @@ export class TestPhone {
     if (request.to.tag !== undefined) {
       if (!dialog) return reply(481);
       dialog.receiveRequest(request);
+      if (request.method === 'NOTIFY') return reply(this.notifyAnswer);
       if (request.method === 'BYE') {
         dialog.terminate();
         return reply(200);
