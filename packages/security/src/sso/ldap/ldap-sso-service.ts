@@ -249,6 +249,12 @@ export class LdapSsoService {
           remote: input.remote,
           detail: { method: 'ldap' },
         });
+      // Only the password was asked: say so rather than "user name or password".
+      if (reason === 'bad-credentials')
+        throw new PalisadeError('unauthenticated', 'the directory password is not right', {
+          details: { reason },
+          cause: err,
+        });
       throw err;
     }
   }
