@@ -15,6 +15,8 @@
  *   re-authentication's code and state at a login (and a login's at a
  *   re-authentication), a callback or proof carried into another session, a
  *   proof used twice, and a stale, early or missing `auth_time`.
+ * - An SSO-only admin's password re-authenticates only with break-glass on,
+ *   raised as an `auth.break-glass` event.
  * - A directory user re-authenticates with the directory password.
  */
 import assert from 'node:assert/strict';
@@ -24,7 +26,7 @@ import { decodeBase32, totpCode, type AuditEntry, type ProviderView } from '@pal
 import { debianPeer } from '../../support/debian.ts';
 import type { HttpResult } from '../../support/https-client.ts';
 import type { TestPalisade } from '../../support/palisade.ts';
-import { login, makeUser, PASSWORD } from '../../e2e/identity/identity-fixtures.ts';
+import { enrolTotp, login, makeUser, PASSWORD } from '../../e2e/identity/identity-fixtures.ts';
 import { CookieJar, followToCallback } from './browse.ts';
 import { mintJwt, startFakeTokenIdp, type FakeTokenIdp } from './fake-token-idp.ts';
 import type { OidcPeer } from './oidc-provider-peer.ts';
@@ -495,6 +497,67 @@ describe('re-authentication through single sign-on', { timeout: 240_000 }, () =>
       .filter((e) => e.detail['reason'] === 'stale-authentication')
       .map((e) => e.detail['authTime']);
     assert.deepEqual(verdicts.sort(), ['before-start', 'missing', 'too-old']);
+  });
+
+  test("break-glass: an SSO-only admin's password re-authenticates only where the tenant allows it, and it is raised", async () => {
+    const d = p.server.domain;
+    const sam = await makeUser(p, 'sam', { admin: true });
+    const seed = await enrolTotp(p, sam);
+    await d.sso.policies.setSsoOnly(sam.tenantId, sam.id, true);
+    await d.sso.policies.setTenantPolicy(d.defaultTenant.id, { breakGlassLocalAdmin: true });
+    try {
+      const first = await p.client.call('POST', '/api/v1/auth/login', {
+        body: { username: 'sam', password: PASSWORD, client: 'console' },
+      });
+      const mfa = await p.client.call('POST', '/api/v1/auth/login/mfa', {
+        body: {
+          loginToken: first.json<{ loginToken: string }>().loginToken,
+          method: 'totp',
+          code: totpCode(seed, Date.now()),
+        },
+      });
+      assert.equal(mfa.status, 200, mfa.text);
+      const s = await sessionFrom(cookieNamed(mfa, '__Host-palisade')!.split(';')[0]!);
+      const methods = await call(s, 'GET', '/api/v1/auth/reauth/methods');
+      assert.deepEqual(methods.json<{ password: boolean; ssoOnly: boolean }>(), {
+        password: true,
+        ssoOnly: true,
+        factor: true,
+        providers: [],
+      });
+      const code = totpCode(seed, Date.now() + 30_000);
+      await d.sso.policies.setTenantPolicy(d.defaultTenant.id, { breakGlassLocalAdmin: false });
+      const off = await call(s, 'POST', '/api/v1/auth/reauth', {
+        password: PASSWORD,
+        method: 'totp',
+        code,
+      });
+      assert.equal(off.status, 401, off.text);
+      await d.sso.policies.setTenantPolicy(d.defaultTenant.id, { breakGlassLocalAdmin: true });
+      rotated(
+        s,
+        await call(s, 'POST', '/api/v1/auth/reauth', { password: PASSWORD, method: 'totp', code }),
+      );
+      const entries = await audit('auth.reauth', sam.id);
+      assert.ok(entries.some((e) => e.outcome === 'failure' && e.detail['reason'] === 'sso-only'));
+      assert.ok(
+        entries.some(
+          (e) =>
+            e.outcome === 'success' &&
+            e.detail['method'] === 'password' &&
+            e.detail['breakGlass'] === true,
+        ),
+      );
+      const raised = (await audit('auth.break-glass', sam.id)).find(
+        (e) => e.detail['step'] === 'reauth',
+      );
+      assert.equal(raised?.detail['session'], s.id);
+      assert.ok(
+        p.events.some((e) => e.type === 'auth.break-glass' && e.detail?.['step'] === 'reauth'),
+      );
+    } finally {
+      await d.sso.policies.setTenantPolicy(d.defaultTenant.id, { breakGlassLocalAdmin: false });
+    }
   });
 
   test(
