@@ -38,6 +38,7 @@ import { tokenRoutes } from './routes/token-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 import { ssoAdminRoutes } from './sso/sso-admin-routes.ts';
 import { ssoLoginRoutes } from './sso/sso-login-routes.ts';
+import { ssoReauthRoutes } from './sso/sso-reauth-routes.ts';
 
 export function apiRoutes(services: ApiServices): RouteSpec[] {
   return [
@@ -59,6 +60,7 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
     ...sessionAdminRoutes(services),
     ...ssoAdminRoutes(services),
     ...ssoLoginRoutes(services),
+    ...ssoReauthRoutes(services),
     ...userPasswordRoutes(services),
     ...webphoneRoutes(services),
   ];

@@ -15,8 +15,9 @@ export type { ReadinessCheck } from './http/health-routes.ts';
 export type { SsoApiServices } from './sso/sso-api-services.ts';
 export {
   unwiredSsoSessionPort,
+  type CurrentSession,
   type SsoSessionPort,
   type SsoSessionRequest,
 } from './sso/sso-session-port.ts';
-export { PENDING_COOKIE } from './sso/sso-cookie.ts';
+export { PENDING_COOKIE, REAUTH_COOKIE } from './sso/sso-cookie.ts';
 export { identitySsoSessionPort } from './sso/identity-sso-session-port.ts';

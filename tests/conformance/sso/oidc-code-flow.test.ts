@@ -106,6 +106,7 @@ describe('OpenID Connect code flow', { timeout: 120_000 }, () => {
     service = new OidcLoginService({
       providers: f.store.ssoProviders,
       resolver: new SsoIdentityResolver(f.store.linkedIdentities, f.accounts, systemClock),
+      identities: f.store.linkedIdentities,
       accounts: f.accounts,
       audit: f.audit,
       clock: systemClock,

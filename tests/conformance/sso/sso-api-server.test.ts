@@ -59,7 +59,8 @@ describe('SSO API on a running server', { timeout: 240_000 }, () => {
         completed.push(req);
         return Promise.resolve(req.reply.redirect('/app?signed-in=1', 303));
       },
-      currentUserId: () => Promise.resolve(sessionUser),
+      currentSession: () =>
+        Promise.resolve(sessionUser ? { userId: sessionUser, sessionId: 'stand-in' } : null),
     };
   }
 

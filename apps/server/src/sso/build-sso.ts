@@ -50,6 +50,7 @@ export function buildSso(
     oidc: new OidcLoginService({
       providers: store.ssoProviders,
       resolver: new SsoIdentityResolver(store.linkedIdentities, accounts, clock),
+      identities: store.linkedIdentities,
       accounts,
       audit,
       clock,

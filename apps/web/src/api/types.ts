@@ -265,3 +265,18 @@ export interface LinkedIdentity {
 export type LdapPresets = Readonly<
   Record<LdapPreset, { readonly attributes: LdapAttributes; readonly userFilter: string }>
 >;
+
+/** `GET /api/v1/auth/reauth/methods`: what can confirm it is you before a security change. */
+export interface ReauthMethods {
+  /** The local password can confirm it (never for an "SSO only" account, bar break-glass). */
+  readonly password: boolean;
+  readonly ssoOnly: boolean;
+  /** A second-factor code is asked too (unless a trusted IdP asserts one). */
+  readonly factor: boolean;
+  /** Enabled providers the account has an identity at. */
+  readonly providers: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly kind: 'oidc' | 'ldap';
+  }[];
+}

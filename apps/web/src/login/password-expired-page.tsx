@@ -6,11 +6,13 @@
 import { useState } from 'react';
 import { useSession } from '../app/session.tsx';
 import { Alert } from '../components/ui.tsx';
-import { ChangePassword, Reauth } from '../user/password-forms.tsx';
+import { ChangePassword } from '../user/password-forms.tsx';
+import { Reauth, useReauthMethods } from '../user/reauth-form.tsx';
 
 export function PasswordExpiredPage() {
   const { refresh, logout } = useSession();
   const [confirming, setConfirming] = useState(false);
+  const methods = useReauthMethods();
   return (
     <main className="narrow">
       <h1>Your password has expired</h1>
@@ -19,7 +21,7 @@ export function PasswordExpiredPage() {
         as before) to go on; your other sessions will end.
       </Alert>
       {confirming ? (
-        <Reauth hasFactor onDone={() => setConfirming(false)} />
+        <Reauth methods={methods} onDone={() => setConfirming(false)} />
       ) : (
         <ChangePassword onChanged={() => void refresh()} onNeedReauth={() => setConfirming(true)} />
       )}

@@ -1,7 +1,9 @@
 /**
- * My security: confirm the password (the server asks for a fresh confirmation
- * before any change), change it, second factors (authenticator app with QR,
- * passkeys, recovery codes), my linked sign-in identities, and my sessions.
+ * My security: confirm it is you (the server asks for a fresh confirmation
+ * before any change: the password, or the identity provider or directory for
+ * single sign-on accounts), change the password (not for "SSO only"
+ * accounts), second factors (authenticator app with QR, passkeys, recovery
+ * codes), my linked sign-in identities, and my sessions.
  */
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/api-client.ts';
@@ -20,7 +22,8 @@ import {
 import { useAction, useLoad } from '../components/use-load.ts';
 import { createPasskey } from '../login/webauthn.ts';
 import { formText } from '../components/form-data.ts';
-import { ChangePassword, needsReauth, Reauth, rotated } from './password-forms.tsx';
+import { ChangePassword, needsReauth, rotated } from './password-forms.tsx';
+import { Reauth, useReauthMethods } from './reauth-form.tsx';
 import { LinkedIdentities } from './linked-identities.tsx';
 
 interface TotpEnrolment {
@@ -232,6 +235,9 @@ export function MySecurityPage() {
   const enrolling = useLocation().params.get('enrol') === '1';
   const [fresh, setFresh] = useState(false);
   const [round, setRound] = useState(0);
+  const methods = useReauthMethods();
+  // An "SSO only" account has no password of its own to change (break-glass admins do).
+  const localPassword = !(methods.data?.ssoOnly === true && !methods.data.password);
   return (
     <section>
       <h1>My security</h1>
@@ -243,13 +249,14 @@ export function MySecurityPage() {
         </Alert>
       ) : null}
       {!fresh ? (
-        <Reauth hasFactor onDone={() => setFresh(true)} />
+        <Reauth methods={methods} onDone={() => setFresh(true)} />
       ) : (
         <Alert kind="success">
-          Confirmed: you can change your password and factors for a few minutes.
+          Confirmed: you can change your {localPassword ? 'password and ' : ''}factors for a few
+          minutes.
         </Alert>
       )}
-      <ChangePassword />
+      {localPassword ? <ChangePassword /> : null}
       <Factors
         key={round}
         onNeedReauth={() => {

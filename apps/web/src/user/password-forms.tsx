@@ -1,7 +1,6 @@
 /**
  * Password forms shared by My security and the expired-password page:
- * confirming the current password (the server asks for a fresh confirmation
- * before a security change) and choosing a new one.
+ * choosing a new password (confirming it is you first is reauth-form.tsx).
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, setCsrfToken } from '../api/api-client.ts';
@@ -15,54 +14,9 @@ export function rotated(r: unknown): void {
     setCsrfToken(r.csrfToken);
 }
 
+/** The server's answer to a security change without a fresh re-authentication (route-kit.ts). */
 export const needsReauth = (err: string | null) =>
-  err !== null && err.includes('confirm your password');
-
-export function Reauth(props: { onDone: () => void; hasFactor: boolean }) {
-  const act = useAction();
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const code = formText(f, 'code').trim();
-    void act
-      .run(async () =>
-        rotated(
-          await api('POST', '/api/v1/auth/reauth', {
-            password: formText(f, 'password'),
-            ...(code !== '' ? { method: 'totp', code } : {}),
-          }),
-        ),
-      )
-      .then((ok) => ok && props.onDone());
-  };
-  return (
-    <form onSubmit={submit} className="card" aria-label="Confirm it is you">
-      <h2>Confirm it is you</h2>
-      <p className="hint">Changes to your password and second factors need your password again.</p>
-      <div className="grid">
-        <Field
-          label="Current password"
-          name="password"
-          type="password"
-          required
-          maxLength={1024}
-          autoComplete="current-password"
-        />
-        {props.hasFactor ? (
-          <Field
-            label="Authenticator code (if you use one)"
-            name="code"
-            maxLength={64}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-          />
-        ) : null}
-      </div>
-      <ErrorText error={act.error} />
-      <Submit busy={act.busy}>Confirm</Submit>
-    </form>
-  );
-}
+  err !== null && err.includes('confirm it is you');
 
 export function ChangePassword(props: { onChanged?: () => void; onNeedReauth?: () => void }) {
   const act = useAction();

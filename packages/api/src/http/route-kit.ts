@@ -188,7 +188,7 @@ export function registerRoutes(
           if (spec.freshAuth && principal.kind === 'session' && isFresh && !isFresh(principal))
             throw new PalisadeError(
               'forbidden',
-              'confirm your password first (POST /api/v1/auth/reauth)',
+              'confirm it is you first (POST /api/v1/auth/reauth, or through your identity provider)',
               {
                 details: { reason: 'reauthentication-required' },
               },

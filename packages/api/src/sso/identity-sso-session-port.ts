@@ -59,9 +59,10 @@ export function identitySsoSessionPort(
         303,
       );
     },
-    async currentUserId(request) {
+    async currentSession(request) {
       const principal = await authenticate(request);
-      return principal?.kind === 'session' ? principal.id : null;
+      const session = principal?.kind === 'session' ? principal.web?.session : undefined;
+      return session ? { userId: session.userId, sessionId: session.id } : null;
     },
   };
 }

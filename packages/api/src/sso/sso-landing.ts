@@ -10,6 +10,13 @@ import type { SessionKind } from '@palisade/security';
 /** The login page with the console chosen (apps/web: login-page.tsx). */
 export const CONSOLE_LOGIN_PATH = '/login?to=console';
 
+/**
+ * Where a re-authentication through the IdP comes back, in either area: My
+ * security (apps/web: my-security-page.tsx), which finishes it with
+ * `?reauth=oidc` or tells `?reauth_error=<category>`.
+ */
+export const REAUTH_PAGE_PATH = '/app/security';
+
 /** The page that shows a pending step or an `sso_error` for `area`. */
 export function ssoLoginPath(area: SessionKind, appPath: string): string {
   return area === 'console' ? CONSOLE_LOGIN_PATH : appPath;

@@ -10,8 +10,13 @@ import { route, type RouteSpec } from '../http/route-kit.ts';
 import type { ApiServices } from '../routes/api-services.ts';
 import { IdParams } from '../routes/schemas.ts';
 import { identityView } from './sso-admin-routes.ts';
-import { clearPendingCookie, pendingCookie, readPendingCookie } from './sso-cookie.ts';
-import { ssoLoginPath, withQueryParam } from './sso-landing.ts';
+import {
+  clearPendingCookie,
+  pendingCookie,
+  readPendingCookie,
+  reauthCookie,
+} from './sso-cookie.ts';
+import { REAUTH_PAGE_PATH, ssoLoginPath, withQueryParam } from './sso-landing.ts';
 import {
   CallbackQuery,
   LinkedIdentityBody,
@@ -104,17 +109,28 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
         void reply.header('cache-control', 'no-store');
         const pending = readPendingCookie(request);
         // Only for where a failure is shown; the login itself reads the area
-        // from the cookie it opens and checks.
-        const area = sso.oidc.pendingArea(params.providerId, pending);
+        // and intent from the cookie it opens and checks.
+        const landing = sso.oidc.pendingLanding(params.providerId, pending);
+        const current = await sso.session.currentSession(request);
         try {
           const result = await sso.oidc.callback({
             providerId: params.providerId,
             query,
             pendingCookie: pending,
-            currentUserId: await sso.session.currentUserId(request),
+            currentUserId: current?.userId ?? null,
+            currentSessionId: current?.sessionId ?? null,
             remote: { remoteAddress, remotePort },
           });
           if (result.kind === 'linked') return reply.redirect(`${sso.appPath}?sso_linked=1`, 303);
+          if (result.kind === 'reauth') {
+            // The session that asked finishes it from its own page (its cookie
+            // may be SameSite=Strict and absent from this cross-site request).
+            void reply.header('set-cookie', [
+              clearPendingCookie(),
+              reauthCookie(result.proof, result.maxAgeSeconds),
+            ]);
+            return reply.redirect(`${REAUTH_PAGE_PATH}?reauth=oidc`, 303);
+          }
           return await sso.session.completeSsoLogin({
             authenticated: result.authenticated,
             remoteAddress,
@@ -126,8 +142,10 @@ export function ssoLoginRoutes(s: ApiServices): RouteSpec[] {
         } catch (err) {
           const reason = ssoFailureReason(err);
           if (!reason) throw err;
+          if (landing.intent === 'reauth')
+            return reply.redirect(withQueryParam(REAUTH_PAGE_PATH, 'reauth_error', reason), 303);
           return reply.redirect(
-            withQueryParam(ssoLoginPath(area, sso.appPath), 'sso_error', reason),
+            withQueryParam(ssoLoginPath(landing.area, sso.appPath), 'sso_error', reason),
             303,
           );
         }

@@ -22,15 +22,20 @@ export interface SsoSessionRequest {
   readonly reply: FastifyReply;
 }
 
+export interface CurrentSession {
+  readonly userId: string;
+  readonly sessionId: string;
+}
+
 export interface SsoSessionPort {
   /** Starts the session and sends the response (cookie and redirect, or JSON). */
   completeSsoLogin(request: SsoSessionRequest): Promise<unknown>;
   /**
-   * The user whose live session this browser request carries (its session
-   * cookie), or null. A link started by that user completes only in that
-   * user's session.
+   * The user and session whose live session this browser request carries
+   * (its session cookie), or null. A link started by that user completes
+   * only in that user's session; a re-authentication only for its session.
    */
-  currentUserId(request: FastifyRequest): Promise<string | null>;
+  currentSession(request: FastifyRequest): Promise<CurrentSession | null>;
 }
 
 export const unwiredSsoSessionPort: SsoSessionPort = {
@@ -42,7 +47,7 @@ export const unwiredSsoSessionPort: SsoSessionPort = {
       ),
     );
   },
-  currentUserId() {
+  currentSession() {
     return Promise.resolve(null);
   },
 };

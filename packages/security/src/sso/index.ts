@@ -18,8 +18,16 @@ export {
   type OidcLoginDeps,
   type OidcStart,
   type OidcCallbackResult,
+  type PendingLanding,
 } from './oidc/oidc-login-service.ts';
 export { PENDING_LOGIN_TTL_MS } from './oidc/pending-oidc-login.ts';
+export {
+  REAUTH_MAX_AGE_MS,
+  AUTH_TIME_SKEW_MS,
+  authTimeVerdict,
+  type AuthTimeVerdict,
+  type SsoReauthProof,
+} from './oidc/oidc-reauth.ts';
 export { escapeLdapFilterValue, ldapEquals } from './ldap/ldap-filter-escape.ts';
 export { LDAP_PRESETS, UAC_ACCOUNT_DISABLED } from './ldap/ldap-presets.ts';
 export type { LdapPerson } from './ldap/ldap-entry.ts';

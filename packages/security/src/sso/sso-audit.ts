@@ -15,7 +15,9 @@ export type SsoAuditAction =
   | 'sso.sync'
   | 'sso.provider-create'
   | 'sso.provider-update'
-  | 'sso.provider-delete';
+  | 'sso.provider-delete'
+  /** A re-authentication through the IdP or the directory (refusals; successes are the login's). */
+  | 'auth.reauth';
 
 export interface SsoAuditRecord {
   readonly action: SsoAuditAction;

@@ -55,4 +55,15 @@ export type SsoFailureReason =
   | 'no-console-access'
   | 'bad-credentials'
   | 'throttled'
-  | 'directory-error';
+  | 'directory-error'
+  // Re-authentication through the IdP (sso/oidc/oidc-reauth.ts):
+  /** A re-authentication's state at a login callback, or a login's at a re-authentication. */
+  | 'intent-mismatch'
+  /** Started in another session, or its proof presented by another session. */
+  | 'session-mismatch'
+  /** The identity the IdP confirmed is not linked to this session's user. */
+  | 'identity-mismatch'
+  /** `auth_time` missing, older than the window, or before the re-authentication began. */
+  | 'stale-authentication'
+  /** A re-authentication proof presented again after it was used. */
+  | 'replayed';

@@ -24,6 +24,12 @@ const PUBLIC_MESSAGE: Readonly<Record<SsoFailureReason, string>> = {
   'bad-credentials': 'wrong user name or password',
   throttled: 'too many failed sign-ins; try again later',
   'directory-error': 'the directory could not be searched; try again later',
+  'intent-mismatch': 'the sign-in expired or was started in another browser; start again',
+  'session-mismatch': 'the confirmation was started in another session; start again',
+  'identity-mismatch':
+    'the identity provider confirmed someone else: use the identity linked to your account',
+  'stale-authentication': 'the identity provider did not ask for your password again; try again',
+  replayed: 'this confirmation was used already; start again',
 };
 
 const CODE: Partial<

@@ -586,7 +586,31 @@ export class LoginService {
     return { status: 'pending', stage: 'mfa', issued, methods: mfa.methods };
   }
 
-  /** Re-authentication of an active session before a security change: password, and a code when the user has a factor. */
+  /**
+   * What can confirm it is this session's user before a security change:
+   * the local password (not for an "SSO only" account, unless break-glass
+   * applies; not when there is none), and whether a second-factor code is
+   * asked beside it.
+   */
+  async reauthOptions(
+    s: WebSession,
+  ): Promise<{ password: boolean; ssoOnly: boolean; factor: boolean }> {
+    const account = await this.#d.directory.findById(s.userId);
+    if (!account?.active) throw new PalisadeError('unauthenticated', 'authentication required');
+    const local = await this.#localDecision(account);
+    return {
+      password: local !== 'sso-only' && account.passwordHash !== null,
+      ssoOnly: local !== 'allowed',
+      factor: await this.#d.factors.hasStrongFactor(account.id),
+    };
+  }
+
+  /**
+   * Re-authentication of an active session before a security change:
+   * password, and a code when the user has a factor. An "SSO only" account's
+   * password is never checked (like at login: the same answer as a wrong
+   * one, so no oracle), unless break-glass applies to an admin.
+   */
   async reauthenticate(
     s: WebSession,
     input: { password: string; method?: MfaMethod; code?: string },
@@ -594,37 +618,110 @@ export class LoginService {
   ): Promise<void> {
     const account = await this.#d.directory.findById(s.userId);
     if (!account) throw new PalisadeError('unauthenticated', 'authentication required');
+    const who = { tenantId: account.tenantId, userId: account.id };
     const key = this.accountKey(account);
     const policy = await this.#throttlePolicy(account.tenantId);
     await this.#d.throttle.check(key, r.remoteAddress, policy);
-    const v = await verifyPassword(input.password, account.active ? account.passwordHash : null);
-    if (!v.ok) {
+    const local = account.active ? await this.#localDecision(account) : 'sso-only';
+    const usable = account.active && local !== 'sso-only' ? account.passwordHash : null;
+    const v = await verifyPassword(input.password, usable);
+    if (!v.ok || local === 'sso-only') {
       await this.#d.throttle.fail(key, r.remoteAddress, policy);
+      await this.#record('auth.reauth', 'failure', r, who, {
+        reason: account.active && local === 'sso-only' ? 'sso-only' : 'bad-credentials',
+        session: s.id,
+      });
+      throw new PalisadeError('unauthenticated', 'the password is not right');
+    }
+    await this.#reauthFactor(account, s, input, null, r, 'password');
+    await this.#d.throttle.succeed(key, r.remoteAddress);
+    await this.#d.sessions.markReauthenticated(s);
+    const breakGlass = local === 'break-glass' ? { breakGlass: true } : {};
+    await this.#record('auth.reauth', 'success', r, who, { session: s.id, ...breakGlass });
+    if (local === 'break-glass')
+      await this.#record('auth.break-glass', 'success', r, who, {
+        step: 'reauth',
+        area: s.kind,
+        session: s.id,
+      });
+  }
+
+  /**
+   * Re-authentication through single sign-on: the IdP (`oidc`) or the
+   * directory (`ldap`) confirmed, at `verifiedAt`, an identity linked to
+   * this session's user. A second factor the IdP asserted and the tenant
+   * trusts (`idpMfaEvidence`) counts as Palisade's own; otherwise a user
+   * with a factor gives a code, as in the password re-authentication. A
+   * proof is worth one re-authentication: once the session re-authenticated
+   * at or after `verifiedAt`, it is refused as replayed.
+   */
+  async completeSsoReauth(
+    s: WebSession,
+    input: {
+      readonly method: 'oidc' | 'ldap';
+      readonly providerId: string;
+      readonly verifiedAt: number;
+      readonly idpMfaEvidence: string | null;
+      readonly factor?: { readonly method?: MfaMethod; readonly code?: string };
+    },
+    r: Remote,
+  ): Promise<void> {
+    const account = await this.#d.directory.findById(s.userId);
+    if (!account?.active) throw new PalisadeError('unauthenticated', 'authentication required');
+    const who = { tenantId: account.tenantId, userId: account.id };
+    const via = { method: input.method, providerId: input.providerId, session: s.id };
+    if (s.authenticatedAt >= input.verifiedAt) {
+      await this.#record('auth.reauth', 'failure', r, who, { ...via, reason: 'replayed' });
+      throw ssoFailure('replayed');
+    }
+    const factor = await this.#reauthFactor(
+      account,
+      s,
+      input.factor ?? {},
+      input.idpMfaEvidence,
+      r,
+      input.method,
+    );
+    await this.#d.sessions.markReauthenticated(s);
+    await this.#record('auth.reauth', 'success', r, who, {
+      ...via,
+      ...(input.idpMfaEvidence ? { mfa: input.idpMfaEvidence } : factor ? { mfa: factor } : {}),
+    });
+  }
+
+  /**
+   * The second factor of a re-authentication, when the user has one and the
+   * IdP's (trusted) factor does not count: the method used, or null when
+   * none was asked. A missing code is a validation error (the form asks for
+   * it); a wrong one is audited as a failed re-authentication.
+   */
+  async #reauthFactor(
+    account: Account,
+    s: WebSession,
+    input: { readonly method?: MfaMethod; readonly code?: string },
+    idpMfaEvidence: string | null,
+    r: Remote,
+    via: 'password' | 'oidc' | 'ldap',
+  ): Promise<MfaMethod | null> {
+    if (idpMfaEvidence !== null || !(await this.#d.factors.hasStrongFactor(account.id)))
+      return null;
+    if (!input.method || !input.code)
+      throw new PalisadeError('validation_failed', 'a second-factor code is needed too', {
+        details: { field: 'code' },
+      });
+    try {
+      await this.checkFactor(account, s, input.method, input.code, r);
+    } catch (err) {
       await this.#record(
         'auth.reauth',
         'failure',
         r,
         { tenantId: account.tenantId, userId: account.id },
-        { reason: 'bad-credentials' },
+        { method: via, reason: 'second-factor', factor: input.method, session: s.id },
       );
-      throw new PalisadeError('unauthenticated', 'the password is not right');
+      throw err;
     }
-    if (await this.#d.factors.hasStrongFactor(account.id)) {
-      if (!input.method || !input.code)
-        throw new PalisadeError('validation_failed', 'a second-factor code is needed too', {
-          details: { field: 'code' },
-        });
-      await this.checkFactor(account, s, input.method, input.code, r);
-    }
-    await this.#d.throttle.succeed(key, r.remoteAddress);
-    await this.#d.sessions.markReauthenticated(s);
-    await this.#record(
-      'auth.reauth',
-      'success',
-      r,
-      { tenantId: account.tenantId, userId: account.id },
-      { session: s.id },
-    );
+    return input.method;
   }
 
   /** Admin unlock or unlock link: clears every failure counter of the account. */

@@ -156,25 +156,50 @@ export class LdapDirectory {
   }
 
   /**
-   * The person whose login name is `login`, when `password` binds as them.
-   * 'bad-credentials' (as PalisadeError unauthenticated with reason) for an
-   * unknown name, an ambiguous one, a wrong or empty password.
+   * A filter for the entry whose stable id (the linked identity's subject)
+   * is `uniqueId`. A binary id (objectGUID) is kept as hex and matched byte
+   * for byte (RFC 4515 `\XX` escapes).
    */
-  async authenticate(login: string, password: string): Promise<LdapAuthResult> {
+  #uniqueIdFilter(uniqueId: string): string | null {
+    const attribute = this.#config.attributes.uniqueId;
+    assertAttributeName(attribute);
+    if (attribute !== 'objectGUID') return ldapEquals(attribute, uniqueId);
+    if (!/^(?:[0-9a-f]{2}){1,64}$/.test(uniqueId)) return null;
+    return `(${attribute}=${uniqueId.replace(/../g, (b) => `\\${b}`)})`;
+  }
+
+  /**
+   * The person whose login name is `login`, when `password` binds as them.
+   * 'bad-credentials' for an unknown name, an ambiguous one, a wrong or
+   * empty password.
+   */
+  authenticate(login: string, password: string): Promise<LdapAuthResult> {
+    if (login.length === 0 || login.length > 256)
+      return Promise.resolve({ ok: false, reason: 'bad-credentials' });
+    return this.#authenticateWhere(this.#userFilter(login), password);
+  }
+
+  /**
+   * The person whose stable id is `uniqueId` (a linked identity's subject),
+   * when `password` binds as them: re-authentication, where the person is
+   * known and only the password is asked.
+   */
+  authenticateById(uniqueId: string, password: string): Promise<LdapAuthResult> {
+    const match = uniqueId.length <= 1024 ? this.#uniqueIdFilter(uniqueId) : null;
+    if (match === null) return Promise.resolve({ ok: false, reason: 'bad-credentials' });
+    return this.#authenticateWhere(`(&${this.#config.userFilter}${match})`, password);
+  }
+
+  async #authenticateWhere(filter: string, password: string): Promise<LdapAuthResult> {
     // RFC 4513 §5.1.2: a simple bind with a name and an empty password is an
     // "unauthenticated bind" that many servers accept: refuse before asking.
-    if (
-      password.length === 0 ||
-      password.length > MAX_PASSWORD ||
-      login.length === 0 ||
-      login.length > 256
-    )
+    if (password.length === 0 || password.length > MAX_PASSWORD)
       return { ok: false, reason: 'bad-credentials' };
     const client = await this.#connect();
     try {
       const found = await client.search(this.#config.baseDn, {
         scope: 'sub',
-        filter: this.#userFilter(login),
+        filter,
         attributes: this.#attributes(),
         explicitBufferAttributes:
           this.#config.attributes.uniqueId === 'objectGUID' ? ['objectGUID'] : [],

@@ -24,7 +24,7 @@ import {
 import { testLdapConnection, type ConnectionReport } from './ldap-connection-test.ts';
 import type { LdapPerson } from './ldap-entry.ts';
 import type { LoginLimiter } from './ldap-login-limiter.ts';
-import { LdapDirectory } from './ldap-directory.ts';
+import { LdapDirectory, type LdapAuthResult } from './ldap-directory.ts';
 import { mappedGroups, planLdapSync, type LinkedAccount } from './ldap-sync-plan.ts';
 import type { LdapSyncReport } from './ldap-sync-report.ts';
 
@@ -96,6 +96,29 @@ export class LdapSsoService {
     return testLdapConnection(config, bindPassword);
   }
 
+  /**
+   * A password check by bind, throttled per `key` and address: the person,
+   * or an SSO failure (bad credentials count against the limiter).
+   */
+  async #bind(
+    key: string,
+    remote: SsoRemote | undefined,
+    bind: () => Promise<LdapAuthResult>,
+  ): Promise<LdapPerson> {
+    const address = remote?.remoteAddress ?? '';
+    this.#d.limiter.check(key, address);
+    let result: LdapAuthResult;
+    try {
+      result = await bind();
+    } catch (err) {
+      throw ssoFailure('directory-error', err);
+    }
+    if (!result.ok && result.reason === 'bad-credentials') this.#d.limiter.failure(key, address);
+    if (!result.ok) throw ssoFailure(result.reason);
+    this.#d.limiter.success(key, address);
+    return result.person;
+  }
+
   /** Password sign-in against the directory, for `area` (default the user app); ends like an OIDC login. */
   async login(input: {
     readonly providerId: string;
@@ -112,19 +135,9 @@ export class LdapSsoService {
       const p = await this.#provider(input.providerId, input.tenantId);
       tenantId = p.tenantId;
       if (!p.enabled) throw ssoFailure('provider-disabled');
-      const key = `${p.id}|${input.username.toLowerCase()}`;
-      const address = input.remote?.remoteAddress ?? '';
-      this.#d.limiter.check(key, address);
-      let result;
-      try {
-        result = await this.#directory(p).authenticate(input.username, input.password);
-      } catch (err) {
-        throw ssoFailure('directory-error', err);
-      }
-      if (!result.ok && result.reason === 'bad-credentials') this.#d.limiter.failure(key, address);
-      if (!result.ok) throw ssoFailure(result.reason);
-      this.#d.limiter.success(key, address);
-      const person = result.person;
+      const person = await this.#bind(`${p.id}|${input.username.toLowerCase()}`, input.remote, () =>
+        this.#directory(p).authenticate(input.username, input.password),
+      );
       const issuer = ldapIssuer(p.id);
       const linked = await this.#d.identities.find(p.tenantId, issuer, person.uniqueId);
       let account: SsoAccount | null;
@@ -184,6 +197,63 @@ export class LdapSsoService {
           reason: reason ?? 'throttled',
           remote: input.remote,
           detail: { method: 'ldap', area },
+        });
+      throw err;
+    }
+  }
+
+  /**
+   * Re-authentication of a signed-in user by their directory password: a
+   * bind as the entry of the identity linked to `userId` at this provider
+   * (found by its stable id, so only the password is asked). Throttled like
+   * the sign-in; refusals are audited as `auth.reauth` failures, the success
+   * by the session layer that records the re-authentication.
+   */
+  async reauthenticate(input: {
+    readonly providerId: string;
+    readonly tenantId: string;
+    readonly userId: string;
+    readonly password: string;
+    readonly remote?: SsoRemote;
+  }): Promise<{
+    readonly providerId: string;
+    readonly identityId: string;
+    readonly verifiedAt: number;
+  }> {
+    try {
+      const p = await this.#provider(input.providerId, input.tenantId);
+      if (!p.enabled) throw ssoFailure('provider-disabled');
+      const identity = (await this.#d.identities.listOfUser(input.userId)).find(
+        (i) => i.providerId === p.id && i.issuer === ldapIssuer(p.id),
+      );
+      if (!identity)
+        throw new PalisadeError(
+          'conflict',
+          'no directory account of this provider is linked to your account',
+        );
+      await this.#bind(`${p.id}|reauth:${input.userId}`, input.remote, () =>
+        this.#directory(p).authenticateById(identity.subject, input.password),
+      );
+      return { providerId: p.id, identityId: identity.id, verifiedAt: this.#d.clock.now() };
+    } catch (err) {
+      const reason = ssoFailureReason(err);
+      const throttled = isPalisadeError(err, 'rate_limited');
+      if (reason || throttled)
+        await recordSso(this.#d.audit, {
+          action: 'auth.reauth',
+          outcome: throttled ? 'denied' : 'failure',
+          tenantId: input.tenantId,
+          userId: input.userId,
+          providerId: input.providerId,
+          reason: reason ?? 'throttled',
+          remote: input.remote,
+          detail: { method: 'ldap' },
+        });
+      // Only the password was asked: say so rather than "user name or password".
+      if (reason === 'bad-credentials')
+        throw new PalisadeError('unauthenticated', 'the directory password is not right', {
+          details: { reason },
+          cause: err,
         });
       throw err;
     }

@@ -11,12 +11,18 @@
  * then the identity is resolved to a local account by (issuer, subject).
  * The callback URL handed to the client is rebuilt from the configured
  * redirect URI, so the redirect_uri sent to the token endpoint is exact.
+ *
+ * The same flow re-authenticates a signed-in user (intent `reauth`,
+ * oidc-reauth.ts): `prompt=login` and `max_age=0` at the start, a fresh
+ * `auth_time` and an identity linked to that session's user at the callback,
+ * which answers a sealed proof for the session instead of a login.
  */
 import { type Clock, isPalisadeError, PalisadeError } from '@palisade/common';
 import * as oidc from 'openid-client';
 import type { AuditTrail } from '../../audit/audit-trail.ts';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { SessionKind } from '../../ports/web-session-repository.ts';
+import type { LinkedIdentityRepository } from '../ports/linked-identity-repository.ts';
 import type { SsoAccountPort } from '../ports/sso-account-port.ts';
 import type { SsoProviderRepository } from '../ports/sso-provider-repository.ts';
 import type { SsoAuthenticated } from '../sso-authentication.ts';
@@ -37,17 +43,27 @@ import {
   type OidcCheck,
 } from './oidc-provider-check.ts';
 import {
-  areaState,
+  authTimeVerdict,
+  openReauthProof,
+  REAUTH_MAX_AGE_MS,
+  sealReauthProof,
+  type SsoReauthProof,
+} from './oidc-reauth.ts';
+import {
   openPendingLogin,
   PENDING_LOGIN_TTL_MS,
   sealPendingLogin,
-  stateArea,
+  stateTag,
+  taggedState,
+  tagOf,
   type PendingOidcLogin,
 } from './pending-oidc-login.ts';
 
 export interface OidcLoginDeps {
   readonly providers: SsoProviderRepository;
   readonly resolver: SsoIdentityResolver;
+  /** Who an identity is linked to, for re-authentication. */
+  readonly identities: LinkedIdentityRepository;
   readonly accounts: SsoAccountPort;
   readonly audit: AuditTrail;
   readonly clock: Clock;
@@ -68,7 +84,19 @@ export interface OidcStart {
 
 export type OidcCallbackResult =
   | { readonly kind: 'login'; readonly authenticated: SsoAuthenticated }
-  | { readonly kind: 'linked'; readonly userId: string; readonly identityId: string };
+  | { readonly kind: 'linked'; readonly userId: string; readonly identityId: string }
+  | {
+      readonly kind: 'reauth';
+      /** The sealed proof for the session that asked (the re-authentication cookie). */
+      readonly proof: string;
+      readonly maxAgeSeconds: number;
+    };
+
+/** Where a callback's browser goes back to: what the pending cookie was started for. */
+export interface PendingLanding {
+  readonly intent: PendingOidcLogin['intent'];
+  readonly area: SessionKind;
+}
 
 const DISCOVERY_TTL_MS = 10 * 60 * 1000;
 const MAX_QUERY = 8192;
@@ -113,6 +141,14 @@ function usernameFrom(claims: oidc.IDToken, subject: string): string {
 function stringClaim(claims: oidc.IDToken, name: string, max = 254): string | null {
   const v = claims[name];
   return typeof v === 'string' && v.length > 0 && v.length <= max ? v : null;
+}
+
+/** The authentication methods (RFC 8176 `amr`) and context class (`acr`) the IdP reported. */
+function methodsOf(claims: oidc.IDToken): { amr: string[]; acr: string | null } {
+  return {
+    amr: Array.isArray(claims.amr) ? claims.amr.filter((v) => typeof v === 'string') : [],
+    acr: typeof claims.acr === 'string' ? claims.acr : null,
+  };
 }
 
 export class OidcLoginService {
@@ -210,29 +246,46 @@ export class OidcLoginService {
 
   /**
    * Begins a login for `area` (default the user app), or, with `linkUserId`,
-   * a link to the logged-in account (which opens no session).
+   * a link to the logged-in account (which opens no session), or, with
+   * `reauth`, a re-authentication of that signed-in session (its user must
+   * have an identity at this provider).
    */
   async start(input: {
     readonly providerId: string;
     readonly tenantId?: string;
     readonly linkUserId?: string;
     readonly area?: SessionKind;
+    readonly reauth?: {
+      readonly userId: string;
+      readonly sessionId: string;
+      readonly area: SessionKind;
+    };
   }): Promise<OidcStart> {
     const p = await this.#provider(input.providerId);
     if (input.tenantId && input.tenantId !== p.tenantId)
       throw new PalisadeError('not_found', 'no such sign-in provider');
+    const reauth = input.reauth;
+    if (
+      reauth &&
+      !(await this.#d.identities.listOfUser(reauth.userId)).some((i) => i.providerId === p.id)
+    )
+      throw new PalisadeError('conflict', 'no identity at this provider is linked to your account');
     const config = await this.#configuration(p);
-    const area = input.linkUserId ? 'app' : (input.area ?? 'app');
+    const intent = reauth ? 'reauth' : input.linkUserId ? 'link' : 'login';
+    const area = reauth?.area ?? (input.linkUserId ? 'app' : (input.area ?? 'app'));
+    const now = this.#d.clock.now();
     const pending: PendingOidcLogin = {
       providerId: p.id,
       tenantId: p.tenantId,
-      state: areaState(area, oidc.randomState()),
+      state: taggedState(tagOf({ intent, area }), oidc.randomState()),
       nonce: oidc.randomNonce(),
       codeVerifier: oidc.randomPKCECodeVerifier(),
-      intent: input.linkUserId ? 'link' : 'login',
-      userId: input.linkUserId ?? null,
+      intent,
+      userId: reauth?.userId ?? input.linkUserId ?? null,
+      sessionId: reauth?.sessionId ?? null,
       area,
-      expiresAt: this.#d.clock.now() + PENDING_LOGIN_TTL_MS,
+      startedAt: now,
+      expiresAt: now + PENDING_LOGIN_TTL_MS,
     };
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: p.config.redirectUri,
@@ -242,6 +295,8 @@ export class OidcLoginService {
       nonce: pending.nonce,
       code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),
       code_challenge_method: 'S256',
+      // Core §3.1.2.1: authenticate the person again, whatever session the IdP holds.
+      ...(reauth ? { prompt: 'login', max_age: '0' } : {}),
     });
     return {
       authorizationUrl: url.href,
@@ -251,36 +306,47 @@ export class OidcLoginService {
   }
 
   /**
-   * The area a pending-login cookie was started for, to send the browser
-   * back to the right login page when the callback fails; `app` when the
-   * cookie is missing, tampered, expired or for another provider.
+   * What a pending-login cookie was started for (a login of an area, a link,
+   * a re-authentication), to send the browser back to the right page when
+   * the callback fails; a user-app login when the cookie is missing,
+   * tampered, expired or for another provider.
    */
-  pendingArea(providerId: string, pendingCookie: string | null): SessionKind {
-    if (!pendingCookie) return 'app';
+  pendingLanding(providerId: string, pendingCookie: string | null): PendingLanding {
+    const fallback: PendingLanding = { intent: 'login', area: 'app' };
+    if (!pendingCookie) return fallback;
     try {
-      return openPendingLogin(this.#d.pendingBox, pendingCookie, providerId, this.#d.clock.now())
-        .area;
+      const p = openPendingLogin(
+        this.#d.pendingBox,
+        pendingCookie,
+        providerId,
+        this.#d.clock.now(),
+      );
+      return { intent: p.intent, area: p.area };
     } catch {
-      return 'app';
+      return fallback;
     }
   }
 
   /**
    * Completes a login at the provider's callback. `query` is the raw query
    * string (without `?`); `pendingCookie` the cookie set by `start`;
-   * `currentUserId` the logged-in user when linking.
+   * `currentUserId` and `currentSessionId` the session the request carries
+   * (a console session's SameSite=Strict cookie does not come back from the
+   * IdP: then null).
    */
   async callback(input: {
     readonly providerId: string;
     readonly query: string;
     readonly pendingCookie: string | null;
     readonly currentUserId?: string | null;
+    readonly currentSessionId?: string | null;
     readonly remote?: SsoRemote;
   }): Promise<OidcCallbackResult> {
     let tenantId: string | null = null;
     let userId: string | null = null;
     let intent: PendingOidcLogin['intent'] = 'login';
     let area: SessionKind | null = null;
+    const extra: Record<string, unknown> = {};
     try {
       const p = await this.#provider(input.providerId);
       tenantId = p.tenantId;
@@ -299,16 +365,33 @@ export class OidcLoginService {
       }
       intent = pending.intent;
       area = pending.area;
+      if (pending.intent === 'reauth') userId = pending.userId;
       if (pending.tenantId !== p.tenantId) throw ssoFailure('state-mismatch');
-      // The state the IdP returns must name the area sealed in this browser's
+      // The state the IdP returns must carry the tag sealed in this browser's
       // cookie: a user-app flow's code and state never finish as a console
-      // session (the full state is compared by the code grant below).
+      // session, nor a re-authentication's as a login or the other way round
+      // (the full state is compared by the code grant below).
       const returnedState = new URLSearchParams(input.query).get('state');
-      const named = stateArea(returnedState);
-      if (returnedState !== null && named !== pending.area)
-        throw ssoFailure(named === null ? 'state-mismatch' : 'area-mismatch');
+      const named = stateTag(returnedState);
+      const expected = tagOf(pending);
+      if (returnedState !== null && named !== expected)
+        throw ssoFailure(
+          named === null
+            ? 'state-mismatch'
+            : named === 'reauth' || expected === 'reauth'
+              ? 'intent-mismatch'
+              : 'area-mismatch',
+        );
       if (pending.intent === 'link' && pending.userId !== (input.currentUserId ?? null))
         throw ssoFailure('state-mismatch');
+      // A re-authentication counts for the session that began it: a session
+      // cookie that came back with the IdP's redirect must be that one.
+      if (
+        pending.intent === 'reauth' &&
+        ((input.currentSessionId != null && input.currentSessionId !== pending.sessionId) ||
+          (input.currentUserId != null && input.currentUserId !== pending.userId))
+      )
+        throw ssoFailure('session-mismatch');
       const config = await this.#configuration(p);
       const currentUrl = new URL(p.config.redirectUri);
       currentUrl.search = input.query;
@@ -325,6 +408,7 @@ export class OidcLoginService {
       }
       const claims = tokens.claims();
       if (!claims) throw ssoFailure('token-invalid');
+      if (pending.intent === 'reauth') return await this.#reauthProof(p, pending, claims, extra);
       const who = this.#identity(p.id, p.tenantId, claims);
       if (pending.intent === 'link' && pending.userId) {
         userId = pending.userId;
@@ -380,16 +464,102 @@ export class OidcLoginService {
       const reason = ssoFailureReason(err);
       if (reason || !isPalisadeError(err, 'not_found'))
         await recordSso(this.#d.audit, {
-          action: intent === 'link' ? 'sso.link' : 'sso.login',
+          action:
+            intent === 'link' ? 'sso.link' : intent === 'reauth' ? 'auth.reauth' : 'sso.login',
           outcome: 'failure',
           tenantId,
           userId,
           providerId: input.providerId,
           reason: reason ?? 'token-invalid',
           remote: input.remote,
-          detail: { method: 'oidc', ...(area ? { area } : {}) },
+          detail: { method: 'oidc', ...(area ? { area } : {}), ...extra },
         });
       throw reason || isPalisadeError(err) ? err : ssoFailure('token-invalid', err);
+    }
+  }
+
+  /**
+   * The callback of a re-authentication: the IdP authenticated the person
+   * just now (`auth_time`) as an identity linked to the session's user.
+   */
+  async #reauthProof(
+    p: SsoProvider & { kind: 'oidc' },
+    pending: PendingOidcLogin,
+    claims: oidc.IDToken,
+    extra: Record<string, unknown>,
+  ): Promise<OidcCallbackResult> {
+    const now = this.#d.clock.now();
+    const verdict = authTimeVerdict(claims.auth_time, pending.startedAt, now);
+    if (verdict !== 'fresh') {
+      extra['authTime'] = verdict;
+      throw ssoFailure('stale-authentication');
+    }
+    const linked = await this.#d.identities.find(p.tenantId, claims.iss, claims.sub);
+    if (!linked || linked.userId !== pending.userId || pending.sessionId === null) {
+      extra['issuer'] = claims.iss;
+      throw ssoFailure('identity-mismatch');
+    }
+    const account = await this.#d.accounts.findById(linked.userId);
+    if (!account?.active || account.tenantId !== p.tenantId) throw ssoFailure('account-disabled');
+    const { amr, acr } = methodsOf(claims);
+    const authTime = Number(claims.auth_time) * 1000;
+    const proof: SsoReauthProof = {
+      sessionId: pending.sessionId,
+      userId: linked.userId,
+      tenantId: p.tenantId,
+      providerId: p.id,
+      identityId: linked.id,
+      authTime,
+      idpMfaEvidence: idpAssertedMfa({ amr, acr, trust: p.config }),
+      verifiedAt: now,
+      expiresAt: authTime + REAUTH_MAX_AGE_MS,
+    };
+    return {
+      kind: 'reauth',
+      proof: sealReauthProof(this.#d.pendingBox, proof),
+      maxAgeSeconds: Math.max(1, Math.ceil((proof.expiresAt - now) / 1000)),
+    };
+  }
+
+  /**
+   * The proof a re-authentication's callback left for `sessionId` (the
+   * re-authentication cookie): for that session and user, unexpired, and its
+   * identity still linked. Refusals are audited as `auth.reauth` failures.
+   */
+  async reauthProof(input: {
+    readonly sealed: string | null;
+    readonly sessionId: string;
+    readonly userId: string;
+    readonly tenantId: string;
+    readonly remote?: SsoRemote;
+  }): Promise<SsoReauthProof> {
+    let providerId = '';
+    try {
+      if (!input.sealed) throw ssoFailure('session-mismatch');
+      const proof = openReauthProof(
+        this.#d.pendingBox,
+        input.sealed,
+        input.sessionId,
+        this.#d.clock.now(),
+      );
+      providerId = proof.providerId;
+      if (proof.userId !== input.userId || proof.tenantId !== input.tenantId)
+        throw ssoFailure('session-mismatch');
+      const identity = await this.#d.identities.findById(proof.identityId);
+      if (!identity || identity.userId !== proof.userId) throw ssoFailure('identity-mismatch');
+      return proof;
+    } catch (err) {
+      await recordSso(this.#d.audit, {
+        action: 'auth.reauth',
+        outcome: 'failure',
+        tenantId: input.tenantId,
+        userId: input.userId,
+        providerId,
+        reason: ssoFailureReason(err) ?? 'session-mismatch',
+        remote: input.remote,
+        detail: { method: 'oidc', session: input.sessionId },
+      });
+      throw err;
     }
   }
 
@@ -423,8 +593,7 @@ export class OidcLoginService {
     resolved: { account: { id: string }; created: boolean },
     area: SessionKind,
   ): Promise<SsoAuthenticated> {
-    const amr = Array.isArray(claims.amr) ? claims.amr.filter((v) => typeof v === 'string') : [];
-    const acr = typeof claims.acr === 'string' ? claims.acr : null;
+    const { amr, acr } = methodsOf(claims);
     return {
       tenantId,
       userId: resolved.account.id,

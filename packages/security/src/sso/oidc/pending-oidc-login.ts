@@ -10,6 +10,11 @@
  * sent to the IdP (`console.<random>`). A callback whose state names another
  * area than the cookie is refused before the code is redeemed, so the code
  * and state of a user-app flow never finish as a console session.
+ *
+ * A re-authentication (intent `reauth`) is bound the same way with the
+ * prefix `reauth.`, and its cookie names the session and user that began it:
+ * its code and state never finish as a login, nor a login's as a
+ * re-authentication, and it counts only for that session.
  */
 import { PalisadeError } from '@palisade/common';
 import type { SecretBox } from '../../crypto/secret-box.ts';
@@ -23,28 +28,44 @@ export interface PendingOidcLogin {
   readonly state: string;
   readonly nonce: string;
   readonly codeVerifier: string;
-  /** `link`: attach the identity to `userId` (who was logged in when it started). */
-  readonly intent: 'login' | 'link';
+  /**
+   * `link`: attach the identity to `userId` (who was logged in when it
+   * started); `reauth`: confirm that `userId` is at the browser, for the
+   * session `sessionId`.
+   */
+  readonly intent: 'login' | 'link' | 'reauth';
   readonly userId: string | null;
-  /** Which session the login opens. */
+  /** The session a re-authentication is for; null otherwise. */
+  readonly sessionId: string | null;
+  /** Which session the login opens (a re-authentication: the kind of its session). */
   readonly area: SessionKind;
+  /** When the flow began (a re-authentication's `auth_time` must not be older). */
+  readonly startedAt: number;
   readonly expiresAt: number;
 }
+
+/** What the `state` parameter's prefix names: the area of a login or link, or a re-authentication. */
+export type StateTag = SessionKind | 'reauth';
 
 function context(providerId: string): string {
   return `oidc-pending:${providerId}`;
 }
 
-/** The `state` parameter: the area, a dot, then the random value. */
-export function areaState(area: SessionKind, random: string): string {
-  return `${area}.${random}`;
+/** The `state` parameter: the tag, a dot, then the random value. */
+export function taggedState(tag: StateTag, random: string): string {
+  return `${tag}.${random}`;
 }
 
-/** The area a `state` parameter names, or null when it names none. */
-export function stateArea(state: string | null): SessionKind | null {
+/** The tag a `state` parameter names, or null when it names none. */
+export function stateTag(state: string | null): StateTag | null {
   const dot = state?.indexOf('.') ?? -1;
-  const area = dot > 0 ? state?.slice(0, dot) : null;
-  return area === 'console' || area === 'app' ? area : null;
+  const tag = dot > 0 ? state?.slice(0, dot) : null;
+  return tag === 'console' || tag === 'app' || tag === 'reauth' ? tag : null;
+}
+
+/** The tag a pending login's state must carry. */
+export function tagOf(pending: Pick<PendingOidcLogin, 'intent' | 'area'>): StateTag {
+  return pending.intent === 'reauth' ? 'reauth' : pending.area;
 }
 
 export function sealPendingLogin(box: SecretBox, pending: PendingOidcLogin): string {
@@ -63,5 +84,12 @@ export function openPendingLogin(
     throw new PalisadeError('unauthenticated', 'pending login expired');
   if (value.area !== 'console' && value.area !== 'app')
     throw new PalisadeError('unauthenticated', 'pending login names no area');
+  if (
+    value.intent === 'reauth' &&
+    (typeof value.sessionId !== 'string' ||
+      typeof value.userId !== 'string' ||
+      typeof value.startedAt !== 'number')
+  )
+    throw new PalisadeError('unauthenticated', 'pending re-authentication names no session');
   return value;
 }
