@@ -60,8 +60,14 @@ export async function startServer(opts: {
     ...opts.env,
   };
   const started = Date.now();
+  // BENCH_PROFILE_DIR: a V8 CPU profile per thread (main and relay workers), written at stop
+  const profile = process.env['BENCH_PROFILE_DIR'];
   const child = fork(join(opts.root ?? ROOT, 'tests/bench/bench-server.ts'), [], {
     env,
+    execArgv: [
+      ...process.execArgv,
+      ...(profile ? ['--cpu-prof', '--cpu-prof-dir', join(profile, opts.name)] : []),
+    ],
     cwd: dataDir,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

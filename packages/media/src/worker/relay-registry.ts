@@ -6,6 +6,7 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { PalisadeError } from '@palisade/common';
 import type { LegStats } from '../control/media-engine.ts';
+import { literalLookup } from './literal-lookup.ts';
 import { RelaySide } from './relay-side.ts';
 import type { SideConfig, WorkerSettings } from './worker-protocol.ts';
 
@@ -145,7 +146,7 @@ export class RelayRegistry {
   #bind(port: number): Promise<Socket> {
     const family = this.#settings.bindAddress.includes(':') ? 'udp6' : 'udp4';
     return new Promise((resolve, reject) => {
-      const socket = createSocket({ type: family });
+      const socket = createSocket({ type: family, lookup: literalLookup });
       socket.once('error', (err: NodeJS.ErrnoException) => {
         socket.close();
         reject(

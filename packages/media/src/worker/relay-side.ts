@@ -11,8 +11,13 @@
  * apart (`droppedEarly`): that is the answerer itself, sending as it answers.
  *
  * Per packet: two compares, counters, and a send; SRTP only on SRTP legs.
+ * Where to send before latching is worked out when the side is configured:
+ * nothing for port 0, a 0.0.0.0 or :: hold, or a c= address that is not an
+ * IP literal (a host name is never resolved by the relay; such a peer gets
+ * media once its first packet has latched it).
  */
 import type { Socket, RemoteInfo } from 'node:dgram';
+import { isIP } from 'node:net';
 import type { LegStats } from '../control/media-engine.ts';
 import { SrtpContext } from '../srtp/srtp-context.ts';
 import { isRtcp } from '../srtp/rtp-header.ts';
@@ -30,8 +35,15 @@ export interface RelaySideOptions {
 }
 
 interface Latch {
-  address: string;
-  port: number;
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Where the SDP says to send, or undefined when it says nowhere we may send to. */
+function sdpTarget(address: string, port: number): Latch | undefined {
+  if (port === 0 || address === '0.0.0.0' || address === '::' || isIP(address) === 0)
+    return undefined;
+  return { address, port };
 }
 
 export class RelaySide {
@@ -48,6 +60,9 @@ export class RelaySide {
   #encrypt: SrtpContext | undefined;
   #rtpLatch: Latch | undefined;
   #rtcpLatch: Latch | undefined;
+  /** Destinations before latching, from the SDP (see sdpTarget). */
+  #rtpTarget: Latch | undefined;
+  #rtcpTarget: Latch | undefined;
   readonly #options: RelaySideOptions;
   #webrtc: WebrtcEndpoint | undefined;
 
@@ -81,6 +96,8 @@ export class RelaySide {
       this.#rtpLatch = undefined;
       this.#rtcpLatch = undefined;
     }
+    this.#rtpTarget = sdpTarget(config.address, config.rtpPort);
+    this.#rtcpTarget = sdpTarget(config.address, config.rtcpPort);
     if (config.webrtc || this.#webrtc) {
       this.#configureWebrtc(config.webrtc);
       this.#config = config;
@@ -223,10 +240,10 @@ export class RelaySide {
       return;
     }
     const viaRtcpSocket = rtcp && !config.rtcpMux;
-    const latch = viaRtcpSocket ? this.#rtcpLatch : this.#rtpLatch;
-    const port = latch ? latch.port : viaRtcpSocket ? config.rtcpPort : config.rtpPort;
-    const address = latch ? latch.address : config.address;
-    if (port === 0 || address === '0.0.0.0' || address === '::') return;
+    const to = viaRtcpSocket
+      ? (this.#rtcpLatch ?? this.#rtcpTarget)
+      : (this.#rtpLatch ?? this.#rtpTarget);
+    if (!to) return;
     let out = packet;
     if (this.#encrypt) {
       try {
@@ -239,7 +256,7 @@ export class RelaySide {
     }
     this.packetsOut++;
     this.bytesOut += out.length;
-    (viaRtcpSocket ? this.rtcpSocket : this.rtpSocket).send(out, port, address);
+    (viaRtcpSocket ? this.rtcpSocket : this.rtpSocket).send(out, to.port, to.address);
   }
 
   /** Media to a WebRTC peer goes only to the ICE-verified address, only once keyed. */
