@@ -22,8 +22,10 @@ import type { LegStats } from '../control/media-engine.ts';
 import { SrtpContext } from '../srtp/srtp-context.ts';
 import { isRtcp } from '../srtp/rtp-header.ts';
 import type { SideConfig, WebrtcSideConfig } from './worker-protocol.ts';
-import { WebrtcEndpoint } from './webrtc-endpoint.ts';
-import type { DtlsIdentity } from './webrtc-endpoint.ts';
+import type { DtlsIdentity, WebrtcEndpoint } from './webrtc-endpoint.ts';
+
+/** The WebRTC endpoint class, loaded by the registry with the first WebRTC leg (it pulls in werift). */
+export type WebrtcEndpointClass = typeof WebrtcEndpoint;
 
 export interface RelaySideOptions {
   readonly replayWindow: number;
@@ -83,7 +85,8 @@ export class RelaySide {
     rtcpSocket.on('message', (msg, rinfo) => this.#receive(msg, rinfo, true));
   }
 
-  configure(config: SideConfig): void {
+  /** `webrtc` is the endpoint class, given whenever `config.webrtc` is set. */
+  configure(config: SideConfig, webrtc?: WebrtcEndpointClass): void {
     const old = this.#config;
     // A new peer address or port (re-INVITE, transfer) must be learned afresh.
     if (
@@ -99,7 +102,7 @@ export class RelaySide {
     this.#rtpTarget = sdpTarget(config.address, config.rtpPort);
     this.#rtcpTarget = sdpTarget(config.address, config.rtcpPort);
     if (config.webrtc || this.#webrtc) {
-      this.#configureWebrtc(config.webrtc);
+      this.#configureWebrtc(config.webrtc, webrtc);
       this.#config = config;
       this.configured = true;
       if (config.webrtc) return;
@@ -131,7 +134,7 @@ export class RelaySide {
     this.rtcpSocket.close();
   }
 
-  #configureWebrtc(next: WebrtcSideConfig | undefined): void {
+  #configureWebrtc(next: WebrtcSideConfig | undefined, Endpoint?: WebrtcEndpointClass): void {
     const now = this.#webrtc?.config;
     if (now && next && sameDtls(now, next)) {
       // Same DTLS association: new ICE credentials (a restart) keep the keys and the peer.
@@ -147,12 +150,12 @@ export class RelaySide {
     this.#rtcpLatch = undefined;
     const identity = this.#options.dtls;
     if (!next) return;
-    if (!identity) {
+    if (!identity || !Endpoint) {
       this.#options.onFailure('no DTLS certificate in this relay');
       return;
     }
     const opts = { replayWindow: this.#options.replayWindow };
-    this.#webrtc = new WebrtcEndpoint(next, identity, {
+    this.#webrtc = new Endpoint(next, identity, {
       send: (packet, peer) => this.rtpSocket.send(packet, peer.port, peer.address),
       onKeys: (keys) => {
         this.#decrypt = new SrtpContext(keys.remote, opts);
