@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as Media from '@palisade/media';
+import { loopbackSdp } from './loopback-sdp.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -50,20 +51,6 @@ interface Placed {
   readonly legs: { readonly toUac: number; readonly toUas: number; readonly key?: string }[];
 }
 
-const sdp = (port: number, crypto?: string): string =>
-  [
-    'v=0',
-    'o=- 1 1 IN IP4 127.0.0.1',
-    's=-',
-    'c=IN IP4 127.0.0.1',
-    't=0 0',
-    `m=audio ${port} ${crypto ? 'RTP/SAVP' : 'RTP/AVP'} 8`,
-    'a=rtpmap:8 PCMA/8000',
-    'a=rtcp-mux',
-    ...(crypto ? [`a=crypto:${crypto}`] : []),
-    '',
-  ].join('\r\n');
-
 /** The engine side: runs in its own process, from the checkout in `root`. */
 async function engineProcess(root: string): Promise<void> {
   const media = (await import(resolve(root, 'packages/media/src/index.ts'))) as typeof Media;
@@ -80,12 +67,12 @@ async function engineProcess(root: string): Promise<void> {
   const ours = plan.srtp ? media.createSdesKey('AES_CM_128_HMAC_SHA1_80') : undefined;
   for (let i = 0; i < CALLS; i++) {
     const session = await engine.createSession(`load-${i}`);
-    const toUas = await session.offer('a', sdp(plan.uacPort), {
+    const toUas = await session.offer('a', loopbackSdp(plan.uacPort), {
       transport: plan.srtp ? 'RTP/SAVP' : 'RTP/AVP',
     });
     const offered = media.parseSdp(toUas).media[0]!;
     const relayKey = media.cryptoAttributes(offered)[0];
-    const answer = sdp(
+    const answer = loopbackSdp(
       plan.uasPort,
       relayKey && ours
         ? `${relayKey.tag} AES_CM_128_HMAC_SHA1_80 inline:${ours.attribute.keyParams[0]!.keySalt}`
