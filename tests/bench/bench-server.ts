@@ -4,10 +4,13 @@
  * bench-only path with users 1000..5999 whose devices have the secret
  * `pw<user>` (HA1 written straight to the store: the product never lets a
  * secret be chosen), and an event-loop delay histogram read over IPC.
+ * BENCH_PHONE_SRTP=always sets `calls.phoneSrtp` (the callee leg of a plain
+ * caller is offered SDES-SRTP) as an administrator would.
  */
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { nullLogger } from '@palisade/common';
+import { CLI_ACTOR } from '@palisade/pbx';
 import { computeHa1 } from '@palisade/security';
 import { loadConfig, startPalisade } from '@palisade/server';
 
@@ -49,6 +52,9 @@ await domain.store.transaction(async (tx) => {
     });
   }
 });
+
+if (process.env['BENCH_PHONE_SRTP'] === 'always')
+  await domain.callSettings.set(CLI_ACTOR, tenant.id, { phoneSrtp: 'always' });
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();

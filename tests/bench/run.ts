@@ -11,30 +11,36 @@
  *            UDP/TCP/TLS/WSS mix and refreshed for BENCH_HOLD_SECS; RSS and
  *            event-loop delay p99 over the refresh window.
  *
- *   calls / rtp (issue 4): one Palisade (users seeded as above; the
- *         harness registers callees 3000.. to its SIPp UAS) under
- *         `run-target.sh calls rtp`: call setup rate (INVITE/407/INVITE/
- *         180/200/ACK/2 s/BYE, < 1 % failed) and concurrent relayed G.711
- *         calls with RTP both ways (loss counted on the generator's ports);
- *         then Kamailio + rtpengine under `run-peer.sh calls rtp`, same
- *         loads; both summarised by the harness's report.sh. Palisade runs
- *         the built-in media engine.
+ *   calls / rtp (issue 4): call-phases.ts: the harness's call setup rate
+ *         and concurrent relayed G.711 calls against Palisade with the
+ *         built-in engine (plain RTP; SDES-SRTP on the callee leg) and with
+ *         rtpengine, then Kamailio + rtpengine with the same loads, side by
+ *         side.
  *
  * Figures are printed, never asserted. Env: BENCH_DIR (the shared harness,
  * default ../shared/bench beside the repository or /work/shared/bench),
  * BENCH_REPEATS (1), BENCH_REG_RATES, BENCH_HOLD_SECS (60), BENCH_SKIP_PEER=1,
  * BENCH_KEEP=1 (keep the raw results), and any harness variable (e.g.
  * QUIET_WAIT_S=5 on a busy host).
- * BENCH_CALL_RATES, BENCH_CALL_SECS (10), BENCH_RTP_CALLS, BENCH_RTP_PLATEAU_S (20).
+ * BENCH_CALL_RATES, BENCH_CALL_SECS (10), BENCH_RTP_CALLS, BENCH_RTP_PLATEAU_S (20),
+ * BENCH_RTP_MAX_LOSS_PCT (0.1), BENCH_VARIANTS (builtin builtin-srtp rtpengine),
+ * BENCH_BEFORE_ROOT (for `<variant>@before`).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeSipPort, freeTcpPort } from '../support/ports.ts';
+import { freeSipPort } from '../support/ports.ts';
+import {
+  ROOT,
+  ask,
+  log,
+  run,
+  startServer as startBenchServer,
+  stopServer,
+} from './bench-process.ts';
+import { callPhases } from './call-phases.ts';
 import { heldClient, type HeldClient } from './stream-client.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const phases = process.argv.slice(2);
 const PHASES = phases.length > 0 ? phases : ['reg'];
 const BENCH_DIR =
@@ -51,12 +57,6 @@ const FIRST = 1000;
 const USERS = 5000;
 const work = mkdtempSync(join(tmpdir(), 'palisade-bench-'));
 
-interface Ready {
-  ports: Record<string, number>;
-  httpsPort: number;
-  realm: string;
-  pid: number;
-}
 interface Stats {
   rssBytes: number;
   lagP50Ms: number;
@@ -66,104 +66,8 @@ interface Stats {
   connections: number;
 }
 
-function log(line: string): void {
-  process.stderr.write(`[bench] ${line}\n`);
-}
-
-async function startServer(
-  name: string,
-): Promise<{ child: ChildProcess; ready: Ready; dataDir: string }> {
-  const dataDir = join(work, name);
-  mkdirSync(dataDir);
-  const sip = String(await freeSipPort());
-  const env = {
-    ...process.env,
-    PALISADE_DATA_DIR: dataDir,
-    PALISADE_HTTP_BIND: '127.0.0.1',
-    PALISADE_HTTP_PORT: String(await freeTcpPort()),
-    PALISADE_SIP_BIND: '127.0.0.1',
-    PALISADE_SIP_UDP_PORT: sip,
-    PALISADE_SIP_TCP_PORT: sip,
-    PALISADE_SIP_TLS_PORT: String(await freeTcpPort()),
-    PALISADE_SIP_DOMAIN: '127.0.0.1',
-    PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5',
-    PALISADE_SIP_MAX_CONNECTIONS_PER_SOURCE: '10000',
-    PALISADE_MEDIA_RTP_PORT_MIN: '30000',
-    PALISADE_MEDIA_RTP_PORT_MAX: '39999',
-    PALISADE_MEDIA_BIND_ADDRESS: '127.0.0.1',
-    // SIPp's digest-uri names the server, not the Request-URI
-    PALISADE_CALLS_DIGEST_URI: 'or-server',
-    // The load generators are ours, on loopback: a trusted network, so the
-    // flood rules (> 16 requests in 2 s per source) do not ban them, as the
-    // peer runs without pike. Per-user auth-failure rules still apply.
-    PALISADE_IDS_TRUSTED_NETWORKS: '127.0.0.0/8',
-    BENCH_FIRST_USER: String(FIRST),
-    BENCH_USERS: String(USERS),
-  };
-  const started = Date.now();
-  const child = fork(join(ROOT, 'tests/bench/bench-server.ts'), [], {
-    env,
-    cwd: dataDir,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('bench server did not start in 5 minutes')),
-      300_000,
-    );
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    child.on('message', (m: { type: string } & Ready) => {
-      if (m.type === 'ready') {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-  });
-  log(
-    `${name}: Palisade pid ${ready.pid} up with ${USERS} users in ${((Date.now() - started) / 1000).toFixed(1)} s, SIP UDP/TCP ${ready.ports['UDP']}, TLS ${ready.ports['TLS']}`,
-  );
-  return { child, ready, dataDir };
-}
-
-function ask<T>(child: ChildProcess, type: string, reply: string): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (m: { type: string }): void => {
-      if (m.type === reply) {
-        child.off('message', on);
-        resolve(m as T);
-      }
-    };
-    child.on('message', on);
-    child.send({ type });
-  });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.send({ type: 'stop' });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function run(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  maxMs: number,
-  quiet = false,
-): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      env,
-      stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
-    });
-    const timer = setTimeout(() => child.kill('SIGTERM'), maxMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
+function startServer(name: string): ReturnType<typeof startBenchServer> {
+  return startBenchServer({ work, name, first: FIRST, users: USERS });
 }
 
 function median(summaryFile: string): { rate: string; detail: string } {
@@ -350,70 +254,6 @@ async function hold(): Promise<{ stats: Stats; mix: string; ok: boolean }> {
   }
 }
 
-const CALL_RATES = process.env['BENCH_CALL_RATES'] ?? '50 100 200 300 400 600';
-const CALL_SECS = process.env['BENCH_CALL_SECS'] ?? '10';
-const RTP_CALLS = process.env['BENCH_RTP_CALLS'] ?? '100 300 600 1000';
-const RTP_PLATEAU_S = process.env['BENCH_RTP_PLATEAU_S'] ?? '20';
-
-function report(dir: string): Promise<string> {
-  return new Promise<string>((resolve) => {
-    const child = spawn(join(BENCH_DIR, 'report.sh'), [dir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', () => resolve(out));
-  });
-}
-
-async function callPhases(which: string[]): Promise<string[]> {
-  const harnessEnv = {
-    ...process.env,
-    BENCH_WORK: join(work, 'harness-calls'),
-    REPEATS,
-    CALL_RATES,
-    CALL_SECS,
-    RTP_CALLS,
-    RTP_PLATEAU_S,
-    RTP_CPS: '100',
-    DOMAIN: '127.0.0.1',
-  };
-  const engine = 'builtin';
-  const { child, ready } = await startServer('calls');
-  const palisadeOut = join(work, 'results-palisade-calls');
-  try {
-    log(
-      `run-target.sh ${which.join(' ')} against Palisade (${engine} engine; calls/s: ${CALL_RATES}; concurrent: ${RTP_CALLS})`,
-    );
-    await run(
-      join(BENCH_DIR, 'run-target.sh'),
-      which,
-      {
-        ...harnessEnv,
-        TARGET: `127.0.0.1:${ready.ports['UDP']}`,
-        SERVER_PIDS: `palisade=${ready.pid}`,
-        LABEL: `palisade-${engine}`,
-        OUT: palisadeOut,
-      },
-      60 * 60_000,
-    );
-  } finally {
-    await stopServer(child);
-  }
-  const out = [
-    '',
-    `Calls through Palisade (${engine} media engine), run-target.sh ${which.join(' ')}:`,
-    await report(palisadeOut),
-  ];
-  if (process.env['BENCH_SKIP_PEER'] !== '1') {
-    const peerOut = join(work, 'results-kamailio-calls');
-    log(`run-peer.sh ${which.join(' ')} (Kamailio + rtpengine, same loads)`);
-    await run(join(BENCH_DIR, 'run-peer.sh'), which, { ...harnessEnv, OUT: peerOut }, 60 * 60_000);
-    out.push('Kamailio + rtpengine, run-peer.sh, same loads:', await report(peerOut));
-  }
-  return out;
-}
-
 try {
   if (!BENCH_DIR) throw new Error('shared bench harness not found: set BENCH_DIR');
   const lines: string[] = [];
@@ -443,7 +283,17 @@ try {
     );
   }
   const callWork = PHASES.filter((p) => p === 'calls' || p === 'rtp');
-  if (callWork.length > 0) lines.push(...(await callPhases(callWork)));
+  if (callWork.length > 0)
+    lines.push(
+      ...(await callPhases({
+        which: callWork,
+        work,
+        benchDir: BENCH_DIR,
+        repeats: REPEATS,
+        first: FIRST,
+        users: USERS,
+      })),
+    );
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   if (process.env['BENCH_KEEP'] !== '1')

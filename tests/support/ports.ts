@@ -44,3 +44,24 @@ export async function freeSipPort(host = '127.0.0.1', span = 1): Promise<number>
   }
   throw new Error('no free SIP port');
 }
+
+/**
+ * The settings of a Palisade in its own process on loopback: data in
+ * `dataDir`, HTTPS and SIP (UDP/TCP on one port, TLS) on free ports.
+ */
+export async function loopbackServerEnv(
+  dataDir: string,
+  domain: string,
+): Promise<Record<string, string>> {
+  const sip = String(await freeSipPort());
+  return {
+    PALISADE_DATA_DIR: dataDir,
+    PALISADE_HTTP_BIND: '127.0.0.1',
+    PALISADE_HTTP_PORT: String(await freeTcpPort()),
+    PALISADE_SIP_BIND: '127.0.0.1',
+    PALISADE_SIP_UDP_PORT: sip,
+    PALISADE_SIP_TCP_PORT: sip,
+    PALISADE_SIP_TLS_PORT: String(await freeTcpPort()),
+    PALISADE_SIP_DOMAIN: domain,
+  };
+}

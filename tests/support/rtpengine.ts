@@ -32,6 +32,7 @@ function ping(port: number): Promise<boolean> {
 export async function startRtpengine(
   path: string,
   ports: { readonly min: number; readonly max: number },
+  maxMs = 600_000,
 ): Promise<RunningRtpengine> {
   const ngPort = await freeSipPort();
   const peer = startPeer(
@@ -51,7 +52,7 @@ export async function startRtpengine(
       '--log-stderr',
       '--foreground',
     ],
-    { maxMs: 600_000 },
+    { maxMs },
   );
   const deadline = Date.now() + 15_000;
   while (!(await ping(ngPort))) {

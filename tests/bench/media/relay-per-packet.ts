@@ -11,6 +11,7 @@ import type { Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { BuiltinMediaEngine, SrtpContext, createSdesKey, parseSdp } from '@palisade/media';
 import type { SrtpSuiteName } from '@palisade/media';
+import { loopbackSdp } from './loopback-sdp.ts';
 
 const N = 20_000;
 const BURST = 50;
@@ -21,19 +22,6 @@ async function bind(): Promise<Socket> {
   await once(s, 'listening');
   return s;
 }
-
-const sdp = (port: number, crypto?: string): string =>
-  [
-    'v=0',
-    'o=- 1 1 IN IP4 127.0.0.1',
-    's=-',
-    'c=IN IP4 127.0.0.1',
-    't=0 0',
-    `m=audio ${port} ${crypto ? 'RTP/SAVP' : 'RTP/AVP'} 0`,
-    'a=rtcp-mux',
-    ...(crypto ? [`a=crypto:${crypto}`] : []),
-    '',
-  ].join('\r\n');
 
 function packets(tx: SrtpContext | undefined): Buffer[] {
   return Array.from({ length: N }, (_, i) => {
@@ -87,13 +75,13 @@ for (const suite of [undefined, 'AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM'] a
   const session = await engine.createSession(`bench-${suite ?? 'plain'}`);
   await session.offer(
     'a',
-    sdp(
+    loopbackSdp(
       alice.address().port,
       key ? `1 ${suite} inline:${key.attribute.keyParams[0]!.keySalt}` : undefined,
     ),
     { transport: 'RTP/AVP' },
   );
-  const toAlice = await session.answer('b', sdp(bob.address().port));
+  const toAlice = await session.answer('b', loopbackSdp(bob.address().port));
   const relay = parseSdp(toAlice).media[0]!.port;
   const list = packets(key ? new SrtpContext(key.key) : undefined);
   const through = await pump(alice, bob, relay, list);

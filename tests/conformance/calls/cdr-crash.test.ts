@@ -17,7 +17,7 @@ import { nullLogger } from '@palisade/common';
 import { loadConfig, startPalisade } from '@palisade/server';
 import { debianPeer } from '../../support/debian.ts';
 import { httpsClient } from '../../support/https-client.ts';
-import { freeSipPort, freeTcpPort } from '../../support/ports.ts';
+import { loopbackServerEnv } from '../../support/ports.ts';
 import { startPeer, type RunningPeer } from '../../support/process.ts';
 import { addDevices, type TestDevice } from '../../support/sip-palisade.ts';
 import { startSippCallRig, type SippCallRig } from '../../support/sipp-calls.ts';
@@ -38,16 +38,8 @@ let rig: SippCallRig | undefined;
 
 before(async () => {
   if (sipp.skip) return;
-  const sip = String(await freeSipPort());
   env = {
-    PALISADE_DATA_DIR: dataDir,
-    PALISADE_HTTP_BIND: '127.0.0.1',
-    PALISADE_HTTP_PORT: String(await freeTcpPort()),
-    PALISADE_SIP_BIND: '127.0.0.1',
-    PALISADE_SIP_UDP_PORT: sip,
-    PALISADE_SIP_TCP_PORT: sip,
-    PALISADE_SIP_TLS_PORT: String(await freeTcpPort()),
-    PALISADE_SIP_DOMAIN: 'pbx.test',
+    ...(await loopbackServerEnv(dataDir, 'pbx.test')),
     PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5',
     PALISADE_CALLS_DIGEST_URI: 'or-server',
     PALISADE_MEDIA_BIND_ADDRESS: '127.0.0.1',

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import { httpsClient } from '../../support/https-client.ts';
-import { freeSipPort, freeTcpPort } from '../../support/ports.ts';
+import { loopbackServerEnv } from '../../support/ports.ts';
 import { startPeer, type RunningPeer } from '../../support/process.ts';
 import { answerChallenge, parseResponse, registerText } from '../../support/sip-test-client.ts';
 
@@ -28,17 +28,9 @@ after(async () => {
 });
 
 async function env(): Promise<NodeJS.ProcessEnv> {
-  const sip = String(await freeSipPort());
   return {
     ...process.env,
-    PALISADE_DATA_DIR: dataDir,
-    PALISADE_HTTP_BIND: '127.0.0.1',
-    PALISADE_HTTP_PORT: String(await freeTcpPort()),
-    PALISADE_SIP_BIND: '127.0.0.1',
-    PALISADE_SIP_UDP_PORT: sip,
-    PALISADE_SIP_TCP_PORT: sip,
-    PALISADE_SIP_TLS_PORT: String(await freeTcpPort()),
-    PALISADE_SIP_DOMAIN: 'pbx.test',
+    ...(await loopbackServerEnv(dataDir, 'pbx.test')),
     PALISADE_LOG_LEVEL: 'info',
   };
 }

@@ -278,6 +278,34 @@ async function srtpCall(suiteA: SrtpSuiteName, transportB: 'RTP/AVP' | 'RTP/SAVP
   await session.delete();
 }
 
+test('a host name in c= is never resolved: nothing is sent there until the peer latches', async () => {
+  const alice = await Endpoint.bind();
+  const bob = await Endpoint.bind();
+  const session = await engine.createSession('call-hostname');
+  // "localhost" is where Alice listens, had the relay looked it up
+  const aliceSdp = sdp(alice.port).replace('c=IN IP4 127.0.0.1', 'c=IN IP4 localhost');
+  const toBob = await session.offer('a', aliceSdp, { signallingAddress: '127.0.0.1' });
+  const toAlice = await session.answer('b', sdp(bob.port));
+  bob.send(rtp(1, 'before-latch'), relayPort(toBob));
+  let stats = await session.stats();
+  for (let i = 0; i < 50 && stats.b.packetsIn < 1; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    stats = await session.stats();
+  }
+  assert.equal(stats.b.packetsIn, 1);
+  assert.equal(stats.a.packetsOut, 0);
+  // Alice talks from her signalling address: latched, and media flows to her
+  alice.send(rtp(1, 'from-alice'), relayPort(toAlice));
+  await bob.waitFor(1);
+  bob.send(rtp(2, 'after-latch'), relayPort(toBob));
+  await alice.waitFor(1);
+  assert.deepEqual(
+    alice.received.map((b) => b.subarray(12).toString()),
+    ['after-latch'],
+  );
+  await session.delete();
+});
+
 test('SDES-SRTP on one leg, plain RTP on the other: payload intact both ways', () =>
   srtpCall('AES_CM_128_HMAC_SHA1_80', 'RTP/AVP'));
 

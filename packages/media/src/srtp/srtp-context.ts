@@ -8,17 +8,16 @@
  * window. A packet that fails changes nothing.
  *
  * Hot-path cost: session keys are KeyObjects made once (createCipheriv with a
- * cached KeyObject is ~5x cheaper than with a Buffer key); IV and ROC
- * buffers are reused. Node's cipher API still allocates its own output.
+ * cached KeyObject is ~5x cheaper than with a Buffer key); for AES-CM the
+ * block cipher and the HMAC pads are kept too, so no cipher or Hmac object
+ * is made per packet (aes-ctr-keystream.ts, hmac-sha1.ts). IV and ROC
+ * buffers are reused. A packet costs its output buffer and what Node's
+ * crypto calls allocate (the keystream, two digests; GCM's cipher object).
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  createSecretKey,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { AesCtrKeystream } from './aes-ctr-keystream.ts';
+import { HmacSha1 } from './hmac-sha1.ts';
 import { LABEL, deriveSessionKey } from './key-derivation.ts';
 import { ReplayWindow } from './replay-window.ts';
 import { readUint32, rtpHeaderLength } from './rtp-header.ts';
@@ -60,7 +59,9 @@ interface SendStream {
 interface DirectionKeys {
   readonly key: KeyObject;
   readonly salt: Buffer;
-  readonly auth: KeyObject | undefined;
+  /** AES-CM suites only: the keystream and the authentication tag. */
+  readonly ctr: AesCtrKeystream | undefined;
+  readonly mac: HmacSha1 | undefined;
 }
 
 /** Already-derived session keys (secrets), e.g. for RFC 7714's test vectors. */
@@ -74,6 +75,7 @@ const RTCP_HEADER = 8;
 const SRTCP_INDEX_LENGTH = 4;
 const SRTCP_E_FLAG = 0x80000000;
 const SRTCP_INDEX_MAX = 0x7fffffff;
+const NOTHING = new Uint8Array(0);
 
 /**
  * RFC 3711 Appendix A: the ROC a sequence number most likely belongs to,
@@ -154,10 +156,13 @@ export class SrtpContext {
       throw new RangeError(`${s.name} session key or salt has the wrong length`);
     if (s.authKeyLength > 0 && k.auth?.length !== s.authKeyLength)
       throw new RangeError(`${s.name} needs a ${s.authKeyLength}-byte authentication key`);
+    const key = createSecretKey(k.key);
+    const ctr = s.cipher === 'aes-cm';
     return {
-      key: createSecretKey(k.key),
+      key,
       salt: Buffer.from(k.salt),
-      auth: k.auth && s.authKeyLength > 0 ? createSecretKey(k.auth) : undefined,
+      ctr: ctr ? new AesCtrKeystream(key) : undefined,
+      mac: ctr && k.auth ? new HmacSha1(k.auth) : undefined,
     };
   }
 
@@ -211,17 +216,15 @@ export class SrtpContext {
       out.set(cipher.getAuthTag(), hdr + bodyLen);
       return out;
     }
-    const cipher = createCipheriv(
-      'aes-128-ctr',
-      this.#rtp.key,
-      writeCtrIv(this.#iv, this.#rtp.salt, ssrc, roc, seq),
+    const keys = this.#rtp;
+    (keys.ctr as AesCtrKeystream).xor(
+      writeCtrIv(this.#iv, keys.salt, ssrc, roc, seq),
+      payload,
+      out,
+      hdr,
     );
-    out.set(cipher.update(payload), hdr);
     this.#roc.writeUInt32BE(roc, 0);
-    const mac = createHmac('sha1', this.#rtp.auth as KeyObject)
-      .update(out.subarray(0, hdr + bodyLen))
-      .update(this.#roc)
-      .digest();
+    const mac = (keys.mac as HmacSha1).digest(out.subarray(0, hdr + bodyLen), this.#roc);
     mac.copy(out, hdr + bodyLen, 0, tagLen);
     return out;
   }
@@ -263,20 +266,18 @@ export class SrtpContext {
       plain.set(packet.subarray(0, hdr), 0);
       plain.set(body, hdr);
     } else {
+      const keys = this.#rtp;
       this.#roc.writeUInt32BE(roc, 0);
-      const mac = createHmac('sha1', this.#rtp.auth as KeyObject)
-        .update(packet.subarray(0, bodyEnd))
-        .update(this.#roc)
-        .digest();
+      const mac = (keys.mac as HmacSha1).digest(packet.subarray(0, bodyEnd), this.#roc);
       if (!timingSafeEqual(mac.subarray(0, tagLen), packet.subarray(bodyEnd))) return 'auth_failed';
-      const cipher = createCipheriv(
-        'aes-128-ctr',
-        this.#rtp.key,
-        writeCtrIv(this.#iv, this.#rtp.salt, ssrc, roc, seq),
-      );
       plain = Buffer.allocUnsafe(bodyEnd);
       plain.set(packet.subarray(0, hdr), 0);
-      plain.set(cipher.update(packet.subarray(hdr, bodyEnd)), hdr);
+      (keys.ctr as AesCtrKeystream).xor(
+        writeCtrIv(this.#iv, keys.salt, ssrc, roc, seq),
+        packet.subarray(hdr, bodyEnd),
+        plain,
+        hdr,
+      );
     }
 
     // Authenticated: now, and only now, update the stream state.
@@ -332,16 +333,18 @@ export class SrtpContext {
       out.set(cipher.getAuthTag(), packet.length);
       return out;
     }
-    const cipher = createCipheriv(
-      'aes-128-ctr',
-      this.#rtcp.key,
-      writeCtrRtcpIv(this.#iv, this.#rtcp.salt, ssrc, index),
+    const keys = this.#rtcp;
+    (keys.ctr as AesCtrKeystream).xor(
+      writeCtrRtcpIv(this.#iv, keys.salt, ssrc, index),
+      payload,
+      out,
+      RTCP_HEADER,
     );
-    out.set(cipher.update(payload), RTCP_HEADER);
     out.writeUInt32BE(eIndex, packet.length);
-    const mac = createHmac('sha1', this.#rtcp.auth as KeyObject)
-      .update(out.subarray(0, packet.length + SRTCP_INDEX_LENGTH))
-      .digest();
+    const mac = (keys.mac as HmacSha1).digest(
+      out.subarray(0, packet.length + SRTCP_INDEX_LENGTH),
+      NOTHING,
+    );
     mac.copy(out, packet.length + SRTCP_INDEX_LENGTH, 0, tagLen);
     return out;
   }
@@ -400,22 +403,21 @@ export class SrtpContext {
         plain = Buffer.from(packet.subarray(0, bodyEnd));
       }
     } else {
+      const keys = this.#rtcp;
       const tagAt = packet.length - tagLen;
-      const mac = createHmac('sha1', this.#rtcp.auth as KeyObject)
-        .update(packet.subarray(0, tagAt))
-        .digest();
+      const mac = (keys.mac as HmacSha1).digest(packet.subarray(0, tagAt), NOTHING);
       if (!timingSafeEqual(mac.subarray(0, tagLen), packet.subarray(tagAt))) return 'auth_failed';
       plain = Buffer.allocUnsafe(indexAt);
       plain.set(packet.subarray(0, RTCP_HEADER), 0);
       const body = packet.subarray(RTCP_HEADER, indexAt);
-      if (encrypted) {
-        const cipher = createCipheriv(
-          'aes-128-ctr',
-          this.#rtcp.key,
-          writeCtrRtcpIv(this.#iv, this.#rtcp.salt, ssrc, index),
+      if (encrypted)
+        (keys.ctr as AesCtrKeystream).xor(
+          writeCtrRtcpIv(this.#iv, keys.salt, ssrc, index),
+          body,
+          plain,
+          RTCP_HEADER,
         );
-        plain.set(cipher.update(body), RTCP_HEADER);
-      } else plain.set(body, RTCP_HEADER);
+      else plain.set(body, RTCP_HEADER);
     }
     if (window) window.accept(index);
     else {

@@ -6,7 +6,9 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { PalisadeError } from '@palisade/common';
 import type { LegStats } from '../control/media-engine.ts';
+import { literalLookup } from './literal-lookup.ts';
 import { RelaySide } from './relay-side.ts';
+import type { WebrtcEndpointClass } from './relay-side.ts';
 import type { SideConfig, WorkerSettings } from './worker-protocol.ts';
 
 interface RelayStream {
@@ -35,6 +37,9 @@ export class RelayRegistry {
   readonly #onEnded: (sessionId: string, ports: number[], failure?: string) => void;
   readonly #onWrongSource: ((address: string) => void) | undefined;
   readonly #sweep: NodeJS.Timeout;
+  /** Loaded with the first WebRTC leg: werift costs ~17 MiB per worker that never needs it. */
+  #webrtc: WebrtcEndpointClass | undefined;
+  #loadingWebrtc: Promise<WebrtcEndpointClass> | undefined;
 
   /**
    * `onEnded` reports a session the worker ended itself: media timeout, or a
@@ -94,11 +99,20 @@ export class RelayRegistry {
     }
   }
 
-  configureSide(sessionId: string, stream: number, side: 0 | 1, config: SideConfig): null {
+  async configureSide(
+    sessionId: string,
+    stream: number,
+    side: 0 | 1,
+    config: SideConfig,
+  ): Promise<null> {
+    if (config.webrtc && !this.#webrtc) {
+      this.#loadingWebrtc ??= import('./webrtc-endpoint.ts').then((m) => m.WebrtcEndpoint);
+      this.#webrtc = await this.#loadingWebrtc;
+    }
     const session = this.#session(sessionId);
     const s = session.streams.get(stream);
     if (!s) throw new PalisadeError('not_found', 'no such media stream');
-    s.sides[side].configure(config);
+    s.sides[side].configure(config, this.#webrtc);
     if (s.sides[0].configured && s.sides[1].configured) session.lastActive = performance.now();
     return null;
   }
@@ -145,7 +159,7 @@ export class RelayRegistry {
   #bind(port: number): Promise<Socket> {
     const family = this.#settings.bindAddress.includes(':') ? 'udp6' : 'udp4';
     return new Promise((resolve, reject) => {
-      const socket = createSocket({ type: family });
+      const socket = createSocket({ type: family, lookup: literalLookup });
       socket.once('error', (err: NodeJS.ErrnoException) => {
         socket.close();
         reject(

@@ -11,14 +11,21 @@
  * apart (`droppedEarly`): that is the answerer itself, sending as it answers.
  *
  * Per packet: two compares, counters, and a send; SRTP only on SRTP legs.
+ * Where to send before latching is worked out when the side is configured:
+ * nothing for port 0, a 0.0.0.0 or :: hold, or a c= address that is not an
+ * IP literal (a host name is never resolved by the relay; such a peer gets
+ * media once its first packet has latched it).
  */
 import type { Socket, RemoteInfo } from 'node:dgram';
+import { isIP } from 'node:net';
 import type { LegStats } from '../control/media-engine.ts';
 import { SrtpContext } from '../srtp/srtp-context.ts';
 import { isRtcp } from '../srtp/rtp-header.ts';
 import type { SideConfig, WebrtcSideConfig } from './worker-protocol.ts';
-import { WebrtcEndpoint } from './webrtc-endpoint.ts';
-import type { DtlsIdentity } from './webrtc-endpoint.ts';
+import type { DtlsIdentity, WebrtcEndpoint } from './webrtc-endpoint.ts';
+
+/** The WebRTC endpoint class, loaded by the registry with the first WebRTC leg (it pulls in werift). */
+export type WebrtcEndpointClass = typeof WebrtcEndpoint;
 
 export interface RelaySideOptions {
   readonly replayWindow: number;
@@ -30,8 +37,15 @@ export interface RelaySideOptions {
 }
 
 interface Latch {
-  address: string;
-  port: number;
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Where the SDP says to send, or undefined when it says nowhere we may send to. */
+function sdpTarget(address: string, port: number): Latch | undefined {
+  if (port === 0 || address === '0.0.0.0' || address === '::' || isIP(address) === 0)
+    return undefined;
+  return { address, port };
 }
 
 export class RelaySide {
@@ -48,6 +62,9 @@ export class RelaySide {
   #encrypt: SrtpContext | undefined;
   #rtpLatch: Latch | undefined;
   #rtcpLatch: Latch | undefined;
+  /** Destinations before latching, from the SDP (see sdpTarget). */
+  #rtpTarget: Latch | undefined;
+  #rtcpTarget: Latch | undefined;
   readonly #options: RelaySideOptions;
   #webrtc: WebrtcEndpoint | undefined;
 
@@ -68,7 +85,8 @@ export class RelaySide {
     rtcpSocket.on('message', (msg, rinfo) => this.#receive(msg, rinfo, true));
   }
 
-  configure(config: SideConfig): void {
+  /** `webrtc` is the endpoint class, given whenever `config.webrtc` is set. */
+  configure(config: SideConfig, webrtc?: WebrtcEndpointClass): void {
     const old = this.#config;
     // A new peer address or port (re-INVITE, transfer) must be learned afresh.
     if (
@@ -81,8 +99,10 @@ export class RelaySide {
       this.#rtpLatch = undefined;
       this.#rtcpLatch = undefined;
     }
+    this.#rtpTarget = sdpTarget(config.address, config.rtpPort);
+    this.#rtcpTarget = sdpTarget(config.address, config.rtcpPort);
     if (config.webrtc || this.#webrtc) {
-      this.#configureWebrtc(config.webrtc);
+      this.#configureWebrtc(config.webrtc, webrtc);
       this.#config = config;
       this.configured = true;
       if (config.webrtc) return;
@@ -114,7 +134,7 @@ export class RelaySide {
     this.rtcpSocket.close();
   }
 
-  #configureWebrtc(next: WebrtcSideConfig | undefined): void {
+  #configureWebrtc(next: WebrtcSideConfig | undefined, Endpoint?: WebrtcEndpointClass): void {
     const now = this.#webrtc?.config;
     if (now && next && sameDtls(now, next)) {
       // Same DTLS association: new ICE credentials (a restart) keep the keys and the peer.
@@ -130,12 +150,12 @@ export class RelaySide {
     this.#rtcpLatch = undefined;
     const identity = this.#options.dtls;
     if (!next) return;
-    if (!identity) {
+    if (!identity || !Endpoint) {
       this.#options.onFailure('no DTLS certificate in this relay');
       return;
     }
     const opts = { replayWindow: this.#options.replayWindow };
-    this.#webrtc = new WebrtcEndpoint(next, identity, {
+    this.#webrtc = new Endpoint(next, identity, {
       send: (packet, peer) => this.rtpSocket.send(packet, peer.port, peer.address),
       onKeys: (keys) => {
         this.#decrypt = new SrtpContext(keys.remote, opts);
@@ -223,10 +243,10 @@ export class RelaySide {
       return;
     }
     const viaRtcpSocket = rtcp && !config.rtcpMux;
-    const latch = viaRtcpSocket ? this.#rtcpLatch : this.#rtpLatch;
-    const port = latch ? latch.port : viaRtcpSocket ? config.rtcpPort : config.rtpPort;
-    const address = latch ? latch.address : config.address;
-    if (port === 0 || address === '0.0.0.0' || address === '::') return;
+    const to = viaRtcpSocket
+      ? (this.#rtcpLatch ?? this.#rtcpTarget)
+      : (this.#rtpLatch ?? this.#rtpTarget);
+    if (!to) return;
     let out = packet;
     if (this.#encrypt) {
       try {
@@ -239,7 +259,7 @@ export class RelaySide {
     }
     this.packetsOut++;
     this.bytesOut += out.length;
-    (viaRtcpSocket ? this.rtcpSocket : this.rtpSocket).send(out, port, address);
+    (viaRtcpSocket ? this.rtcpSocket : this.rtpSocket).send(out, to.port, to.address);
   }
 
   /** Media to a WebRTC peer goes only to the ICE-verified address, only once keyed. */
