@@ -20,12 +20,16 @@
  *         loads; both summarised by the harness's report.sh. Palisade runs
  *         the built-in media engine.
  *
+ *   `reg` runs both registration phases; `reg-rate` and `reg-hold` run one.
+ *
  * Figures are printed, never asserted. Env: BENCH_DIR (the shared harness,
  * default ../shared/bench beside the repository or /work/shared/bench),
  * BENCH_REPEATS (1), BENCH_REG_RATES, BENCH_HOLD_SECS (60), BENCH_SKIP_PEER=1,
  * BENCH_KEEP=1 (keep the raw results), and any harness variable (e.g.
  * QUIET_WAIT_S=5 on a busy host).
  * BENCH_CALL_RATES, BENCH_CALL_SECS (10), BENCH_RTP_CALLS, BENCH_RTP_PLATEAU_S (20).
+ * BENCH_CPU_PROF=DIR starts each Palisade with `node --cpu-prof` writing
+ * its profiles to DIR (read the top frames to see where the time goes).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -88,6 +92,8 @@ async function startServer(
     PALISADE_SIP_DOMAIN: '127.0.0.1',
     PALISADE_SIP_DIGEST_ALGORITHMS: 'MD5',
     PALISADE_SIP_MAX_CONNECTIONS_PER_SOURCE: '10000',
+    // the 250 WSS clients of the hold phase share one address
+    PALISADE_IDS_HTTP_MAX_CONNECTIONS_PER_SOURCE: '10000',
     PALISADE_MEDIA_RTP_PORT_MIN: '30000',
     PALISADE_MEDIA_RTP_PORT_MAX: '39999',
     PALISADE_MEDIA_BIND_ADDRESS: '127.0.0.1',
@@ -97,13 +103,18 @@ async function startServer(
     // flood rules (> 16 requests in 2 s per source) do not ban them, as the
     // peer runs without pike. Per-user auth-failure rules still apply.
     PALISADE_IDS_TRUSTED_NETWORKS: '127.0.0.0/8',
+    // The global overload cap (503 beyond it, default 2000 requests/s) would
+    // cap the rate search at 1000 registrations/s; the peer has none.
+    PALISADE_IDS_SIP_MAX_REQUESTS_PER_SECOND: '1000000',
     BENCH_FIRST_USER: String(FIRST),
     BENCH_USERS: String(USERS),
   };
   const started = Date.now();
+  const profileDir = process.env['BENCH_CPU_PROF'];
   const child = fork(join(ROOT, 'tests/bench/bench-server.ts'), [], {
     env,
     cwd: dataDir,
+    execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<Ready>((resolve, reject) => {
@@ -417,7 +428,7 @@ async function callPhases(which: string[]): Promise<string[]> {
 try {
   if (!BENCH_DIR) throw new Error('shared bench harness not found: set BENCH_DIR');
   const lines: string[] = [];
-  if (PHASES.includes('reg')) {
+  if (PHASES.includes('reg') || PHASES.includes('reg-rate')) {
     const r = await regRate();
     const k = r.kamailio;
     const row = (name: string, m: { rate: string; detail: string } | null): string =>
@@ -435,6 +446,8 @@ try {
     if (k && r.palisade.rate !== 'n/a' && k.rate !== 'n/a')
       lines.push(`Palisade / Kamailio: ${(Number(r.palisade.rate) / Number(k.rate)).toFixed(2)}`);
     lines.push(`raw: ${work}/results-*/summary.txt`);
+  }
+  if (PHASES.includes('reg') || PHASES.includes('reg-hold')) {
     const h = await hold();
     lines.push(
       '',

@@ -25,6 +25,8 @@ abstract class SipMessageBase {
   readonly body: Buffer;
   protected readonly ctx: ParseContext;
   #cache: Map<string, readonly unknown[]> | undefined;
+  /** The serialised form, made once: the message never changes. */
+  #bytes: Buffer | undefined;
 
   constructor(fields: readonly HeaderField[], body: Buffer, ctx: ParseContext) {
     this.fields = fields;
@@ -152,8 +154,15 @@ abstract class SipMessageBase {
     return next;
   }
 
-  /** Canonical wire bytes: start line, each header line, a computed Content-Length, body. */
+  /**
+   * Canonical wire bytes: start line, each header line, a computed
+   * Content-Length, body. Made once and shared: do not write into them.
+   */
   toBuffer(): Buffer {
+    return (this.#bytes ??= this.#serialise());
+  }
+
+  #serialise(): Buffer {
     let head = this.startLine + CRLF;
     for (const f of this.fields) {
       if (f.name === 'content-length') continue;
