@@ -23,6 +23,7 @@ import { SqlOneTimeCodeRepository } from './repositories/one-time-code-repositor
 import { SqlWebSessionRepository } from './repositories/web-session-repository.ts';
 import { SqlGroupRepository } from './repositories/group-repository.ts';
 import { SqlRegistrationRepository } from './repositories/registration-repository.ts';
+import { ThreadedRegistrationRepository } from './repositories/threaded-registration-repository.ts';
 import type { RepositoryContext } from './repositories/repository-context.ts';
 import { SqlSetupTokenRepository } from './repositories/setup-token-repository.ts';
 import { SqlLinkedIdentityRepository } from './repositories/linked-identity-repository.ts';
@@ -104,9 +105,20 @@ export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #writer: ThreadedRegistrationRepository | undefined;
   #closing: Promise<void> | null = null;
 
-  constructor(db: Kysely<Database>, dialect: SqlDialect, clock: Clock, logger: Logger) {
+  /**
+   * `sqlitePath`: the SQLite file, when the registrar's writes are to run
+   * on a worker thread with their own connection (threaded-registration-repository.ts).
+   */
+  constructor(
+    db: Kysely<Database>,
+    dialect: SqlDialect,
+    clock: Clock,
+    logger: Logger,
+    sqlitePath?: string,
+  ) {
     this.#db = db;
     this.dialect = dialect;
     this.#clock = clock;
@@ -117,7 +129,11 @@ export class SqlStore implements Store {
     this.devices = repos.devices;
     this.groups = repos.groups;
     this.tenantSettings = repos.tenantSettings;
-    this.registrations = repos.registrations;
+    this.#writer =
+      sqlitePath === undefined
+        ? undefined
+        : new ThreadedRegistrationRepository(sqlitePath, repos.registrations);
+    this.registrations = this.#writer ?? repos.registrations;
     this.cdrs = repos.cdrs;
     this.apiTokens = repos.apiTokens;
     this.setupTokens = repos.setupTokens;
@@ -149,7 +165,10 @@ export class SqlStore implements Store {
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#db.destroy();
+    this.#closing ??= (async () => {
+      await this.#writer?.close();
+      await this.#db.destroy();
+    })();
     return this.#closing;
   }
 }

@@ -118,4 +118,17 @@ contract('registrations', (it) => {
     );
     assert.deepEqual(await store.registrations.listUnexpired(clock.now()), []);
   });
+
+  it('goes on writing after a refused change', async ({ store, clock }) => {
+    const t = await makeTenant(store);
+    const u = await makeUser(store, t.id, 1);
+    const d = await makeDevice(store, u, '1001');
+    const now = clock.now();
+    // a device deleted while its REGISTER was being handled: the foreign key refuses it
+    const orphan = binding(d, 'sip:1001@192.0.2.6:5060', now + 60_000, { deviceId: randomUUID() });
+    await assert.rejects(store.registrations.apply({ upsert: [orphan], remove: [] }));
+    const a = binding(d, 'sip:1001@192.0.2.7:5060', now + 60_000);
+    await store.registrations.apply({ upsert: [a], remove: [] });
+    assert.deepEqual(await store.registrations.listUnexpired(now), [a]);
+  });
 });
