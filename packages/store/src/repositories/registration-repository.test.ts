@@ -1,39 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Device, RegistrationBinding } from '@palisade/pbx';
 import { contract } from '../testing/contract-harness.ts';
-import { makeDevice, makeTenant, makeUser } from '../testing/fixtures.ts';
-
-function binding(
-  device: Device,
-  contact: string,
-  expiresAt: number,
-  extra: Partial<RegistrationBinding> = {},
-): RegistrationBinding {
-  return {
-    id: randomUUID(),
-    tenantId: device.tenantId,
-    userId: device.userId,
-    deviceId: device.id,
-    aor: `sip:${device.sipUsername}@acme.example.test`,
-    contactUri: contact,
-    contactHeader: `<${contact}>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-000000000001>";reg-id=1`,
-    instanceId: 'urn:uuid:00000000-0000-0000-0000-000000000001',
-    regId: 1,
-    q: 0.5,
-    callId: 'call-1@host',
-    cseq: 7,
-    path: ['<sip:edge.example.test;lr>'],
-    transport: 'TLS',
-    sourceAddress: '192.0.2.7',
-    sourcePort: 40123,
-    userAgent: 'Phone/1.0',
-    expiresAt,
-    registeredAt: 1000,
-    updatedAt: 2000,
-    ...extra,
-  };
-}
+import { makeBinding as binding, makeDevice, makeTenant, makeUser } from '../testing/fixtures.ts';
 
 contract('registrations', (it) => {
   it('writes, lists by tenant, user and device, and round-trips every field', async ({
