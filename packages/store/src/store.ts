@@ -3,7 +3,7 @@
  * unit of work, migrations, health and shutdown.
  */
 import type { Clock, Logger } from '@palisade/common';
-import type { PbxRepositories, PbxStore } from '@palisade/pbx';
+import type { CredentialChanges, PbxRepositories, PbxStore } from '@palisade/pbx';
 import type { SecurityRepositories, SecurityStore } from '@palisade/security';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -37,7 +37,7 @@ import type { Database } from './schema/database.ts';
 
 export type Repositories = PbxRepositories & SecurityRepositories;
 
-export interface Store extends Repositories, PbxStore, SecurityStore {
+export interface Store extends Repositories, PbxStore, SecurityStore, CredentialChanges {
   readonly dialect: SqlDialect;
   /**
    * Runs `work` with the repositories bound to one transaction: commit when
@@ -106,6 +106,7 @@ export class SqlStore implements Store {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #writer: ThreadedRegistrationRepository | undefined;
+  readonly #credentialListeners = new Set<() => void>();
   #closing: Promise<void> | null = null;
 
   /**
@@ -123,7 +124,11 @@ export class SqlStore implements Store {
     this.dialect = dialect;
     this.#clock = clock;
     this.#logger = logger;
-    const repos = repositories({ db, clock });
+    const repos = repositories({
+      db,
+      clock,
+      credentialsChanged: () => this.#credentialsChanged(),
+    });
     this.tenants = repos.tenants;
     this.users = repos.users;
     this.devices = repos.devices;
@@ -150,10 +155,41 @@ export class SqlStore implements Store {
     this.bans = repos.bans;
   }
 
-  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.#db
-      .transaction()
-      .execute((trx) => work(repositories({ db: trx, clock: this.#clock })));
+  async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    let changed = false;
+    const result = await this.#db.transaction().execute((trx) =>
+      work(
+        repositories({
+          db: trx,
+          clock: this.#clock,
+          credentialsChanged: () => {
+            changed = true;
+            this.#credentialsChanged();
+          },
+        }),
+      ),
+    );
+    // again after the commit: a cache filled in between read the old rows
+    if (changed) this.#credentialsChanged();
+    return result;
+  }
+
+  onCredentialsChanged(listener: () => void): () => void {
+    this.#credentialListeners.add(listener);
+    return () => this.#credentialListeners.delete(listener);
+  }
+
+  async credentialsGeneration(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('credentials_generation')
+      .select('generation')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    return Number(row?.generation ?? 0);
+  }
+
+  #credentialsChanged(): void {
+    for (const listener of this.#credentialListeners) listener();
   }
 
   migrate(): Promise<MigrationReport> {

@@ -12,6 +12,7 @@ import { systemClock, type Logger, type SecurityEventSink } from '@palisade/comm
 import {
   B2bua,
   CALL_METHODS,
+  DirectoryCache,
   isConnectionBound,
   LocationService,
   RegistrarLocation,
@@ -83,15 +84,21 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     logger: log,
     supported: ['path', 'outbound', 'timer', 'replaces'],
   });
+  // every authenticated request reads its device and user: from memory,
+  // dropped whenever credentials change (directory-cache.ts)
+  const directory = new DirectoryCache({ logger: log });
+  await directory.follow(domain.store);
+  const users = directory.users(domain.store.users);
   // REGISTER and INVITE both accept the web phone's minted credentials.
   const devices = withWebphoneCredentials(
     domain.store.devices,
-    domain.store.users,
+    users,
     domain.webphoneTokens,
+    directory.devices(domain.store.devices),
   );
   const registrar = new Registrar({
     devices,
-    users: domain.store.users,
+    users,
     location,
     // per process: a restart makes clients re-authenticate once (a plain 401)
     authenticator: new DigestAuthenticator({
@@ -219,6 +226,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     await transport.close();
     layer.close();
     location.close();
+    directory.close();
     await media.close();
     throw err;
   }
@@ -245,6 +253,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
         await transport.close();
         layer.close();
         location.close();
+        directory.close();
         await media.close();
       })()),
   };

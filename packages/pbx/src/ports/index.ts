@@ -8,3 +8,4 @@ export * from './tenant-settings-repository.ts';
 export * from './registration-repository.ts';
 export * from './pbx-store.ts';
 export * from './cdr-repository.ts';
+export * from './credential-changes.ts';

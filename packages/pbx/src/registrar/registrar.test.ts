@@ -64,6 +64,8 @@ function device(user: string, password: string): Device {
 
 interface Harness {
   clock: FakeClock;
+  /** Users by id whose state is disabled. */
+  disabled: Set<string>;
   repo: MemoryRegistrations;
   location: LocationService;
   core: SipServerCore;
@@ -81,6 +83,7 @@ function harness(
     ['1001', device('1001', 'pw1001')],
   ]);
   const events: SecurityEvent[] = [];
+  const disabled = new Set<string>();
   const location = new LocationService({ repository: repo, clock });
   const core = new SipServerCore();
   const registrar = new Registrar({
@@ -94,6 +97,7 @@ function harness(
           id,
           username: id.replace('user-', 'u'),
           displayName: `User ${id}`,
+          state: disabled.has(id) ? 'disabled' : 'active',
         } as never),
     },
     location,
@@ -116,7 +120,7 @@ function harness(
       } as unknown as ServerTransaction;
       core.request(request, txn, source);
     });
-  return { clock, repo, location, core, registrar, events, send };
+  return { clock, disabled, repo, location, core, registrar, events, send };
 }
 
 let branch = 0;
@@ -294,6 +298,14 @@ describe('Registrar', () => {
       register({ toUser: '1001', cseq: 2, auth: authFor(c, '1000', 'pw1000') }),
     );
     assert.equal(r.status, 403);
+  });
+
+  it('refuses a disabled user’s device with 403, and takes it back once enabled', async () => {
+    h.disabled.add('user-1000');
+    assert.equal((await registered(h, {})).status, 403);
+    assert.equal(h.location.size, 0);
+    h.disabled.delete('user-1000');
+    assert.equal((await registered(h, { callId: 'call-2' })).status, 200);
   });
 
   it('answers 423 with Min-Expires below the minimum and shortens above the maximum', async () => {

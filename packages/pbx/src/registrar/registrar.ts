@@ -7,7 +7,9 @@
  *      answer, byte for byte apart from the nonce: the To tag is derived
  *      from the request, never random, and the challenge never depends on
  *      the user.
- *   2. the To user must be the authenticated device (else 403, §10.3 step 3).
+ *   2. the To user must be the authenticated device (else 403, §10.3 step 3),
+ *      and the device's user must be active (else 403: a disabled user's
+ *      phones stop registering, as their calls stop).
  *   3. Contact processing (§10.3 steps 6–8): `*` only alone and with
  *      Expires: 0; expiry from the contact's expires parameter, else the
  *      Expires header, else the default; non-zero expiry below the minimum →
@@ -43,7 +45,7 @@ import type {
 } from '@palisade/sip';
 import type { DeviceRepository, Device } from '../ports/device-repository.ts';
 import type { RegistrationBinding } from '../ports/registration-repository.ts';
-import type { UserRepository } from '../ports/user-repository.ts';
+import type { User, UserRepository } from '../ports/user-repository.ts';
 import type { IncomingRequest } from '../sip/sip-server-core.ts';
 import { isConnectionBound, type LocationService } from './location-service.ts';
 import { DEFAULT_REGISTER_POLICY } from './register-policy.ts';
@@ -129,9 +131,9 @@ export class Registrar {
     const toTag = stableToTag(request);
     try {
       const aor = aorOf(request);
-      const device = await this.#authenticate(incoming, aor);
-      if (!device) return;
-      const { contacts, path } = await this.#apply(incoming, aor, device);
+      const found = await this.#authenticate(incoming, aor);
+      if (!found) return;
+      const { contacts, path } = await this.#apply(incoming, aor, found.device, found.user);
       const headers: [string, string][] = contacts.map((c) => ['Contact', c]);
       if (path.length > 0 && supports(request, 'path'))
         for (const p of path) headers.push(['Path', p]);
@@ -152,7 +154,10 @@ export class Registrar {
     }
   };
 
-  async #authenticate(incoming: IncomingRequest, aor: Aor): Promise<Device | null> {
+  async #authenticate(
+    incoming: IncomingRequest,
+    aor: Aor,
+  ): Promise<{ device: Device; user: User } | null> {
     const { request } = incoming;
     const toTag = stableToTag(request);
     const credentials = request
@@ -187,7 +192,9 @@ export class Registrar {
     }
     // §10.3 step 3: the authenticated device may only register its own AOR
     if (device.sipUsername !== aor.user) throw new Refusal(403);
-    return device;
+    const user = await this.#o.users.findById(device.userId);
+    if (user?.state !== 'active') throw new Refusal(403);
+    return { device, user };
   }
 
   #challenges(realm: string, stale: boolean): ExtraHeaders {
@@ -229,6 +236,7 @@ export class Registrar {
     incoming: IncomingRequest,
     aor: Aor,
     device: Device,
+    user: User,
   ): Promise<{ contacts: string[]; path: string[] }> {
     const { request, source } = incoming;
     const changes = this.#contactChanges(request);
@@ -301,7 +309,7 @@ export class Registrar {
       return { next: list, upsert, remove, result: list };
     });
     const now = this.#clock.now();
-    for (const b of fresh) await this.#registered(b, request, device);
+    for (const b of fresh) this.#registered(b, device, user);
     return {
       contacts: next.map(
         (b) => `${b.contactHeader};expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`,
@@ -331,12 +339,7 @@ export class Registrar {
     return out;
   }
 
-  async #registered(
-    binding: RegistrationBinding,
-    request: SipRequest,
-    device: Device,
-  ): Promise<void> {
-    const user = await this.#o.users.findById(device.userId);
+  #registered(binding: RegistrationBinding, device: Device, user: User): void {
     this.#o.securityEvents.emit({
       type: 'sip.register',
       outcome: 'success',
@@ -346,8 +349,8 @@ export class Registrar {
       remotePort: binding.sourcePort,
       method: 'REGISTER',
       detail: {
-        user: user?.username ?? null,
-        displayName: user?.displayName ?? request.from.display ?? null,
+        user: user.username,
+        displayName: user.displayName,
         sipUsername: device.sipUsername,
         aor: binding.aor,
         contact: binding.contactUri,

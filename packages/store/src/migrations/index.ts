@@ -5,6 +5,7 @@ import { ssoMigration } from './0004-sso.ts';
 import { callsMigration } from './0005-calls.ts';
 import { bansMigration } from './0006-bans.ts';
 import { passwordAgeMigration } from './0007-password-age.ts';
+import { credentialsGenerationMigration } from './0008-credentials-generation.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   callsMigration,
   bansMigration,
   passwordAgeMigration,
+  credentialsGenerationMigration,
 ];
