@@ -23,7 +23,7 @@
  * New registrations (not refreshes) emit `sip.register`; failed
  * authentications emit `sip.auth-failure` and the `auth-failure` event.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { TypedEmitter, systemClock } from '@palisade/common';
 import type { Clock, SecurityEventSink } from '@palisade/common';
 import { digestAlgorithmOf } from '@palisade/security';
@@ -131,7 +131,7 @@ export class Registrar {
     const toTag = stableToTag(request);
     try {
       const aor = aorOf(request);
-      const found = await this.#authenticate(incoming, aor);
+      const found = await this.#authenticate(incoming, aor, toTag);
       if (!found) return;
       const { contacts, path } = await this.#apply(incoming, aor, found.device, found.user);
       const headers: [string, string][] = contacts.map((c) => ['Contact', c]);
@@ -157,9 +157,9 @@ export class Registrar {
   async #authenticate(
     incoming: IncomingRequest,
     aor: Aor,
+    toTag: string,
   ): Promise<{ device: Device; user: User } | null> {
     const { request } = incoming;
-    const toTag = stableToTag(request);
     const credentials = request
       .header('authorization')
       .find(
@@ -403,8 +403,9 @@ function supports(request: SipRequest, tag: string): boolean {
  * wrong password do not differ by a random tag.
  */
 function stableToTag(request: SipRequest): string {
-  return createHash('sha256')
-    .update(`${request.callId}\n${request.from.tag ?? ''}\n${request.cseq.seq}`)
-    .digest('base64url')
-    .slice(0, 16);
+  return hash(
+    'sha256',
+    `${request.callId}\n${request.from.tag ?? ''}\n${request.cseq.seq}`,
+    'base64url',
+  ).slice(0, 16);
 }
