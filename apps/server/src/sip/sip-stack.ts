@@ -111,6 +111,8 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     policy: { minExpires: config.sip.minExpires, maxExpires: config.sip.maxExpires },
   });
   core.handle('REGISTER', registrar.handle);
+  // RFC 3261 §8.2.7: the challenge to a REGISTER without credentials keeps no transaction
+  core.handleStateless('REGISTER', registrar.challenge);
   core.handle('OPTIONS', optionsHandler(core));
 
   // --- intrusion detection (issue 7) ---

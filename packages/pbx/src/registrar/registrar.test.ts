@@ -111,6 +111,7 @@ function harness(
     policy: { minExpires: 60, maxExpires: 3600 },
   });
   core.handle('REGISTER', registrar.handle);
+  core.handleStateless('REGISTER', registrar.challenge);
   core.handle('OPTIONS', optionsHandler(core));
   const send = (text: string, source = SOURCE): Promise<SipResponse> =>
     new Promise((resolve) => {
@@ -263,6 +264,34 @@ describe('Registrar', () => {
       failures.map((e) => e.detail?.['reason']),
       ['bad-response', 'unknown-user'],
     );
+  });
+
+  it('challenges a REGISTER without credentials statelessly (§8.2.7), as the stateful path would', async () => {
+    const text = register({});
+    const request = parseMessage(Buffer.from(text)) as SipRequest;
+    const stateless = h.core.statelessResponse(request, SOURCE);
+    assert.ok(stateless);
+    const stateful = await h.send(text);
+    assert.equal(stateless.status, 401);
+    const nonce = /nonce="[^"]+"/g;
+    assert.equal(
+      stateless.toString().replace(nonce, 'nonce=""'),
+      stateful.toString().replace(nonce, 'nonce=""'),
+      'the same answer byte for byte, apart from the nonces',
+    );
+    // credentials, or a Require we do not support: the stateful path answers
+    const c = await h.send(register({}));
+    const withAuth = register({ cseq: 2, auth: authFor(c, '1000', 'pw1000') });
+    assert.equal(
+      h.core.statelessResponse(parseMessage(Buffer.from(withAuth)) as SipRequest, SOURCE),
+      undefined,
+    );
+    const unsupported = register({ extra: ['Require: 100rel-not-here'] });
+    assert.equal(
+      h.core.statelessResponse(parseMessage(Buffer.from(unsupported)) as SipRequest, SOURCE),
+      undefined,
+    );
+    assert.equal((await h.send(unsupported)).status, 420);
   });
 
   it('reports failed authentications on its event for the intrusion detector', async () => {

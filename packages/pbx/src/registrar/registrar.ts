@@ -40,6 +40,7 @@ import type {
   ContactAddr,
   DigestCredentials,
   ExtraHeaders,
+  ResponseInit,
   SipRequest,
   SipUri,
 } from '@palisade/sip';
@@ -125,6 +126,25 @@ export class Registrar {
     return this.#policy;
   }
 
+  /**
+   * The stateless handler for REGISTER on the server core (RFC 3261 §8.2.7):
+   * a REGISTER without credentials for its realm gets its 401 at once, with
+   * no transaction kept for it. Anything else (credentials, a To that is no
+   * AOR) is left to `handle`.
+   */
+  readonly challenge = (
+    request: SipRequest,
+  ): { status: number; init: ResponseInit } | undefined => {
+    let aor: Aor;
+    try {
+      aor = aorOf(request);
+    } catch {
+      return undefined;
+    }
+    if (credentialsFor(request, aor.realm)) return undefined;
+    return { status: 401, init: this.#challengeInit(request, aor.realm) };
+  };
+
   /** The handler to register for REGISTER on the server core. */
   readonly handle = async (incoming: IncomingRequest): Promise<void> => {
     const { request } = incoming;
@@ -160,13 +180,9 @@ export class Registrar {
     toTag: string,
   ): Promise<{ device: Device; user: User } | null> {
     const { request } = incoming;
-    const credentials = request
-      .header('authorization')
-      .find(
-        (c): c is DigestCredentials => c.kind === 'digest' && c.realm.toLowerCase() === aor.realm,
-      );
+    const credentials = credentialsFor(request, aor.realm);
     if (!credentials) {
-      incoming.respond(401, { toTag, headers: this.#challenges(aor.realm, false) });
+      incoming.respond(401, this.#challengeInit(request, aor.realm));
       return null;
     }
     const params = Object.fromEntries(credentials.params);
@@ -195,6 +211,11 @@ export class Registrar {
     const user = await this.#o.users.findById(device.userId);
     if (user?.state !== 'active') throw new Refusal(403);
     return { device, user };
+  }
+
+  /** The answer to a REGISTER without credentials: a 401 with fresh challenges. */
+  #challengeInit(request: SipRequest, realm: string): ResponseInit {
+    return { toTag: stableToTag(request), headers: this.#challenges(realm, false) };
   }
 
   #challenges(realm: string, stale: boolean): ExtraHeaders {
@@ -391,6 +412,13 @@ function sameBinding(b: RegistrationBinding, contact: ContactAddr): boolean {
   } catch {
     return false;
   }
+}
+
+/** The Digest credentials of the request for `realm`, if any. */
+function credentialsFor(request: SipRequest, realm: string): DigestCredentials | undefined {
+  return request
+    .header('authorization')
+    .find((c): c is DigestCredentials => c.kind === 'digest' && c.realm.toLowerCase() === realm);
 }
 
 function supports(request: SipRequest, tag: string): boolean {
