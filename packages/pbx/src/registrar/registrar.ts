@@ -43,6 +43,7 @@ import type {
   ResponseInit,
   SipRequest,
   SipUri,
+  Uri,
 } from '@palisade/sip';
 import type { DeviceRepository, Device } from '../ports/device-repository.ts';
 import type { RegistrationBinding } from '../ports/registration-repository.ts';
@@ -91,6 +92,20 @@ interface ContactChange {
  */
 export function digestUriMatches(digestUri: string, requestUri: string): boolean {
   if (digestUri === requestUri) return true;
+  // the same few pairs come again and again (one per client kind): parse each once
+  const key = `${digestUri}\n${requestUri}`;
+  let answer = uriMatchAnswers.get(key);
+  if (answer === undefined) {
+    answer = uriMatch(digestUri, requestUri);
+    if (uriMatchAnswers.size >= 1024) uriMatchAnswers.clear();
+    uriMatchAnswers.set(key, answer);
+  }
+  return answer;
+}
+
+const uriMatchAnswers = new Map<string, boolean>();
+
+function uriMatch(digestUri: string, requestUri: string): boolean {
   try {
     const a = parseUri(digestUri, 'authorization');
     const b = parseUri(requestUri, 'request-uri');
@@ -162,7 +177,7 @@ export class Registrar {
         supports(request, 'outbound')
       )
         headers.push(['Require', 'outbound']);
-      headers.push(['Date', new Date(this.#clock.now()).toUTCString()]);
+      headers.push(['Date', httpDate(this.#clock.now())]);
       incoming.respond(200, { toTag, headers });
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
@@ -407,11 +422,38 @@ function sameBinding(b: RegistrationBinding, contact: ContactAddr): boolean {
   if (contact.instance !== undefined && contact.regId !== undefined)
     return b.instanceId === contact.instance && b.regId === contact.regId;
   if (b.regId !== null) return false;
-  try {
-    return uriEquals(parseUri(b.contactUri, 'contact'), contact.uri);
-  } catch {
-    return false;
+  const uri = contactUriOf(b);
+  return uri !== null && uriEquals(uri, contact.uri);
+}
+
+/** Stored contact URIs parsed lately: every refresh compares the binding's with the request's. */
+const contactUris = new Map<string, Uri | null>();
+
+function contactUriOf(b: RegistrationBinding): Uri | null {
+  let uri = contactUris.get(b.contactUri);
+  if (uri === undefined) {
+    try {
+      uri = parseUri(b.contactUri, 'contact');
+    } catch {
+      uri = null;
+    }
+    if (contactUris.size >= 10_000) contactUris.clear();
+    contactUris.set(b.contactUri, uri);
   }
+  return uri;
+}
+
+let dateSecond = -1;
+let dateText = '';
+
+/** The Date header value (RFC 3261 §20.17), made once a second. */
+function httpDate(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
 }
 
 /** The Digest credentials of the request for `realm`, if any. */
