@@ -106,6 +106,10 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
       nonceLifetimeSeconds: config.sip.nonceLifetimeSeconds,
       algorithms: config.sip.digestAlgorithms as readonly DigestAlgorithm[],
       uriMatches: digestUriMatches,
+      // at thousands of REGISTERs a second the default 10,000 would forget a
+      // nonce within seconds, and a client slow to answer its challenge would
+      // be challenged again (stale); 100,000 counts take about 20 MiB
+      maxTrackedNonces: 100_000,
     }),
     securityEvents: init.events,
     policy: { minExpires: config.sip.minExpires, maxExpires: config.sip.maxExpires },
