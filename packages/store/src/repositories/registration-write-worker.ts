@@ -1,9 +1,21 @@
 /**
  * The worker thread that writes registration bindings to SQLite (see
  * threaded-registration-repository.ts for why). It has its own connection
- * to the database file, set up as every other (WAL, synchronous=FULL,
- * foreign keys, busy timeout), and answers each request only once its
- * transaction has committed: the caller's promise resolving means durable.
+ * to the database file, set up as every other (WAL, foreign keys, busy
+ * timeout) but with synchronous=NORMAL, and answers each request only once
+ * its transaction has committed.
+ *
+ * Why NORMAL is enough here (docs/sip-stack.md, "Durability"): in WAL mode
+ * a commit appends the transaction to the -wal file with write(); once
+ * write() returns the data is in the kernel, and a process that dies then,
+ * even by kill -9, loses nothing: the next open replays the WAL. What NORMAL
+ * gives up is the fsync at each commit (the WAL is synced at checkpoints),
+ * so only a kernel crash or a power cut can lose the last transactions, and
+ * the database stays consistent. Bindings are soft state that phones
+ * refresh on their own; the fsync cost about 75 µs of CPU per transaction.
+ * Everything else (devices, users, secrets, CDRs, the audit log) is written
+ * by the main connection with synchronous=FULL, whose commits also sync the
+ * bindings written before them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RegistrationBinding } from '@palisade/pbx';
@@ -15,6 +27,7 @@ const port = parentPort;
 if (!port) throw new Error('registration-write-worker.ts runs as a worker thread');
 
 const db = openSqliteDatabase((workerData as { path: string }).path);
+db.pragma('synchronous = NORMAL');
 const insert = db.prepare(
   `insert into registrations (${REGISTRATION_COLUMNS.join(', ')}) values (${REGISTRATION_COLUMNS.map((c) => `@${c}`).join(', ')})`,
 );

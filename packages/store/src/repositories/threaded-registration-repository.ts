@@ -10,12 +10,13 @@
  * the main thread only posts the bindings (a structured clone, a few µs)
  * and the worker runs the transaction on its own connection.
  *
- * The guarantee is unchanged: `apply` resolves only after the worker's
- * transaction has committed with synchronous=FULL, so a REGISTER is still
- * answered only once its binding is durable, against a process kill and a
- * power cut alike. Reads stay on the main connection (WAL: they see every
- * committed write), and so do writes inside a store transaction (`tx`
- * repositories), which must be atomic with the rest of it.
+ * `apply` resolves only after the worker's transaction has committed, so a
+ * REGISTER is still answered only once its binding survives a kill -9 of
+ * the process (the worker commits with synchronous=NORMAL: see
+ * registration-write-worker.ts for why that is enough, and what it gives
+ * up). Reads stay on the main connection (WAL: they see every committed
+ * write), and so do writes inside a store transaction (`tx` repositories),
+ * which must be atomic with the rest of it.
  *
  * The worker starts on the first write and does not keep the process alive
  * while idle. If it dies, the writes in flight fail (the registrar answers
