@@ -26,7 +26,7 @@
 import { hash, randomUUID } from 'node:crypto';
 import { TypedEmitter, systemClock } from '@palisade/common';
 import type { Clock, SecurityEventSink } from '@palisade/common';
-import { digestAlgorithmOf } from '@palisade/security';
+import { parseDigestAlgorithm } from '@palisade/security';
 import type { DigestAuthenticator } from '@palisade/security';
 import {
   formatDigestChallenge,
@@ -200,8 +200,8 @@ export class Registrar {
       incoming.respond(401, this.#challengeInit(request, aor.realm));
       return null;
     }
-    const params = Object.fromEntries(credentials.params);
-    const algorithm = digestAlgorithmOf(params);
+    const params = paramsRecord(credentials);
+    const algorithm = parseDigestAlgorithm(credentials.algorithm);
     const device =
       algorithm === null
         ? null
@@ -454,6 +454,19 @@ function httpDate(now: number): string {
     dateText = new Date(second * 1000).toUTCString();
   }
   return dateText;
+}
+
+/**
+ * The parameters of Digest credentials as the authenticator takes them. A
+ * prototype-less object filled with forEach: Object.fromEntries walks the
+ * Map with an iterator object per entry, on every authenticated request.
+ */
+function paramsRecord(credentials: DigestCredentials): Record<string, string> {
+  const params = Object.create(null) as Record<string, string>;
+  credentials.params.forEach((value, name) => {
+    params[name] = value;
+  });
+  return params;
 }
 
 /** The Digest credentials of the request for `realm`, if any. */

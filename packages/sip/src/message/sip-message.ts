@@ -20,8 +20,11 @@ import type { HeaderField } from './header-field.ts';
 const DEFAULT_CONTEXT: ParseContext = { maxUriLength: DEFAULT_MAX_URI_LENGTH };
 const CRLF = '\r\n';
 
-/** Typed values already parsed, by canonical header name. */
-export type ParsedHeaders = ReadonlyMap<string, readonly unknown[]>;
+/**
+ * Typed values already parsed, by canonical header name. A message built
+ * with one takes it over (no copy): hand it a Map of its own.
+ */
+export type ParsedHeaders = Map<string, readonly unknown[]>;
 
 abstract class SipMessageBase {
   readonly fields: readonly HeaderField[];
@@ -35,7 +38,7 @@ abstract class SipMessageBase {
    * `parsed`: typed values of some headers, already at hand (a message
    * derived from another keeps what did not change; a response starts with
    * the request's Via, From, Call-ID and CSeq). They must be what parsing
-   * those header lines gives.
+   * those header lines gives. The map becomes the message's own (not copied).
    */
   constructor(
     fields: readonly HeaderField[],
@@ -46,7 +49,7 @@ abstract class SipMessageBase {
     this.fields = fields;
     this.body = body;
     this.ctx = ctx;
-    if (parsed !== undefined && parsed.size > 0) this.#cache = new Map(parsed);
+    if (parsed !== undefined && parsed.size > 0) this.#cache = parsed;
   }
 
   abstract get startLine(): string;
@@ -64,8 +67,11 @@ abstract class SipMessageBase {
   /** What stays parsed in a message derived from this one where the `changed` headers differ. */
   protected keptParsed(...changed: string[]): ParsedHeaders | undefined {
     if (this.#cache === undefined) return undefined;
-    const kept = new Map(this.#cache);
-    for (const name of changed) kept.delete(name);
+    const kept: ParsedHeaders = new Map();
+    // forEach: no iterator result object per entry
+    this.#cache.forEach((values, name) => {
+      if (!changed.includes(name)) kept.set(name, values);
+    });
     return kept;
   }
 
@@ -79,7 +85,7 @@ abstract class SipMessageBase {
     const codec = headerCodec(name);
     const values: HeaderTypes[K][] = [];
     for (const f of this.fields)
-      if (f.name === name) values.push(...codec.parse(f.value, this.ctx));
+      if (f.name === name) for (const v of codec.parse(f.value, this.ctx)) values.push(v);
     const frozen = Object.freeze(values);
     (this.#cache ??= new Map()).set(name, frozen);
     return frozen;

@@ -14,7 +14,7 @@ import {
   isUserChar,
 } from '../grammar/char-classes.ts';
 import { escapesValid } from '../grammar/escaping.ts';
-import { Params } from '../grammar/generic-params.ts';
+import { Params, hasParam } from '../grammar/generic-params.ts';
 import type { Param } from '../grammar/generic-params.ts';
 import { SipParseError, badHeader } from '../grammar/sip-parse-error.ts';
 import type { HostKind, OtherUri, SipUri, TelUri, Uri } from './uri-types.ts';
@@ -97,7 +97,6 @@ function parsePort(s: string, header: string): number {
 function parseUriParams(s: string, header: string): Params {
   if (s.length === 0) return Params.empty;
   const list: Param[] = [];
-  const seen = new Set<string>();
   for (const part of s.split(';')) {
     const eq = part.indexOf('=');
     const name = eq < 0 ? part : part.slice(0, eq);
@@ -105,9 +104,7 @@ function parseUriParams(s: string, header: string): Params {
     if (name.length === 0 || !all(name, isUriParamChar)) badHeader(header, 'bad URI parameter');
     if (value !== null && (value.length === 0 || !all(value, isUriParamChar)))
       badHeader(header, 'bad URI parameter value');
-    const lower = name.toLowerCase();
-    if (seen.has(lower)) badHeader(header, 'duplicate URI parameter');
-    seen.add(lower);
+    if (list.length > 0 && hasParam(list, name)) badHeader(header, 'duplicate URI parameter');
     list.push({ name, value, quoted: false });
   }
   return new Params(list);
