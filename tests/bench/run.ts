@@ -167,11 +167,15 @@ function run(
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       env,
-      stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
+      stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'pipe' : 'inherit'],
     });
+    // a quiet run still says why it failed: the end of its stderr
+    let tail = '';
+    child.stderr?.on('data', (c: Buffer) => (tail = (tail + c.toString()).slice(-1500)));
     const timer = setTimeout(() => child.kill('SIGTERM'), maxMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
+      if (quiet && code !== 0 && tail) log(`${command} exited with ${code}: …${tail.trim()}`);
       resolve(code);
     });
   });

@@ -186,14 +186,43 @@ function parseTelUri(rest: string, header: string): TelUri {
 const SCHEME = /^[A-Za-z][A-Za-z0-9+\-.]*$/;
 
 /**
+ * URIs parsed lately, by their text. The same few come again and again (a
+ * phone's AOR in To, From and the Request-URI of every REGISTER, its
+ * Contact, the server's own URI), so each is parsed once and the frozen
+ * result shared. Bounded: a peer sending new URIs only churns it.
+ */
+const parsedUris = new Map<string, Uri>();
+const PARSED_URIS_MAX = 10_000;
+
+function frozenUri(uri: Uri): Uri {
+  if (uri.kind !== 'other') Object.freeze(uri.params.list);
+  if (uri.kind === 'sip') {
+    for (const h of uri.headers) Object.freeze(h);
+    Object.freeze(uri.headers);
+  }
+  return Object.freeze(uri);
+}
+
+/**
  * Parses a URI. `header` names where it came from (for the error);
- * `maxLength` bounds it (RFC 3261 leaves the size open; we do not).
+ * `maxLength` bounds it (RFC 3261 leaves the size open; we do not). The
+ * result is frozen, and may be shared with other callers.
  */
 export function parseUri(text: string, header: string, maxLength = DEFAULT_MAX_URI_LENGTH): Uri {
   if (text.length > maxLength)
     throw new SipParseError('uri_too_long', `URI in ${header} longer than ${maxLength}`, {
       header,
     });
+  let uri = parsedUris.get(text);
+  if (uri === undefined) {
+    uri = frozenUri(parseUriText(text, header));
+    if (parsedUris.size >= PARSED_URIS_MAX) parsedUris.clear();
+    parsedUris.set(text, uri);
+  }
+  return uri;
+}
+
+function parseUriText(text: string, header: string): Uri {
   const colon = text.indexOf(':');
   const scheme = colon > 0 ? text.slice(0, colon) : '';
   if (!SCHEME.test(scheme)) badHeader(header, 'bad URI scheme');
