@@ -55,6 +55,11 @@ export async function startServer(opts: {
     // flood rules (> 16 requests in 2 s per source) do not ban them, as the
     // peer runs without pike. Per-user auth-failure rules still apply.
     PALISADE_IDS_TRUSTED_NETWORKS: '127.0.0.0/8',
+    // the 250 WSS clients of the hold phase share one address
+    PALISADE_IDS_HTTP_MAX_CONNECTIONS_PER_SOURCE: '10000',
+    // The global overload cap (503 beyond it, default 2000 requests/s) would
+    // cap the rate search at 1000 registrations/s; the peer has none.
+    PALISADE_IDS_SIP_MAX_REQUESTS_PER_SECOND: '1000000',
     BENCH_FIRST_USER: String(opts.first),
     BENCH_USERS: String(opts.users),
     ...opts.env,
@@ -121,11 +126,15 @@ export function run(
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       env,
-      stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
+      stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'pipe' : 'inherit'],
     });
+    // a quiet run still says why it failed: the end of its stderr
+    let tail = '';
+    child.stderr?.on('data', (c: Buffer) => (tail = (tail + c.toString()).slice(-1500)));
     const timer = setTimeout(() => child.kill('SIGTERM'), maxMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
+      if (quiet && code !== 0 && tail) log(`${command} exited with ${code}: …${tail.trim()}`);
       resolve(code);
     });
   });

@@ -17,6 +17,8 @@
  *         rtpengine, then Kamailio + rtpengine with the same loads, side by
  *         side.
  *
+ *   `reg` runs both registration phases; `reg-rate` and `reg-hold` run one.
+ *
  * Figures are printed, never asserted. Env: BENCH_DIR (the shared harness,
  * default ../shared/bench beside the repository or /work/shared/bench),
  * BENCH_REPEATS (1), BENCH_REG_RATES, BENCH_HOLD_SECS (60), BENCH_SKIP_PEER=1,
@@ -25,6 +27,8 @@
  * BENCH_CALL_RATES, BENCH_CALL_SECS (10), BENCH_RTP_CALLS, BENCH_RTP_PLATEAU_S (20),
  * BENCH_RTP_MAX_LOSS_PCT (0.1), BENCH_VARIANTS (builtin builtin-srtp rtpengine),
  * BENCH_BEFORE_ROOT (for `<variant>@before`).
+ * BENCH_PROFILE_DIR=DIR starts each Palisade with `node --cpu-prof` writing
+ * a profile per thread to DIR/<name> (read the top frames to see where the time goes).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -257,7 +261,7 @@ async function hold(): Promise<{ stats: Stats; mix: string; ok: boolean }> {
 try {
   if (!BENCH_DIR) throw new Error('shared bench harness not found: set BENCH_DIR');
   const lines: string[] = [];
-  if (PHASES.includes('reg')) {
+  if (PHASES.includes('reg') || PHASES.includes('reg-rate')) {
     const r = await regRate();
     const k = r.kamailio;
     const row = (name: string, m: { rate: string; detail: string } | null): string =>
@@ -275,6 +279,8 @@ try {
     if (k && r.palisade.rate !== 'n/a' && k.rate !== 'n/a')
       lines.push(`Palisade / Kamailio: ${(Number(r.palisade.rate) / Number(k.rate)).toFixed(2)}`);
     lines.push(`raw: ${work}/results-*/summary.txt`);
+  }
+  if (PHASES.includes('reg') || PHASES.includes('reg-hold')) {
     const h = await hold();
     lines.push(
       '',

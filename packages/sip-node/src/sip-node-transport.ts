@@ -20,6 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
 import type { IncomingMessage } from 'node:http';
 import { connect as netConnect, createServer as createNetServer, isIP } from 'node:net';
 import type { Server as NetServer, Socket } from 'node:net';
@@ -111,6 +112,22 @@ export interface SipNodeTransportOptions {
   readonly onConnectionClosed?: (source: Destination) => void;
 }
 
+/**
+ * How a UDP socket resolves the address it sends to. Ours are IP literals
+ * (a response goes back to the address it came from): answer at once.
+ * Node's default (dns.lookup) answers a literal on the next tick, one more
+ * closure and tick for every datagram sent. Names still go to dns.lookup.
+ */
+function literalLookup(
+  address: string,
+  family: unknown,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const f = isIP(address);
+  if (f !== 0) callback(null, address, f);
+  else dnsLookup(address, { family: family === 6 ? 6 : 4 }, callback);
+}
+
 const DEFAULT_PORT: Record<TransportName, number> = {
   UDP: 5060,
   TCP: 5060,
@@ -193,6 +210,7 @@ export class SipNodeTransport implements SipTransport {
       ipv6Only: family === 6,
       recvBufferSize: 4 * 1024 * 1024,
       sendBufferSize: 4 * 1024 * 1024,
+      lookup: literalLookup,
     });
     const listener: UdpListener = {
       id: `udp:${this.#udp.length}`,

@@ -58,6 +58,7 @@ export { isHeaderName, isSingleHeader } from './headers/header-registry.ts';
 export type { HeaderTypes, HeaderName } from './headers/header-registry.ts';
 
 export { SipRequest, SipResponse, serializeMessage } from './message/sip-message.ts';
+export type { ParsedHeaders } from './message/sip-message.ts';
 export type { SipMessage } from './message/sip-message.ts';
 export type { HeaderField } from './message/header-field.ts';
 export { parseMessage } from './message/message-parser.ts';

@@ -20,6 +20,8 @@ export type StoreConfig =
 export interface OpenedDatabase {
   readonly db: Kysely<Database>;
   readonly dialect: SqlDialect;
+  /** The file of a SQLite database. */
+  readonly sqlitePath?: string;
 }
 
 /** The Kysely instance for `config`, without checking that the database answers. */
@@ -35,7 +37,11 @@ export function openDatabase(config: StoreConfig, logger: Logger): OpenedDatabas
           cause: err,
         });
       }
-      return { db: new Kysely<Database>({ dialect: createSqliteDialect(raw) }), dialect: 'sqlite' };
+      return {
+        db: new Kysely<Database>({ dialect: createSqliteDialect(raw) }),
+        dialect: 'sqlite',
+        sqlitePath: config.path,
+      };
     }
     case 'postgres': {
       const pool = createPostgresPool(
@@ -60,8 +66,8 @@ export async function openStore(
   clock: Clock = systemClock,
 ): Promise<Store> {
   const log = logger.child({ component: 'store', dialect: config.kind });
-  const { db, dialect } = openDatabase(config, log);
-  const store = new SqlStore(db, dialect, clock, log);
+  const { db, dialect, sqlitePath } = openDatabase(config, log);
+  const store = new SqlStore(db, dialect, clock, log, sqlitePath);
   try {
     await store.ping();
   } catch (err) {

@@ -3,7 +3,7 @@
  * unit of work, migrations, health and shutdown.
  */
 import type { Clock, Logger } from '@palisade/common';
-import type { PbxRepositories, PbxStore } from '@palisade/pbx';
+import type { CredentialChanges, PbxRepositories, PbxStore } from '@palisade/pbx';
 import type { SecurityRepositories, SecurityStore } from '@palisade/security';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -24,6 +24,7 @@ import { SqlPresenceRepository } from './repositories/presence-repository.ts';
 import { SqlWebSessionRepository } from './repositories/web-session-repository.ts';
 import { SqlGroupRepository } from './repositories/group-repository.ts';
 import { SqlRegistrationRepository } from './repositories/registration-repository.ts';
+import { ThreadedRegistrationRepository } from './repositories/threaded-registration-repository.ts';
 import type { RepositoryContext } from './repositories/repository-context.ts';
 import { SqlSetupTokenRepository } from './repositories/setup-token-repository.ts';
 import { SqlLinkedIdentityRepository } from './repositories/linked-identity-repository.ts';
@@ -37,7 +38,7 @@ import type { Database } from './schema/database.ts';
 
 export type Repositories = PbxRepositories & SecurityRepositories;
 
-export interface Store extends Repositories, PbxStore, SecurityStore {
+export interface Store extends Repositories, PbxStore, SecurityStore, CredentialChanges {
   readonly dialect: SqlDialect;
   /**
    * Runs `work` with the repositories bound to one transaction: commit when
@@ -107,20 +108,40 @@ export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #writer: ThreadedRegistrationRepository | undefined;
+  readonly #credentialListeners = new Set<() => void>();
   #closing: Promise<void> | null = null;
 
-  constructor(db: Kysely<Database>, dialect: SqlDialect, clock: Clock, logger: Logger) {
+  /**
+   * `sqlitePath`: the SQLite file, when the registrar's writes are to run
+   * on a worker thread with their own connection (threaded-registration-repository.ts).
+   */
+  constructor(
+    db: Kysely<Database>,
+    dialect: SqlDialect,
+    clock: Clock,
+    logger: Logger,
+    sqlitePath?: string,
+  ) {
     this.#db = db;
     this.dialect = dialect;
     this.#clock = clock;
     this.#logger = logger;
-    const repos = repositories({ db, clock });
+    const repos = repositories({
+      db,
+      clock,
+      credentialsChanged: () => this.#credentialsChanged(),
+    });
     this.tenants = repos.tenants;
     this.users = repos.users;
     this.devices = repos.devices;
     this.groups = repos.groups;
     this.tenantSettings = repos.tenantSettings;
-    this.registrations = repos.registrations;
+    this.#writer =
+      sqlitePath === undefined
+        ? undefined
+        : new ThreadedRegistrationRepository(sqlitePath, repos.registrations);
+    this.registrations = this.#writer ?? repos.registrations;
     this.cdrs = repos.cdrs;
     this.presence = repos.presence;
     this.apiTokens = repos.apiTokens;
@@ -138,10 +159,41 @@ export class SqlStore implements Store {
     this.bans = repos.bans;
   }
 
-  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.#db
-      .transaction()
-      .execute((trx) => work(repositories({ db: trx, clock: this.#clock })));
+  async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    let changed = false;
+    const result = await this.#db.transaction().execute((trx) =>
+      work(
+        repositories({
+          db: trx,
+          clock: this.#clock,
+          credentialsChanged: () => {
+            changed = true;
+            this.#credentialsChanged();
+          },
+        }),
+      ),
+    );
+    // again after the commit: a cache filled in between read the old rows
+    if (changed) this.#credentialsChanged();
+    return result;
+  }
+
+  onCredentialsChanged(listener: () => void): () => void {
+    this.#credentialListeners.add(listener);
+    return () => this.#credentialListeners.delete(listener);
+  }
+
+  async credentialsGeneration(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('credentials_generation')
+      .select('generation')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    return Number(row?.generation ?? 0);
+  }
+
+  #credentialsChanged(): void {
+    for (const listener of this.#credentialListeners) listener();
   }
 
   migrate(): Promise<MigrationReport> {
@@ -153,7 +205,10 @@ export class SqlStore implements Store {
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#db.destroy();
+    this.#closing ??= (async () => {
+      await this.#writer?.close();
+      await this.#db.destroy();
+    })();
     return this.#closing;
   }
 }

@@ -17,6 +17,7 @@ import {
   CALL_METHODS,
   DialogPackage,
   EventNotifier,
+  DirectoryCache,
   isConnectionBound,
   LocationService,
   PresencePackage,
@@ -92,12 +93,14 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
   const interrupted = await domain.store.cdrs.markInterrupted(Date.now());
   if (interrupted > 0) log.warn('calls interrupted by the last stop', { count: interrupted });
   // per process: a restart makes clients re-authenticate once (a plain 401 or 407)
-  const digest = (): DigestAuthenticator =>
+  // per process: a restart makes clients re-authenticate once (a plain 401)
+  const digest = (maxTrackedNonces?: number): DigestAuthenticator =>
     new DigestAuthenticator({
       secretKey: randomBytes(32),
       nonceLifetimeSeconds: config.sip.nonceLifetimeSeconds,
       algorithms: config.sip.digestAlgorithms as readonly DigestAlgorithm[],
       uriMatches: digestUriMatches,
+      ...(maxTrackedNonces !== undefined ? { maxTrackedNonces } : {}),
     });
   // no Server header: a version banner only helps scanners (svmap)
   const core = new SipServerCore({
@@ -106,21 +109,32 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     // RFC 3262: a caller may require reliable provisionals of its INVITE
     supportedFor: { INVITE: [OPTION_100REL] },
   });
+  // every authenticated request reads its device and user: from memory,
+  // dropped whenever credentials change (directory-cache.ts)
+  const directory = new DirectoryCache({ logger: log });
+  await directory.follow(domain.store);
+  const users = directory.users(domain.store.users);
   // REGISTER and INVITE both accept the web phone's minted credentials.
   const devices = withWebphoneCredentials(
     domain.store.devices,
-    domain.store.users,
+    users,
     domain.webphoneTokens,
+    directory.devices(domain.store.devices),
   );
   const registrar = new Registrar({
     devices,
-    users: domain.store.users,
+    users,
     location,
-    authenticator: digest(),
+    // at thousands of REGISTERs a second the default 10,000 would forget a
+    // nonce within seconds, and a client slow to answer its challenge would
+    // be challenged again (stale); 100,000 counts take about 20 MiB
+    authenticator: digest(100_000),
     securityEvents: init.events,
     policy: { minExpires: config.sip.minExpires, maxExpires: config.sip.maxExpires },
   });
   core.handle('REGISTER', registrar.handle);
+  // RFC 3261 §8.2.7: the challenge to a REGISTER without credentials keeps no transaction
+  core.handleStateless('REGISTER', registrar.challenge);
   core.handle('OPTIONS', optionsHandler(core));
 
   // --- intrusion detection (issue 7) ---
@@ -277,6 +291,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
     await transport.close();
     layer.close();
     location.close();
+    directory.close();
     await media.close();
     throw err;
   }
@@ -308,6 +323,7 @@ export async function startSipStack(init: SipStackInit): Promise<SipStack> {
         await transport.close();
         layer.close();
         location.close();
+        directory.close();
         await media.close();
       })()),
   };

@@ -5,7 +5,8 @@
  * so digest verification is the usual one and the device's stored secret is
  * never involved. A credential of a user who is no
  * longer active resolves to nothing, however it came to outlive the session.
- * Other usernames go to the store.
+ * Other usernames go to `stored` (the store's lookup, or the directory
+ * cache in front of it).
  */
 import type { Device, DeviceRepository, UserRepository } from '@palisade/pbx';
 import type { WebphoneTokenService } from '@palisade/security';
@@ -14,6 +15,7 @@ export function withWebphoneCredentials(
   devices: DeviceRepository,
   users: Pick<UserRepository, 'findById'>,
   tokens: WebphoneTokenService,
+  stored: Pick<DeviceRepository, 'findBySipDomainAndUsername'> = devices,
 ): DeviceRepository {
   return {
     create: (input) => devices.create(input),
@@ -27,7 +29,7 @@ export function withWebphoneCredentials(
     delete: (id) => devices.delete(id),
     async findBySipDomainAndUsername(sipDomain, sipUsername): Promise<Device | null> {
       const grant = tokens.find(sipUsername, sipDomain);
-      if (!grant) return devices.findBySipDomainAndUsername(sipDomain, sipUsername);
+      if (!grant) return stored.findBySipDomainAndUsername(sipDomain, sipUsername);
       const device = await devices.findById(grant.deviceId);
       if (!device || device.userId !== grant.userId) return null;
       const user = await users.findById(grant.userId);

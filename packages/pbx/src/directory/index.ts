@@ -7,3 +7,4 @@ export * from './device-service.ts';
 export * from './group-service.ts';
 export * from './setup-service.ts';
 export * from './sso-account-directory.ts';
+export * from './directory-cache.ts';

@@ -9,3 +9,4 @@ export * from './registration-repository.ts';
 export * from './pbx-store.ts';
 export * from './cdr-repository.ts';
 export * from './presence-repository.ts';
+export * from './credential-changes.ts';

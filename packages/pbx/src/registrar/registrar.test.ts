@@ -64,6 +64,8 @@ function device(user: string, password: string): Device {
 
 interface Harness {
   clock: FakeClock;
+  /** Users by id whose state is disabled. */
+  disabled: Set<string>;
   repo: MemoryRegistrations;
   location: LocationService;
   core: SipServerCore;
@@ -81,6 +83,7 @@ function harness(
     ['1001', device('1001', 'pw1001')],
   ]);
   const events: SecurityEvent[] = [];
+  const disabled = new Set<string>();
   const location = new LocationService({ repository: repo, clock });
   const core = new SipServerCore();
   const registrar = new Registrar({
@@ -94,6 +97,7 @@ function harness(
           id,
           username: id.replace('user-', 'u'),
           displayName: `User ${id}`,
+          state: disabled.has(id) ? 'disabled' : 'active',
         } as never),
     },
     location,
@@ -107,6 +111,7 @@ function harness(
     policy: { minExpires: 60, maxExpires: 3600 },
   });
   core.handle('REGISTER', registrar.handle);
+  core.handleStateless('REGISTER', registrar.challenge);
   core.handle('OPTIONS', optionsHandler(core));
   const send = (text: string, source = SOURCE): Promise<SipResponse> =>
     new Promise((resolve) => {
@@ -116,7 +121,7 @@ function harness(
       } as unknown as ServerTransaction;
       core.request(request, txn, source);
     });
-  return { clock, repo, location, core, registrar, events, send };
+  return { clock, disabled, repo, location, core, registrar, events, send };
 }
 
 let branch = 0;
@@ -261,6 +266,34 @@ describe('Registrar', () => {
     );
   });
 
+  it('challenges a REGISTER without credentials statelessly (§8.2.7), as the stateful path would', async () => {
+    const text = register({});
+    const request = parseMessage(Buffer.from(text)) as SipRequest;
+    const stateless = h.core.statelessResponse(request, SOURCE);
+    assert.ok(stateless);
+    const stateful = await h.send(text);
+    assert.equal(stateless.status, 401);
+    const nonce = /nonce="[^"]+"/g;
+    assert.equal(
+      stateless.toString().replace(nonce, 'nonce=""'),
+      stateful.toString().replace(nonce, 'nonce=""'),
+      'the same answer byte for byte, apart from the nonces',
+    );
+    // credentials, or a Require we do not support: the stateful path answers
+    const c = await h.send(register({}));
+    const withAuth = register({ cseq: 2, auth: authFor(c, '1000', 'pw1000') });
+    assert.equal(
+      h.core.statelessResponse(parseMessage(Buffer.from(withAuth)) as SipRequest, SOURCE),
+      undefined,
+    );
+    const unsupported = register({ extra: ['Require: 100rel-not-here'] });
+    assert.equal(
+      h.core.statelessResponse(parseMessage(Buffer.from(unsupported)) as SipRequest, SOURCE),
+      undefined,
+    );
+    assert.equal((await h.send(unsupported)).status, 420);
+  });
+
   it('reports failed authentications on its event for the intrusion detector', async () => {
     const seen: string[] = [];
     h.registrar.events.on('auth-failure', (f) => seen.push(`${f.sourceAddress} ${f.username}`));
@@ -294,6 +327,14 @@ describe('Registrar', () => {
       register({ toUser: '1001', cseq: 2, auth: authFor(c, '1000', 'pw1000') }),
     );
     assert.equal(r.status, 403);
+  });
+
+  it('refuses a disabled user’s device with 403, and takes it back once enabled', async () => {
+    h.disabled.add('user-1000');
+    assert.equal((await registered(h, {})).status, 403);
+    assert.equal(h.location.size, 0);
+    h.disabled.delete('user-1000');
+    assert.equal((await registered(h, { callId: 'call-2' })).status, 200);
   });
 
   it('answers 423 with Min-Expires below the minimum and shortens above the maximum', async () => {

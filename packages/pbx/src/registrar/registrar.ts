@@ -7,7 +7,9 @@
  *      answer, byte for byte apart from the nonce: the To tag is derived
  *      from the request, never random, and the challenge never depends on
  *      the user.
- *   2. the To user must be the authenticated device (else 403, §10.3 step 3).
+ *   2. the To user must be the authenticated device (else 403, §10.3 step 3),
+ *      and the device's user must be active (else 403: a disabled user's
+ *      phones stop registering, as their calls stop).
  *   3. Contact processing (§10.3 steps 6–8): `*` only alone and with
  *      Expires: 0; expiry from the contact's expires parameter, else the
  *      Expires header, else the default; non-zero expiry below the minimum →
@@ -24,7 +26,7 @@
 import { randomUUID } from 'node:crypto';
 import { TypedEmitter, systemClock } from '@palisade/common';
 import type { Clock, SecurityEventSink } from '@palisade/common';
-import { digestAlgorithmOf } from '@palisade/security';
+import { parseDigestAlgorithm } from '@palisade/security';
 import type { DigestAuthenticator } from '@palisade/security';
 import {
   formatDigestChallenge,
@@ -38,12 +40,14 @@ import type {
   ContactAddr,
   DigestCredentials,
   ExtraHeaders,
+  ResponseInit,
   SipRequest,
   SipUri,
+  Uri,
 } from '@palisade/sip';
 import type { DeviceRepository, Device } from '../ports/device-repository.ts';
 import type { RegistrationBinding } from '../ports/registration-repository.ts';
-import type { UserRepository } from '../ports/user-repository.ts';
+import type { User, UserRepository } from '../ports/user-repository.ts';
 import type { IncomingRequest } from '../sip/sip-server-core.ts';
 import { stableToTag } from '../sip/stable-to-tag.ts';
 import { isConnectionBound, type LocationService } from './location-service.ts';
@@ -89,6 +93,20 @@ interface ContactChange {
  */
 export function digestUriMatches(digestUri: string, requestUri: string): boolean {
   if (digestUri === requestUri) return true;
+  // the same few pairs come again and again (one per client kind): parse each once
+  const key = `${digestUri}\n${requestUri}`;
+  let answer = uriMatchAnswers.get(key);
+  if (answer === undefined) {
+    answer = uriMatch(digestUri, requestUri);
+    if (uriMatchAnswers.size >= 1024) uriMatchAnswers.clear();
+    uriMatchAnswers.set(key, answer);
+  }
+  return answer;
+}
+
+const uriMatchAnswers = new Map<string, boolean>();
+
+function uriMatch(digestUri: string, requestUri: string): boolean {
   try {
     const a = parseUri(digestUri, 'authorization');
     const b = parseUri(requestUri, 'request-uri');
@@ -124,15 +142,34 @@ export class Registrar {
     return this.#policy;
   }
 
+  /**
+   * The stateless handler for REGISTER on the server core (RFC 3261 §8.2.7):
+   * a REGISTER without credentials for its realm gets its 401 at once, with
+   * no transaction kept for it. Anything else (credentials, a To that is no
+   * AOR) is left to `handle`.
+   */
+  readonly challenge = (
+    request: SipRequest,
+  ): { status: number; init: ResponseInit } | undefined => {
+    let aor: Aor;
+    try {
+      aor = aorOf(request);
+    } catch {
+      return undefined;
+    }
+    if (credentialsFor(request, aor.realm)) return undefined;
+    return { status: 401, init: this.#challengeInit(request, aor.realm) };
+  };
+
   /** The handler to register for REGISTER on the server core. */
   readonly handle = async (incoming: IncomingRequest): Promise<void> => {
     const { request } = incoming;
     const toTag = stableToTag(request);
     try {
       const aor = aorOf(request);
-      const device = await this.#authenticate(incoming, aor);
-      if (!device) return;
-      const { contacts, path } = await this.#apply(incoming, aor, device);
+      const found = await this.#authenticate(incoming, aor, toTag);
+      if (!found) return;
+      const { contacts, path } = await this.#apply(incoming, aor, found.device, found.user);
       const headers: [string, string][] = contacts.map((c) => ['Contact', c]);
       if (path.length > 0 && supports(request, 'path'))
         for (const p of path) headers.push(['Path', p]);
@@ -141,7 +178,7 @@ export class Registrar {
         supports(request, 'outbound')
       )
         headers.push(['Require', 'outbound']);
-      headers.push(['Date', new Date(this.#clock.now()).toUTCString()]);
+      headers.push(['Date', httpDate(this.#clock.now())]);
       incoming.respond(200, { toTag, headers });
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
@@ -153,20 +190,19 @@ export class Registrar {
     }
   };
 
-  async #authenticate(incoming: IncomingRequest, aor: Aor): Promise<Device | null> {
+  async #authenticate(
+    incoming: IncomingRequest,
+    aor: Aor,
+    toTag: string,
+  ): Promise<{ device: Device; user: User } | null> {
     const { request } = incoming;
-    const toTag = stableToTag(request);
-    const credentials = request
-      .header('authorization')
-      .find(
-        (c): c is DigestCredentials => c.kind === 'digest' && c.realm.toLowerCase() === aor.realm,
-      );
+    const credentials = credentialsFor(request, aor.realm);
     if (!credentials) {
-      incoming.respond(401, { toTag, headers: this.#challenges(aor.realm, false) });
+      incoming.respond(401, this.#challengeInit(request, aor.realm));
       return null;
     }
-    const params = Object.fromEntries(credentials.params);
-    const algorithm = digestAlgorithmOf(params);
+    const params = paramsRecord(credentials);
+    const algorithm = parseDigestAlgorithm(credentials.algorithm);
     const device =
       algorithm === null
         ? null
@@ -188,7 +224,14 @@ export class Registrar {
     }
     // §10.3 step 3: the authenticated device may only register its own AOR
     if (device.sipUsername !== aor.user) throw new Refusal(403);
-    return device;
+    const user = await this.#o.users.findById(device.userId);
+    if (user?.state !== 'active') throw new Refusal(403);
+    return { device, user };
+  }
+
+  /** The answer to a REGISTER without credentials: a 401 with fresh challenges. */
+  #challengeInit(request: SipRequest, realm: string): ResponseInit {
+    return { toTag: stableToTag(request), headers: this.#challenges(realm, false) };
   }
 
   #challenges(realm: string, stale: boolean): ExtraHeaders {
@@ -230,6 +273,7 @@ export class Registrar {
     incoming: IncomingRequest,
     aor: Aor,
     device: Device,
+    user: User,
   ): Promise<{ contacts: string[]; path: string[] }> {
     const { request, source } = incoming;
     const changes = this.#contactChanges(request);
@@ -302,7 +346,7 @@ export class Registrar {
       return { next: list, upsert, remove, result: list };
     });
     const now = this.#clock.now();
-    for (const b of fresh) await this.#registered(b, request, device);
+    for (const b of fresh) this.#registered(b, device, user);
     return {
       contacts: next.map(
         (b) => `${b.contactHeader};expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`,
@@ -332,12 +376,7 @@ export class Registrar {
     return out;
   }
 
-  async #registered(
-    binding: RegistrationBinding,
-    request: SipRequest,
-    device: Device,
-  ): Promise<void> {
-    const user = await this.#o.users.findById(device.userId);
+  #registered(binding: RegistrationBinding, device: Device, user: User): void {
     this.#o.securityEvents.emit({
       type: 'sip.register',
       outcome: 'success',
@@ -347,8 +386,8 @@ export class Registrar {
       remotePort: binding.sourcePort,
       method: 'REGISTER',
       detail: {
-        user: user?.username ?? null,
-        displayName: user?.displayName ?? request.from.display ?? null,
+        user: user.username,
+        displayName: user.displayName,
         sipUsername: device.sipUsername,
         aor: binding.aor,
         contact: binding.contactUri,
@@ -384,11 +423,58 @@ function sameBinding(b: RegistrationBinding, contact: ContactAddr): boolean {
   if (contact.instance !== undefined && contact.regId !== undefined)
     return b.instanceId === contact.instance && b.regId === contact.regId;
   if (b.regId !== null) return false;
-  try {
-    return uriEquals(parseUri(b.contactUri, 'contact'), contact.uri);
-  } catch {
-    return false;
+  const uri = contactUriOf(b);
+  return uri !== null && uriEquals(uri, contact.uri);
+}
+
+/** Stored contact URIs parsed lately: every refresh compares the binding's with the request's. */
+const contactUris = new Map<string, Uri | null>();
+
+function contactUriOf(b: RegistrationBinding): Uri | null {
+  let uri = contactUris.get(b.contactUri);
+  if (uri === undefined) {
+    try {
+      uri = parseUri(b.contactUri, 'contact');
+    } catch {
+      uri = null;
+    }
+    if (contactUris.size >= 10_000) contactUris.clear();
+    contactUris.set(b.contactUri, uri);
   }
+  return uri;
+}
+
+let dateSecond = -1;
+let dateText = '';
+
+/** The Date header value (RFC 3261 §20.17), made once a second. */
+function httpDate(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
+/**
+ * The parameters of Digest credentials as the authenticator takes them. A
+ * prototype-less object filled with forEach: Object.fromEntries walks the
+ * Map with an iterator object per entry, on every authenticated request.
+ */
+function paramsRecord(credentials: DigestCredentials): Record<string, string> {
+  const params = Object.create(null) as Record<string, string>;
+  credentials.params.forEach((value, name) => {
+    params[name] = value;
+  });
+  return params;
+}
+
+/** The Digest credentials of the request for `realm`, if any. */
+function credentialsFor(request: SipRequest, realm: string): DigestCredentials | undefined {
+  return request
+    .header('authorization')
+    .find((c): c is DigestCredentials => c.kind === 'digest' && c.realm.toLowerCase() === realm);
 }
 
 function supports(request: SipRequest, tag: string): boolean {

@@ -15,6 +15,7 @@ import type {
   ResponseInit,
   ServerTransaction,
   SipRequest,
+  SipResponse,
   TransactionUser,
 } from '@palisade/sip';
 
@@ -28,6 +29,16 @@ export interface IncomingRequest {
 }
 
 export type RequestHandler = (incoming: IncomingRequest) => void | Promise<void>;
+
+/**
+ * Answers a request without a transaction (RFC 3261 §8.2.7), when it can
+ * at once: a status and what goes with it, or `undefined` to let the
+ * method's handler have it with a transaction.
+ */
+export type StatelessHandler = (
+  request: SipRequest,
+  source: Destination,
+) => { readonly status: number; readonly init: ResponseInit } | undefined;
 
 /** Methods of RFC 3261 and its common extensions: a 405 is right for these, 501 for the rest. */
 const KNOWN_METHODS = new Set([
@@ -63,6 +74,7 @@ export interface SipServerCoreOptions {
 
 export class SipServerCore implements TransactionUser {
   readonly #handlers = new Map<string, RequestHandler>();
+  readonly #stateless = new Map<string, StatelessHandler>();
   readonly #logger: Logger;
   readonly #supported: readonly string[];
   readonly #supportedFor: Readonly<Record<string, readonly string[]>>;
@@ -79,6 +91,15 @@ export class SipServerCore implements TransactionUser {
   /** Registers the handler of a method (upper case); replaces an earlier one. */
   handle(method: string, handler: RequestHandler): void {
     this.#handlers.set(method.toUpperCase(), handler);
+  }
+
+  /**
+   * Registers the stateless handler of a method (the registrar's challenge
+   * to a REGISTER without credentials). It is asked before the method's
+   * handler, for requests that pass the checks every request must pass.
+   */
+  handleStateless(method: string, handler: StatelessHandler): void {
+    this.#stateless.set(method.toUpperCase(), handler);
   }
 
   /** Where ACKs for 2xx responses go (they have no transaction). */
@@ -99,6 +120,22 @@ export class SipServerCore implements TransactionUser {
   /** Headers every response of ours carries. */
   get commonHeaders(): ExtraHeaders {
     return this.#server ? [['Server', this.#server]] : [];
+  }
+
+  statelessResponse(request: SipRequest, source: Destination): SipResponse | undefined {
+    const handler = this.#stateless.get(request.method);
+    if (!handler) return undefined;
+    try {
+      // a 420 (or anything odd) is for the stateful path to answer
+      if (this.#unsupported(request).length > 0) return undefined;
+      const answer = handler(request, source);
+      if (!answer) return undefined;
+      const headers = [...this.commonHeaders, ...(answer.init.headers ?? [])];
+      return createResponse(request, answer.status, { ...answer.init, headers });
+    } catch {
+      // a header that does not parse: the stateful path answers it (400)
+      return undefined;
+    }
   }
 
   request(
@@ -137,15 +174,19 @@ export class SipServerCore implements TransactionUser {
   #rejectedUpfront(incoming: IncomingRequest): boolean {
     const { request } = incoming;
     if (request.method === 'CANCEL' || request.method === 'ACK') return false;
+    const unsupported = this.#unsupported(request);
+    if (unsupported.length === 0) return false;
+    incoming.respond(420, { headers: [['Unsupported', unsupported.join(', ')]] });
+    return true;
+  }
+
+  #unsupported(request: SipRequest): string[] {
     const forMethod = this.#supportedFor[request.method] ?? [];
-    const unsupported = request
+    return request
       .header('require')
       .filter(
         (t) => !this.#supported.includes(t.toLowerCase()) && !forMethod.includes(t.toLowerCase()),
       );
-    if (unsupported.length === 0) return false;
-    incoming.respond(420, { headers: [['Unsupported', unsupported.join(', ')]] });
-    return true;
   }
 
   #failed(incoming: IncomingRequest, err: unknown): void {

@@ -17,9 +17,9 @@ export class IdsMetrics {
   >();
 
   inc(name: string, labels: Record<string, string>, by = 1): void {
-    const key = `${name}{${Object.entries(labels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',')}}`;
+    // built without intermediate arrays: this runs for every SIP request
+    let key = `${name}{`;
+    for (const k in labels) key += `${k}=${labels[k]},`;
     const c = this.#counters.get(key);
     if (c) c.value += by;
     else this.#counters.set(key, { name, labels: { ...labels }, value: by });

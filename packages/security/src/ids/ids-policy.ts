@@ -104,39 +104,47 @@ export const FLOOD_RULES: ReadonlySet<IdsRuleName> = new Set([
   'ws-flood',
 ]);
 
+type RuleFeed = readonly { readonly rule: IdsRuleName; readonly perUser: boolean }[];
+
+const feed = (rule: IdsRuleName, perUser = false): RuleFeed => Object.freeze([{ rule, perUser }]);
+
+/** Made once: every SIP and HTTP request asks (a fresh array each time was garbage per request). */
+const FEEDS = {
+  'auth-failure': Object.freeze([
+    { rule: 'sip-auth-user', perUser: true },
+    { rule: 'sip-auth-source', perUser: false },
+  ]) as RuleFeed,
+  'login-failure': feed('login-failure'),
+  'mfa-failure': feed('mfa-failure'),
+  spraying: feed('spraying'),
+  scanner: feed('scanner'),
+  'http-request': feed('http-flood'),
+  'sip-request': feed('sip-flood'),
+  malformed: feed('malformed'),
+  'bad-destination': feed('bad-destination'),
+  'rtp-wrong-source': feed('rtp-wrong-source'),
+  handshake: feed('handshake-flood'),
+  'slow-client': feed('slow-client'),
+  'message-flood': feed('ws-flood'),
+} as const;
+
 /** Which rules an event kind feeds, and whether each counts per source or per (source, user). */
-export function rulesFor(
-  kind: IdsKind,
-  service: string,
-): readonly { rule: IdsRuleName; perUser: boolean }[] {
+export function rulesFor(kind: IdsKind, service: string): RuleFeed {
   switch (kind) {
-    case 'auth-failure':
-      return [
-        { rule: 'sip-auth-user', perUser: true },
-        { rule: 'sip-auth-source', perUser: false },
-      ];
-    case 'login-failure':
-      return [{ rule: 'login-failure', perUser: false }];
-    case 'mfa-failure':
-      return [{ rule: 'mfa-failure', perUser: false }];
-    case 'spraying':
-      return [{ rule: 'spraying', perUser: false }];
-    case 'scanner':
-      return [{ rule: 'scanner', perUser: false }];
     case 'request':
-      return [{ rule: service === 'http' ? 'http-flood' : 'sip-flood', perUser: false }];
+      return service === 'http' ? FEEDS['http-request'] : FEEDS['sip-request'];
+    case 'auth-failure':
+    case 'login-failure':
+    case 'mfa-failure':
+    case 'spraying':
+    case 'scanner':
     case 'malformed':
-      return [{ rule: 'malformed', perUser: false }];
     case 'bad-destination':
-      return [{ rule: 'bad-destination', perUser: false }];
     case 'rtp-wrong-source':
-      return [{ rule: 'rtp-wrong-source', perUser: false }];
     case 'handshake':
-      return [{ rule: 'handshake-flood', perUser: false }];
     case 'slow-client':
-      return [{ rule: 'slow-client', perUser: false }];
     case 'message-flood':
-      return [{ rule: 'ws-flood', perUser: false }];
+      return FEEDS[kind];
   }
 }
 

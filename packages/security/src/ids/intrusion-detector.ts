@@ -70,6 +70,8 @@ export class IntrusionDetector {
   readonly attempts: AttemptLog;
   readonly #o: IntrusionDetectorOptions;
   readonly #windows = new Map<string, SlidingWindowCounter>();
+  /** The window of each rule (by name and rule object), once looked up by its parameters. */
+  readonly #windowOf = new Map<IdsRuleName, WeakMap<IdsRule, SlidingWindowCounter>>();
 
   constructor(options: IntrusionDetectorOptions) {
     this.#o = options;
@@ -149,6 +151,9 @@ export class IntrusionDetector {
   }
 
   #window(name: IdsRuleName, rule: IdsRule): SlidingWindowCounter {
+    let byRule = this.#windowOf.get(name);
+    const known = byRule?.get(rule);
+    if (known) return known;
     const id = `${name}|${rule.limit}|${rule.windowMs}`;
     let w = this.#windows.get(id);
     if (!w) {
@@ -159,6 +164,8 @@ export class IntrusionDetector {
       });
       this.#windows.set(id, w);
     }
+    if (!byRule) this.#windowOf.set(name, (byRule = new WeakMap()));
+    byRule.set(rule, w);
     return w;
   }
 }

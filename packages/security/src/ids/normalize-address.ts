@@ -5,7 +5,21 @@
  */
 import { isIP } from 'node:net';
 
+/** Addresses seen lately and their spelling: every SIP message asks, mostly about the same few. */
+const seen = new Map<string, string>();
+const SEEN_MAX = 4096;
+
 export function normalizeAddress(address: string): string {
+  let normal = seen.get(address);
+  if (normal === undefined) {
+    normal = normalize(address);
+    if (seen.size >= SEEN_MAX) seen.clear();
+    seen.set(address, normal);
+  }
+  return normal;
+}
+
+function normalize(address: string): string {
   let a = address.trim().toLowerCase();
   if (a.startsWith('[') && a.endsWith(']')) a = a.slice(1, -1);
   const zone = a.indexOf('%');

@@ -9,6 +9,8 @@ import { normalizeAddress } from './normalize-address.ts';
 export class TrustedNetworks {
   readonly #list = new BlockList();
   readonly #cidrs: readonly string[];
+  /** Answers for addresses seen lately (the list never changes). */
+  readonly #answers = new Map<string, boolean>();
 
   constructor(cidrs: readonly string[] = []) {
     for (const cidr of cidrs) this.#add(cidr);
@@ -42,9 +44,14 @@ export class TrustedNetworks {
   }
 
   has(address: string): boolean {
-    const a = normalizeAddress(address);
-    const family = isIP(a);
-    if (family === 0) return false;
-    return this.#list.check(a, family === 6 ? 'ipv6' : 'ipv4');
+    let answer = this.#answers.get(address);
+    if (answer === undefined) {
+      const a = normalizeAddress(address);
+      const family = isIP(a);
+      answer = family !== 0 && this.#list.check(a, family === 6 ? 'ipv6' : 'ipv4');
+      if (this.#answers.size >= 4096) this.#answers.clear();
+      this.#answers.set(address, answer);
+    }
+    return answer;
   }
 }

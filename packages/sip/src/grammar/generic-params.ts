@@ -79,12 +79,11 @@ export class Params {
  */
 export function readParams(s: Scanner): Params {
   const list: Param[] = [];
-  const seen = new Set<string>();
   while (s.consume(';')) {
     const name = s.expectToken('a parameter name');
-    const lower = name.toLowerCase();
-    if (seen.has(lower)) s.fail(`duplicate parameter ${lower}`);
-    seen.add(lower);
+    // a handful of parameters at most: a scan costs less than a Set per list
+    if (list.length > 0 && hasParam(list, name))
+      s.fail(`duplicate parameter ${name.toLowerCase()}`);
     if (s.consume('=')) {
       if (s.peek() === 0x22) list.push({ name, value: s.quoted(), quoted: true });
       else {
@@ -95,6 +94,13 @@ export function readParams(s: Scanner): Params {
     } else list.push({ name, value: null, quoted: false });
   }
   return list.length === 0 ? Params.empty : new Params(list);
+}
+
+/** Whether `list` has a parameter named `name` (names compare without case). */
+export function hasParam(list: readonly Param[], name: string): boolean {
+  const lower = name.toLowerCase();
+  for (const p of list) if (p.name.toLowerCase() === lower) return true;
+  return false;
 }
 
 /** True when `name` can be used as a parameter name. */

@@ -108,5 +108,6 @@ export class Scanner {
 
 /** Quotes `s` as a quoted-string, escaping '"' and '\'. */
 export function quote(s: string): string {
+  if (!s.includes('"') && !s.includes('\\')) return `"${s}"`;
   return `"${s.replace(/["\\]/g, (m) => `\\${m}`)}"`;
 }

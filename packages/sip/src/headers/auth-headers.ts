@@ -156,21 +156,23 @@ export interface DigestChallengeInit {
   readonly userhash?: boolean;
 }
 
-/** The value of a WWW-Authenticate / Proxy-Authenticate header for a digest challenge. */
+/**
+ * The value of a WWW-Authenticate / Proxy-Authenticate header for a digest
+ * challenge: quoted realm, domain, nonce, opaque and qop; bare stale,
+ * algorithm (when a token) and userhash. Written straight into one string:
+ * every challenge of every unauthenticated request comes through here.
+ */
 export function formatDigestChallenge(c: DigestChallengeInit): string {
-  const entries: [string, string][] = [
-    ['realm', c.realm],
-    ...(c.domain === undefined ? [] : [['domain', c.domain] as [string, string]]),
-    ['nonce', c.nonce],
-    ...(c.opaque === undefined ? [] : [['opaque', c.opaque] as [string, string]]),
-    ...(c.stale ? [['stale', 'TRUE'] as [string, string]] : []),
-    ...(c.algorithm === undefined ? [] : [['algorithm', c.algorithm] as [string, string]]),
-    ...(c.qop === undefined || c.qop.length === 0
-      ? []
-      : [['qop', c.qop.join(',')] as [string, string]]),
-    ...(c.userhash ? [['userhash', 'true'] as [string, string]] : []),
-  ];
-  return `Digest ${formatParams(entries, true)}`;
+  let out = `Digest realm=${quote(c.realm)}`;
+  if (c.domain !== undefined) out += `, domain=${quote(c.domain)}`;
+  out += `, nonce=${quote(c.nonce)}`;
+  if (c.opaque !== undefined) out += `, opaque=${quote(c.opaque)}`;
+  if (c.stale) out += ', stale=TRUE';
+  if (c.algorithm !== undefined)
+    out += `, algorithm=${isToken(c.algorithm) ? c.algorithm : quote(c.algorithm)}`;
+  if (c.qop !== undefined && c.qop.length > 0) out += `, qop=${quote(c.qop.join(','))}`;
+  if (c.userhash) out += ', userhash=true';
+  return out;
 }
 
 /** The value of an Authorization header for any parsed or built credentials. */

@@ -37,10 +37,19 @@ const SPELLING: Readonly<Record<string, string>> = {
   'mime-version': 'MIME-Version',
 };
 
+/** Names as received and their canonical form: every header line of every message asks. */
+const canonical = new Map<string, string>();
+
 /** The canonical (lower-case, full) form of a header name. */
 export function canonicalHeaderName(name: string): string {
-  const lower = name.toLowerCase();
-  return COMPACT[lower] ?? lower;
+  let c = canonical.get(name);
+  if (c === undefined) {
+    const lower = name.toLowerCase();
+    c = COMPACT[lower] ?? lower;
+    // bounded: a peer can send any names it likes
+    if (canonical.size < 1024) canonical.set(name, c);
+  }
+  return c;
 }
 
 const spelled = new Map<string, string>();

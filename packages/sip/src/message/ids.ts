@@ -1,8 +1,8 @@
 /** Random identifiers: branch (with the RFC 3261 §8.1.1.7 magic cookie), tags, Call-IDs. */
-import { randomBytes } from 'node:crypto';
+import { randomString } from '@palisade/common';
 import { MAGIC_COOKIE } from '../headers/via-header.ts';
 
-const token = (bytes: number): string => randomBytes(bytes).toString('base64url');
+const token = (bytes: number): string => randomString(bytes, 'base64url');
 
 export const newBranch = (): string => `${MAGIC_COOKIE}${token(12)}`;
 export const newTag = (): string => token(9);

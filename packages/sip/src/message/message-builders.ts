@@ -79,9 +79,17 @@ export function createResponse(
   init: ResponseInit = {},
 ): SipResponse {
   const copy = (name: string): HeaderField[] => request.fields.filter((f) => f.name === name);
+  // the lines copied from the request parse as they did there: keep their values
+  const parsed = new Map<string, readonly unknown[]>();
+  for (const name of ['via', 'from', 'to', 'call-id', 'cseq']) {
+    const values = request.parsedValues(name);
+    if (values !== undefined) parsed.set(name, values);
+  }
   let to = copy('to');
   if (status > 100 && request.to.tag === undefined) {
-    to = [typed('to', request.to.withTag(init.toTag ?? newTag()))];
+    const tagged = request.to.withTag(init.toTag ?? newTag());
+    to = [typed('to', tagged)];
+    parsed.set('to', [tagged]);
   }
   const fields: HeaderField[] = [
     ...copy('via'),
@@ -98,6 +106,8 @@ export function createResponse(
     init.reason ?? reasonPhrase(status),
     fields,
     init.body ?? Buffer.alloc(0),
+    undefined,
+    parsed,
   );
 }
 

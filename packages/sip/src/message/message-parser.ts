@@ -75,32 +75,36 @@ function scan(buf: Buffer, limits: ParseLimits): Scan {
   }
   const startLine = buf.toString('utf8', pos, first.end);
   pos = first.next;
-  let current:
-    { name: string; nameStart: number; start: number; end: number; folded: boolean } | undefined;
+  // the header line being read (plain locals: no object per line)
+  let name: string | undefined;
+  let nameStart = 0;
+  let start = 0;
+  let end = 0;
+  let folded = false;
   const push = (): SipParseError | undefined => {
-    if (!current) return undefined;
-    if (current.end - current.nameStart > limits.maxHeaderLineBytes)
+    if (name === undefined) return undefined;
+    if (end - nameStart > limits.maxHeaderLineBytes)
       return new SipParseError('header_too_long', 'header line too long');
-    fields.push(
-      new BufferHeaderField(current.name, buf, current.start, current.end, current.folded),
-    );
-    current = undefined;
+    fields.push(new BufferHeaderField(name, buf, start, end, folded));
+    name = undefined;
     return undefined;
   };
   for (;;) {
-    const line = lineAt(buf, pos);
-    if (!line) {
+    const lf = buf.indexOf(LF, pos);
+    if (lf < 0) {
       const error =
         push() ?? new SipParseError('unterminated_headers', 'no empty line after the headers');
       return { startLine, fields, bodyStart: buf.length, error };
     }
-    if (line.end === pos) {
+    const lineEnd = lf > pos && buf[lf - 1] === CR ? lf - 1 : lf;
+    const next = lf + 1;
+    if (lineEnd === pos) {
       const error = push();
-      return { startLine, fields, bodyStart: line.next, error };
+      return { startLine, fields, bodyStart: next, error };
     }
     // a bare CR inside a line could end it for another parser: refuse it
     const cr = buf.indexOf(CR, pos);
-    if (cr >= 0 && cr < line.end) {
+    if (cr >= 0 && cr < lineEnd) {
       push();
       return {
         startLine,
@@ -111,7 +115,7 @@ function scan(buf: Buffer, limits: ParseLimits): Scan {
     }
     if (isWs(buf[pos] ?? 0)) {
       // line folding: a continuation of the previous field (RFC 3261 §7.3.1)
-      if (!current) {
+      if (name === undefined) {
         return {
           startLine,
           fields,
@@ -119,9 +123,9 @@ function scan(buf: Buffer, limits: ParseLimits): Scan {
           error: new SipParseError('bad_header', 'continuation line without a header'),
         };
       }
-      current.end = line.end;
-      current.folded = true;
-      pos = line.next;
+      end = lineEnd;
+      folded = true;
+      pos = next;
       continue;
     }
     const error = push();
@@ -135,9 +139,9 @@ function scan(buf: Buffer, limits: ParseLimits): Scan {
       };
     }
     let i = pos;
-    while (i < line.end && isTokenChar(buf[i] ?? 0)) i++;
+    while (i < lineEnd && isTokenChar(buf[i] ?? 0)) i++;
     const nameEnd = i;
-    while (i < line.end && isWs(buf[i] ?? 0)) i++;
+    while (i < lineEnd && isWs(buf[i] ?? 0)) i++;
     if (nameEnd === pos || buf[i] !== COLON) {
       return {
         startLine,
@@ -146,14 +150,12 @@ function scan(buf: Buffer, limits: ParseLimits): Scan {
         error: new SipParseError('bad_header', 'malformed header line'),
       };
     }
-    current = {
-      name: buf.toString('latin1', pos, nameEnd),
-      nameStart: pos,
-      start: i + 1,
-      end: line.end,
-      folded: false,
-    };
-    pos = line.next;
+    name = buf.toString('latin1', pos, nameEnd);
+    nameStart = pos;
+    start = i + 1;
+    end = lineEnd;
+    folded = false;
+    pos = next;
   }
 }
 
@@ -234,8 +236,11 @@ const EAGER: readonly HeaderName[] = [
 ];
 
 function checkMessage(msg: SipMessage): void {
-  const count = (name: string): number =>
-    msg.fields.reduce((n, f) => n + (f.name === name ? 1 : 0), 0);
+  const count = (name: string): number => {
+    let n = 0;
+    for (const f of msg.fields) if (f.name === name) n++;
+    return n;
+  };
   if (count('via') === 0)
     throw new SipParseError('missing_header', 'no Via header', { header: 'via' });
   for (const name of REQUIRED_ONCE) {

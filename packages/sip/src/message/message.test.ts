@@ -87,6 +87,24 @@ test('responses copy Via, From, To (with a new tag), Call-ID, CSeq (RFC 3261 §8
   assert.equal(reparsed.status, 200);
 });
 
+test('a derived message keeps the parsed values of the headers it did not change, and only those', () => {
+  const m = parseMessage(invite().toBuffer());
+  assert.ok(m.isRequest);
+  const from = m.from;
+  const stamped = m.withTopVia(m.topVia.withReceived('192.0.2.7'));
+  assert.equal(stamped.from, from, 'From is not parsed again');
+  assert.equal(stamped.topVia.received, '192.0.2.7');
+  assert.equal(stamped.withUri(sipUri({ host: 'example.com' })).from, from);
+  const renamed = stamped.withRawHeader('from', ['<sip:carol@chicago.com>;tag=9']);
+  assert.equal(renamed.from.uri.kind === 'sip' && renamed.from.uri.user, 'carol');
+  assert.equal(renamed.appendRawHeader('From', '<sip:x@y>').header('from').length, 2);
+  const ok = createResponse(stamped, 200, { toTag: 'xyz' });
+  assert.equal(ok.cseq, stamped.cseq, "the response starts with the request's values");
+  assert.equal(ok.topVia, stamped.topVia);
+  assert.equal(ok.to.tag, 'xyz');
+  assert.deepEqual(parseMessage(ok.toBuffer()).header('via'), ok.header('via'));
+});
+
 test('limits: size, header count, header length, URI length', () => {
   const bytes = invite().toBuffer();
   const reason = (f: () => unknown) => {

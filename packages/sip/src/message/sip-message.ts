@@ -20,20 +20,60 @@ import type { HeaderField } from './header-field.ts';
 const DEFAULT_CONTEXT: ParseContext = { maxUriLength: DEFAULT_MAX_URI_LENGTH };
 const CRLF = '\r\n';
 
+/**
+ * Typed values already parsed, by canonical header name. A message built
+ * with one takes it over (no copy): hand it a Map of its own.
+ */
+export type ParsedHeaders = Map<string, readonly unknown[]>;
+
 abstract class SipMessageBase {
   readonly fields: readonly HeaderField[];
   readonly body: Buffer;
   protected readonly ctx: ParseContext;
   #cache: Map<string, readonly unknown[]> | undefined;
+  /** The serialised form, made once: the message never changes. */
+  #bytes: Buffer | undefined;
 
-  constructor(fields: readonly HeaderField[], body: Buffer, ctx: ParseContext) {
+  /**
+   * `parsed`: typed values of some headers, already at hand (a message
+   * derived from another keeps what did not change; a response starts with
+   * the request's Via, From, Call-ID and CSeq). They must be what parsing
+   * those header lines gives. The map becomes the message's own (not copied).
+   */
+  constructor(
+    fields: readonly HeaderField[],
+    body: Buffer,
+    ctx: ParseContext,
+    parsed?: ParsedHeaders,
+  ) {
     this.fields = fields;
     this.body = body;
     this.ctx = ctx;
+    if (parsed !== undefined && parsed.size > 0) this.#cache = parsed;
   }
 
   abstract get startLine(): string;
-  protected abstract rebuild(fields: readonly HeaderField[], body: Buffer): this;
+  protected abstract rebuild(
+    fields: readonly HeaderField[],
+    body: Buffer,
+    parsed: ParsedHeaders | undefined,
+  ): this;
+
+  /** The typed values of `name` if they are parsed already (nothing is parsed here). */
+  parsedValues(name: string): readonly unknown[] | undefined {
+    return this.#cache?.get(name);
+  }
+
+  /** What stays parsed in a message derived from this one where the `changed` headers differ. */
+  protected keptParsed(...changed: string[]): ParsedHeaders | undefined {
+    if (this.#cache === undefined) return undefined;
+    const kept: ParsedHeaders = new Map();
+    // forEach: no iterator result object per entry
+    this.#cache.forEach((values, name) => {
+      if (!changed.includes(name)) kept.set(name, values);
+    });
+    return kept;
+  }
 
   /**
    * Every value of a known header, in order, parsed on first access. Throws a
@@ -45,7 +85,7 @@ abstract class SipMessageBase {
     const codec = headerCodec(name);
     const values: HeaderTypes[K][] = [];
     for (const f of this.fields)
-      if (f.name === name) values.push(...codec.parse(f.value, this.ctx));
+      if (f.name === name) for (const v of codec.parse(f.value, this.ctx)) values.push(v);
     const frozen = Object.freeze(values);
     (this.#cache ??= new Map()).set(name, frozen);
     return frozen;
@@ -92,10 +132,13 @@ abstract class SipMessageBase {
   /** Replaces every line of `name` with one line per value (at the first line's place). */
   withHeader<K extends HeaderName>(name: K, values: readonly HeaderTypes[K][]): this {
     const format = headerCodec(name).format;
-    return this.withRawHeader(
+    const next = this.withRawHeader(
       name,
       values.map((v) => format(v)),
     );
+    // the typed values given are what their lines parse to
+    (next.#cache ??= new Map()).set(name, Object.freeze([...values]));
+    return next;
   }
 
   /** As withHeader, for any header, from raw values. */
@@ -105,7 +148,11 @@ abstract class SipMessageBase {
     const index = this.fields.findIndex((f) => f.name === canonical);
     const kept = this.fields.filter((f) => f.name !== canonical);
     const at = index < 0 ? kept.length : index;
-    return this.rebuild([...kept.slice(0, at), ...fresh, ...kept.slice(at)], this.body);
+    return this.rebuild(
+      [...kept.slice(0, at), ...fresh, ...kept.slice(at)],
+      this.body,
+      this.keptParsed(canonical),
+    );
   }
 
   /** Adds a value above all others of its header (Via, Record-Route). */
@@ -113,12 +160,17 @@ abstract class SipMessageBase {
     const field = textField(name, headerCodec(name).format(value));
     const index = this.fields.findIndex((f) => f.name === field.name);
     const at = index < 0 ? this.fields.length : index;
-    return this.rebuild([...this.fields.slice(0, at), field, ...this.fields.slice(at)], this.body);
+    return this.rebuild(
+      [...this.fields.slice(0, at), field, ...this.fields.slice(at)],
+      this.body,
+      this.keptParsed(field.name),
+    );
   }
 
   /** Adds a header line at the end (any header, raw value). */
   appendRawHeader(name: string, value: string): this {
-    return this.rebuild([...this.fields, textField(name, value)], this.body);
+    const field = textField(name, value);
+    return this.rebuild([...this.fields, field], this.body, this.keptParsed(field.name));
   }
 
   appendHeader<K extends HeaderName>(name: K, value: HeaderTypes[K]): this {
@@ -130,6 +182,7 @@ abstract class SipMessageBase {
     return this.rebuild(
       this.fields.filter((f) => f.name !== canonical),
       this.body,
+      this.keptParsed(canonical),
     );
   }
 
@@ -146,14 +199,21 @@ abstract class SipMessageBase {
 
   /** Sets the body; a content type replaces Content-Type, an empty body removes it. */
   withBody(body: Buffer, contentType?: string): this {
-    let next = this.rebuild(this.fields, body);
+    let next = this.rebuild(this.fields, body, this.keptParsed('content-type', 'content-length'));
     if (contentType !== undefined) next = next.withRawHeader('content-type', [contentType]);
     else if (body.length === 0) next = next.removeHeader('content-type');
     return next;
   }
 
-  /** Canonical wire bytes: start line, each header line, a computed Content-Length, body. */
+  /**
+   * Canonical wire bytes: start line, each header line, a computed
+   * Content-Length, body. Made once and shared: do not write into them.
+   */
   toBuffer(): Buffer {
+    return (this.#bytes ??= this.#serialise());
+  }
+
+  #serialise(): Buffer {
     let head = this.startLine + CRLF;
     for (const f of this.fields) {
       if (f.name === 'content-length') continue;
@@ -180,8 +240,9 @@ export class SipRequest extends SipMessageBase {
     fields: readonly HeaderField[],
     body: Buffer = Buffer.alloc(0),
     ctx: ParseContext = DEFAULT_CONTEXT,
+    parsed?: ParsedHeaders,
   ) {
-    super(fields, body, ctx);
+    super(fields, body, ctx, parsed);
     this.method = method;
     this.uri = uri;
   }
@@ -190,12 +251,16 @@ export class SipRequest extends SipMessageBase {
     return `${this.method} ${formatUri(this.uri)} SIP/2.0`;
   }
 
-  protected rebuild(fields: readonly HeaderField[], body: Buffer): this {
-    return new SipRequest(this.method, this.uri, fields, body, this.ctx) as this;
+  protected rebuild(
+    fields: readonly HeaderField[],
+    body: Buffer,
+    parsed: ParsedHeaders | undefined,
+  ): this {
+    return new SipRequest(this.method, this.uri, fields, body, this.ctx, parsed) as this;
   }
 
   withUri(uri: Uri): SipRequest {
-    return new SipRequest(this.method, uri, this.fields, this.body, this.ctx);
+    return new SipRequest(this.method, uri, this.fields, this.body, this.ctx, this.keptParsed());
   }
 }
 
@@ -210,8 +275,9 @@ export class SipResponse extends SipMessageBase {
     fields: readonly HeaderField[],
     body: Buffer = Buffer.alloc(0),
     ctx: ParseContext = DEFAULT_CONTEXT,
+    parsed?: ParsedHeaders,
   ) {
-    super(fields, body, ctx);
+    super(fields, body, ctx, parsed);
     this.status = status;
     this.reason = reason;
   }
@@ -220,8 +286,12 @@ export class SipResponse extends SipMessageBase {
     return `SIP/2.0 ${this.status} ${this.reason}`;
   }
 
-  protected rebuild(fields: readonly HeaderField[], body: Buffer): this {
-    return new SipResponse(this.status, this.reason, fields, body, this.ctx) as this;
+  protected rebuild(
+    fields: readonly HeaderField[],
+    body: Buffer,
+    parsed: ParsedHeaders | undefined,
+  ): this {
+    return new SipResponse(this.status, this.reason, fields, body, this.ctx, parsed) as this;
   }
 }
 

@@ -88,10 +88,13 @@ export class NonInviteServerTransaction extends ServerTransactionBase<
           return true;
         }
         this.finalResponse = response;
+        this.#lastResponse = undefined;
         this.transition('completed');
         this.send(response);
-        if (!this.terminated)
+        if (!this.terminated) {
+          this.compact();
           this.startTimer('J', this.durations.J, () => this.transition('terminated'));
+        }
         return true;
       case 'completed':
       case 'terminated':
@@ -106,9 +109,13 @@ export class NonInviteServerTransaction extends ServerTransactionBase<
       case 'terminated':
         break;
       case 'proceeding':
-      case 'completed':
         if (this.#lastResponse) this.send(this.#lastResponse);
         break;
+      case 'completed': {
+        const final = this.finalResponse;
+        if (final) this.send(final);
+        break;
+      }
     }
     return 'absorbed';
   }

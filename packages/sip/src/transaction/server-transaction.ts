@@ -1,6 +1,7 @@
 /** What server transactions share: the request, the final response, and how they end. */
 import { TypedEmitter } from '@palisade/common';
 import type { PalisadeError } from '@palisade/common';
+import { parseMessage } from '../message/message-parser.ts';
 import type { SipRequest, SipResponse } from '../message/sip-message.ts';
 import type { TransitionTable } from './state-machine.ts';
 import { TransactionBase } from './transaction-base.ts';
@@ -18,10 +19,11 @@ export type ServerTransactionEvents = {
 };
 
 export abstract class ServerTransactionBase<S extends string> extends TransactionBase<S> {
-  readonly request: SipRequest;
-  /** `terminated` fires once; close() by the owner ends silently. */
-  readonly events = new TypedEmitter<ServerTransactionEvents>();
+  #request: SipRequest | undefined;
+  #events: TypedEmitter<ServerTransactionEvents> | undefined;
   #final: SipResponse | undefined;
+  /** The final response as sent, once the parsed one is let go (see `compact`). */
+  #finalBytes: Buffer | undefined;
   #ending: ServerTermination = 'normal';
 
   constructor(
@@ -34,16 +36,50 @@ export abstract class ServerTransactionBase<S extends string> extends Transactio
     table: TransitionTable<S | 'terminated'>,
   ) {
     super(name, key, source, ctx, initial, table);
-    this.request = request;
+    this.#request = request;
+  }
+
+  /**
+   * The request. A non-INVITE server transaction lets it go once its final
+   * response is sent (`compact`); reading it after that is a bug.
+   */
+  get request(): SipRequest {
+    if (this.#request === undefined)
+      throw new Error(`${this.name}: the request is released once the final response is sent`);
+    return this.#request;
+  }
+
+  /** `terminated` fires once; close() by the owner ends silently. */
+  get events(): TypedEmitter<ServerTransactionEvents> {
+    return (this.#events ??= new TypedEmitter<ServerTransactionEvents>());
   }
 
   /** The final response sent, if any. */
   get finalResponse(): SipResponse | undefined {
+    if (this.#final === undefined && this.#finalBytes !== undefined)
+      return parseMessage(this.#finalBytes) as SipResponse;
     return this.#final;
   }
 
   protected set finalResponse(response: SipResponse) {
     this.#final = response;
+    this.#finalBytes = undefined;
+  }
+
+  /**
+   * Keeps only the bytes of the final response and lets the request and the
+   * parsed messages go. A completed non-INVITE transaction waits 32 s over
+   * UDP (Timer J) only to answer retransmissions; holding the parsed request
+   * and response for that long costs about 11 KiB per transaction, which at
+   * thousands of REGISTERs a second is gigabytes of heap for the collector
+   * to walk. The bytes are the ones already sent (messages cache their
+   * serialisation); a retransmission parses them again, which is rare.
+   */
+  protected compact(): void {
+    if (this.#final === undefined) return;
+    this.#finalBytes = this.#final.toBuffer();
+    this.#final = undefined;
+    this.#request = undefined;
   }
 
   abstract respond(response: SipResponse): boolean;
@@ -59,6 +95,6 @@ export abstract class ServerTransactionBase<S extends string> extends Transactio
   }
 
   protected onTerminated(): void {
-    this.events.emit('terminated', this.#ending);
+    this.#events?.emit('terminated', this.#ending);
   }
 }

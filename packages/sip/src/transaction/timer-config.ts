@@ -22,8 +22,28 @@ export function resolveTimers(partial: Partial<TimerConfig> | undefined): TimerC
   return t;
 }
 
-/** Timer durations in ms for one transaction, given its transport's reliability. */
-export function timerDurations(t: TimerConfig, reliable: boolean) {
+const computed = new WeakMap<TimerConfig, { reliable: Durations; unreliable: Durations }>();
+
+/**
+ * Timer durations in ms for one transaction, given its transport's
+ * reliability. Worked out once per configuration: every transaction of a
+ * layer shares the same two (frozen) objects.
+ */
+export function timerDurations(t: TimerConfig, reliable: boolean): Durations {
+  let pair = computed.get(t);
+  if (!pair) {
+    pair = {
+      reliable: Object.freeze(durations(t, true)),
+      unreliable: Object.freeze(durations(t, false)),
+    };
+    computed.set(t, pair);
+  }
+  return reliable ? pair.reliable : pair.unreliable;
+}
+
+type Durations = ReturnType<typeof durations>;
+
+function durations(t: TimerConfig, reliable: boolean) {
   return {
     /** INVITE request retransmit, initial (unreliable only). */
     A: t.t1,
@@ -54,4 +74,4 @@ export function timerDurations(t: TimerConfig, reliable: boolean) {
   } as const;
 }
 
-export type TimerName = keyof ReturnType<typeof timerDurations>;
+export type TimerName = keyof Durations;

@@ -20,6 +20,8 @@ export interface TransactionContext {
 }
 
 export abstract class TransactionBase<S extends string> {
+  /** What the transaction is, for error messages ("non-INVITE server transaction"). */
+  protected readonly name: string;
   readonly key: string;
   readonly destination: Destination;
   protected readonly ctx: TransactionContext;
@@ -35,6 +37,7 @@ export abstract class TransactionBase<S extends string> {
     initial: S,
     table: TransitionTable<S | 'terminated'>,
   ) {
+    this.name = name;
     this.key = key;
     this.destination = destination;
     this.ctx = ctx;

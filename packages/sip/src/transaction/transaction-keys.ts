@@ -22,7 +22,7 @@ export function clientKeyOfResponse(response: SipResponse): string | undefined {
 }
 
 export function clientKey(branch: string, method: string): string {
-  return `c${SEP}${branch}${SEP}${method}`;
+  return ['c', branch, method].join(SEP);
 }
 
 /** True when a request is matched by the RFC 3261 rules rather than RFC 2543 ones. */
@@ -39,7 +39,9 @@ export function usesRfc3261Matching(request: SipRequest): boolean {
 export function serverKey(request: SipRequest, asMethod?: string, toTag?: string): string {
   const via = request.topVia;
   const method = asMethod ?? (request.method === 'ACK' ? 'INVITE' : request.method);
-  if (via.hasRfc3261Branch) return `s${SEP}${via.branch}${SEP}${sentBy(via)}${SEP}${method}`;
+  // join makes a flat string: a template literal would make a rope holding
+  // on to the Via text for as long as the transaction lives (32 s over UDP)
+  if (via.hasRfc3261Branch) return ['s', via.branch, sentBy(via), method].join(SEP);
   return [
     's2543',
     formatUri(request.uri),

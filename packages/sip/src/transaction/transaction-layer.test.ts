@@ -432,3 +432,34 @@ test('a transport error in Accepted is reported but INVITE retransmissions stay 
   env.clock.advance(32_000);
   assert.equal(server?.state, 'terminated');
 });
+
+test('a stateless answer of the TU (RFC 3261 §8.2.7) goes out at once and leaves no transaction; a retransmission is answered again', () => {
+  const env = setup();
+  const toTu: string[] = [];
+  env.uas = new TransactionLayer({
+    transport: env.b,
+    clock: env.clock,
+    user: {
+      request: (req) => toTu.push(req.method),
+      statelessResponse: (req) =>
+        req.has('authorization') ? undefined : createResponse(req, 401, { toTag: 'st' }),
+    },
+  });
+  const c = collector(env.clock);
+  let lost = 0;
+  env.net.drop = (m) => !m.isRequest && m.status === 401 && lost++ === 0;
+  env.uac.sendRequest(request('REGISTER'), env.b.destination, c.user);
+  env.clock.advance(600);
+  assert.equal(sendTimes(env, '401').length, 2, 'the retransmission at T1 is answered again');
+  assert.deepEqual(
+    c.got.map((g) => g.status),
+    [401],
+  );
+  assert.equal(env.uas.serverCount, 0);
+  assert.deepEqual(toTu, []);
+  const authorized = request('REGISTER', 2).appendRawHeader('Authorization', 'Digest username="a"');
+  env.uac.sendRequest(authorized, env.b.destination, c.user);
+  env.clock.advance(10);
+  assert.deepEqual(toTu, ['REGISTER'], 'with credentials: to the TU with a transaction');
+  assert.equal(env.uas.serverCount, 1);
+});

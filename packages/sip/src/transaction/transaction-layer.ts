@@ -47,6 +47,16 @@ export interface TransactionUser {
    * after Timer M (§17.1.1.2 / RFC 6026). Dropped when not given.
    */
   strayResponse?(response: SipResponse, source: Destination): void;
+  /**
+   * RFC 3261 §8.2.7, stateless UAS: asked first about every new request
+   * (not ACK or CANCEL, which a stateless UAS ignores). A final response
+   * returned here is sent at once and no transaction is made; `undefined`
+   * goes on to `request` with a server transaction as usual. Meant for the
+   * challenge to an unauthenticated request: handled statefully, a flood
+   * of them would be a flood of transaction state (§8.2.7, §26.1.5). A
+   * retransmission of such a request is simply answered again.
+   */
+  statelessResponse?(request: SipRequest, source: Destination): SipResponse | undefined;
 }
 
 export interface TransactionLayerOptions {
@@ -124,6 +134,15 @@ export class TransactionLayer {
     if (request.method === 'ACK') {
       this.#user.request(request, undefined, source);
       return;
+    }
+    if (request.method !== 'CANCEL') {
+      const stateless = this.#user.statelessResponse?.(request, source);
+      if (stateless) {
+        // §8.2.7: never a provisional response, never a retransmission
+        if (stateless.status < 200) throw new Error('a stateless response must be final');
+        this.#transport.send(stateless, source, () => undefined);
+        return;
+      }
     }
     const key = serverKey(request);
     const created =

@@ -14,7 +14,7 @@ import {
   isUserChar,
 } from '../grammar/char-classes.ts';
 import { escapesValid } from '../grammar/escaping.ts';
-import { Params } from '../grammar/generic-params.ts';
+import { Params, hasParam } from '../grammar/generic-params.ts';
 import type { Param } from '../grammar/generic-params.ts';
 import { SipParseError, badHeader } from '../grammar/sip-parse-error.ts';
 import type { HostKind, OtherUri, SipUri, TelUri, Uri } from './uri-types.ts';
@@ -97,7 +97,6 @@ function parsePort(s: string, header: string): number {
 function parseUriParams(s: string, header: string): Params {
   if (s.length === 0) return Params.empty;
   const list: Param[] = [];
-  const seen = new Set<string>();
   for (const part of s.split(';')) {
     const eq = part.indexOf('=');
     const name = eq < 0 ? part : part.slice(0, eq);
@@ -105,9 +104,7 @@ function parseUriParams(s: string, header: string): Params {
     if (name.length === 0 || !all(name, isUriParamChar)) badHeader(header, 'bad URI parameter');
     if (value !== null && (value.length === 0 || !all(value, isUriParamChar)))
       badHeader(header, 'bad URI parameter value');
-    const lower = name.toLowerCase();
-    if (seen.has(lower)) badHeader(header, 'duplicate URI parameter');
-    seen.add(lower);
+    if (list.length > 0 && hasParam(list, name)) badHeader(header, 'duplicate URI parameter');
     list.push({ name, value, quoted: false });
   }
   return new Params(list);
@@ -189,14 +186,43 @@ function parseTelUri(rest: string, header: string): TelUri {
 const SCHEME = /^[A-Za-z][A-Za-z0-9+\-.]*$/;
 
 /**
+ * URIs parsed lately, by their text. The same few come again and again (a
+ * phone's AOR in To, From and the Request-URI of every REGISTER, its
+ * Contact, the server's own URI), so each is parsed once and the frozen
+ * result shared. Bounded: a peer sending new URIs only churns it.
+ */
+const parsedUris = new Map<string, Uri>();
+const PARSED_URIS_MAX = 10_000;
+
+function frozenUri(uri: Uri): Uri {
+  if (uri.kind !== 'other') Object.freeze(uri.params.list);
+  if (uri.kind === 'sip') {
+    for (const h of uri.headers) Object.freeze(h);
+    Object.freeze(uri.headers);
+  }
+  return Object.freeze(uri);
+}
+
+/**
  * Parses a URI. `header` names where it came from (for the error);
- * `maxLength` bounds it (RFC 3261 leaves the size open; we do not).
+ * `maxLength` bounds it (RFC 3261 leaves the size open; we do not). The
+ * result is frozen, and may be shared with other callers.
  */
 export function parseUri(text: string, header: string, maxLength = DEFAULT_MAX_URI_LENGTH): Uri {
   if (text.length > maxLength)
     throw new SipParseError('uri_too_long', `URI in ${header} longer than ${maxLength}`, {
       header,
     });
+  let uri = parsedUris.get(text);
+  if (uri === undefined) {
+    uri = frozenUri(parseUriText(text, header));
+    if (parsedUris.size >= PARSED_URIS_MAX) parsedUris.clear();
+    parsedUris.set(text, uri);
+  }
+  return uri;
+}
+
+function parseUriText(text: string, header: string): Uri {
   const colon = text.indexOf(':');
   const scheme = colon > 0 ? text.slice(0, colon) : '';
   if (!SCHEME.test(scheme)) badHeader(header, 'bad URI scheme');

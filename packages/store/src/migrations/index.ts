@@ -6,6 +6,7 @@ import { callsMigration } from './0005-calls.ts';
 import { bansMigration } from './0006-bans.ts';
 import { passwordAgeMigration } from './0007-password-age.ts';
 import { presenceMigration } from './0008-presence.ts';
+import { credentialsGenerationMigration } from './0009-credentials-generation.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in order. Append new ones; never edit or reorder released ones. */
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   bansMigration,
   passwordAgeMigration,
   presenceMigration,
+  credentialsGenerationMigration,
 ];

@@ -4,7 +4,7 @@ import type { ApiToken, ApiTokenRepository, NewApiToken } from '@palisade/securi
 import type { Selectable } from 'kysely';
 import type { ApiTokensTable } from '../schema/database.ts';
 import { guarded } from './constraint-errors.ts';
-import { parseStringArray } from './repository-context.ts';
+import { parseStringArray } from './string-array.ts';
 import type { RepositoryContext } from './repository-context.ts';
 
 function optionalTime(value: number | null): number | null {

@@ -4,7 +4,7 @@ import type { Device, DeviceRepository, ListOptions, NewDevice } from '@palisade
 import type { Selectable, Updateable } from 'kysely';
 import type { DevicesTable } from '../schema/database.ts';
 import { guarded } from './constraint-errors.ts';
-import { paging } from './repository-context.ts';
+import { credentialWrite, deleteCredentialRow, paging } from './repository-context.ts';
 import type { RepositoryContext } from './repository-context.ts';
 
 function toDevice(row: Selectable<DevicesTable>): Device {
@@ -113,19 +113,20 @@ export class SqlDeviceRepository implements DeviceRepository {
     });
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.#ctx.db.deleteFrom('devices').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  delete(id: string): Promise<boolean> {
+    return deleteCredentialRow(this.#ctx, 'devices', id);
   }
 
   async #set(id: string, changes: Updateable<DevicesTable>): Promise<Device> {
-    const row = await guarded(() =>
-      this.#ctx.db
-        .updateTable('devices')
-        .set(changes)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst(),
+    const row = await credentialWrite(this.#ctx, () =>
+      guarded(() =>
+        this.#ctx.db
+          .updateTable('devices')
+          .set(changes)
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst(),
+      ),
     );
     if (!row) throw new PalisadeError('not_found', 'no such device', { details: { id } });
     return toDevice(row);

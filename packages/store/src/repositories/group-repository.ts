@@ -13,7 +13,8 @@ import type {
 import type { Selectable, Updateable } from 'kysely';
 import type { GroupsTable } from '../schema/database.ts';
 import { guarded } from './constraint-errors.ts';
-import { paging, parseStringArray, toBool } from './repository-context.ts';
+import { paging, toBool } from './repository-context.ts';
+import { parseStringArray } from './string-array.ts';
 import type { RepositoryContext } from './repository-context.ts';
 
 function toGroup(row: Selectable<GroupsTable>): Group {

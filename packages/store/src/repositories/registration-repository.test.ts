@@ -1,39 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Device, RegistrationBinding } from '@palisade/pbx';
 import { contract } from '../testing/contract-harness.ts';
-import { makeDevice, makeTenant, makeUser } from '../testing/fixtures.ts';
-
-function binding(
-  device: Device,
-  contact: string,
-  expiresAt: number,
-  extra: Partial<RegistrationBinding> = {},
-): RegistrationBinding {
-  return {
-    id: randomUUID(),
-    tenantId: device.tenantId,
-    userId: device.userId,
-    deviceId: device.id,
-    aor: `sip:${device.sipUsername}@acme.example.test`,
-    contactUri: contact,
-    contactHeader: `<${contact}>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-000000000001>";reg-id=1`,
-    instanceId: 'urn:uuid:00000000-0000-0000-0000-000000000001',
-    regId: 1,
-    q: 0.5,
-    callId: 'call-1@host',
-    cseq: 7,
-    path: ['<sip:edge.example.test;lr>'],
-    transport: 'TLS',
-    sourceAddress: '192.0.2.7',
-    sourcePort: 40123,
-    userAgent: 'Phone/1.0',
-    expiresAt,
-    registeredAt: 1000,
-    updatedAt: 2000,
-    ...extra,
-  };
-}
+import { makeBinding as binding, makeDevice, makeTenant, makeUser } from '../testing/fixtures.ts';
 
 contract('registrations', (it) => {
   it('writes, lists by tenant, user and device, and round-trips every field', async ({
@@ -117,5 +85,18 @@ contract('registrations', (it) => {
       }),
     );
     assert.deepEqual(await store.registrations.listUnexpired(clock.now()), []);
+  });
+
+  it('goes on writing after a refused change', async ({ store, clock }) => {
+    const t = await makeTenant(store);
+    const u = await makeUser(store, t.id, 1);
+    const d = await makeDevice(store, u, '1001');
+    const now = clock.now();
+    // a device deleted while its REGISTER was being handled: the foreign key refuses it
+    const orphan = binding(d, 'sip:1001@192.0.2.6:5060', now + 60_000, { deviceId: randomUUID() });
+    await assert.rejects(store.registrations.apply({ upsert: [orphan], remove: [] }));
+    const a = binding(d, 'sip:1001@192.0.2.7:5060', now + 60_000);
+    await store.registrations.apply({ upsert: [a], remove: [] });
+    assert.deepEqual(await store.registrations.listUnexpired(now), [a]);
   });
 });

@@ -4,60 +4,9 @@ import type {
   RegistrationFilter,
   RegistrationRepository,
 } from '@palisade/pbx';
-import type { Selectable } from 'kysely';
-import type { RegistrationsTable } from '../schema/database.ts';
-import { paging, parseStringArray } from './repository-context.ts';
+import { paging } from './repository-context.ts';
 import type { RepositoryContext } from './repository-context.ts';
-
-function toBinding(row: Selectable<RegistrationsTable>): RegistrationBinding {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    userId: row.user_id,
-    deviceId: row.device_id,
-    aor: row.aor,
-    contactUri: row.contact_uri,
-    contactHeader: row.contact_header,
-    instanceId: row.instance_id,
-    regId: row.reg_id === null ? null : Number(row.reg_id),
-    q: row.q === null ? null : Number(row.q),
-    callId: row.call_id,
-    cseq: Number(row.cseq),
-    path: parseStringArray(row.path),
-    transport: row.transport,
-    sourceAddress: row.source_address,
-    sourcePort: Number(row.source_port),
-    userAgent: row.user_agent,
-    expiresAt: Number(row.expires_at),
-    registeredAt: Number(row.registered_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-function toRow(b: RegistrationBinding): RegistrationsTable {
-  return {
-    id: b.id,
-    tenant_id: b.tenantId,
-    user_id: b.userId,
-    device_id: b.deviceId,
-    aor: b.aor,
-    contact_uri: b.contactUri,
-    contact_header: b.contactHeader,
-    instance_id: b.instanceId,
-    reg_id: b.regId,
-    q: b.q,
-    call_id: b.callId,
-    cseq: b.cseq,
-    path: JSON.stringify(b.path),
-    transport: b.transport,
-    source_address: b.sourceAddress,
-    source_port: b.sourcePort,
-    user_agent: b.userAgent,
-    expires_at: b.expiresAt,
-    registered_at: b.registeredAt,
-    updated_at: b.updatedAt,
-  };
-}
+import { toBinding, toRow } from './registration-rows.ts';
 
 export class SqlRegistrationRepository implements RegistrationRepository {
   readonly #ctx: RepositoryContext;

@@ -8,6 +8,12 @@ import type { Database } from '../schema/database.ts';
 export interface RepositoryContext {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
+  /**
+   * Called after a write that may change SIP credentials (a device's HA1
+   * values or deletion, a user's state, a tenant's SIP domain): the store
+   * tells whoever caches them (`onCredentialsChanged`).
+   */
+  readonly credentialsChanged?: () => void;
 }
 
 /** Flags select as 0/1 on SQLite and booleans on PostgreSQL. */
@@ -24,10 +30,29 @@ export function paging(options: ListOptions = {}): { limit: number; offset: numb
   return { limit, offset };
 }
 
-/** Parses a JSON column holding an array of strings. */
-export function parseStringArray(text: string): string[] {
-  const value: unknown = JSON.parse(text);
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
-    throw new Error('stored value is not an array of strings');
-  return value;
+/**
+ * Runs a write to devices, users or tenants and then tells that SIP
+ * credentials may have changed, whether it succeeded or not.
+ */
+export async function credentialWrite<T>(
+  ctx: RepositoryContext,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    ctx.credentialsChanged?.();
+  }
+}
+
+/** Deletes the row `id` of devices, users or tenants (credentials change). */
+export async function deleteCredentialRow(
+  ctx: RepositoryContext,
+  table: 'devices' | 'users' | 'tenants',
+  id: string,
+): Promise<boolean> {
+  const result = await credentialWrite(ctx, () =>
+    ctx.db.deleteFrom(table).where('id', '=', id).executeTakeFirst(),
+  );
+  return result.numDeletedRows > 0n;
 }

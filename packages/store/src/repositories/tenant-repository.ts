@@ -5,7 +5,7 @@ import type { ListOptions, NewTenant, Tenant, TenantPatch, TenantRepository } fr
 import type { Selectable } from 'kysely';
 import type { TenantsTable } from '../schema/database.ts';
 import { guarded } from './constraint-errors.ts';
-import { paging } from './repository-context.ts';
+import { credentialWrite, deleteCredentialRow, paging } from './repository-context.ts';
 import type { RepositoryContext } from './repository-context.ts';
 
 function toTenant(row: Selectable<TenantsTable>): Tenant {
@@ -80,17 +80,18 @@ export class SqlTenantRepository implements TenantRepository {
       ...(patch.sipDomain !== undefined && { sip_domain: patch.sipDomain.toLowerCase() }),
     };
     if (Object.keys(changes).length > 0)
-      await guarded(() =>
-        this.#ctx.db.updateTable('tenants').set(changes).where('id', '=', id).execute(),
+      await credentialWrite(this.#ctx, () =>
+        guarded(() =>
+          this.#ctx.db.updateTable('tenants').set(changes).where('id', '=', id).execute(),
+        ),
       );
     const tenant = await this.findById(id);
     if (!tenant) throw new PalisadeError('not_found', 'no such tenant', { details: { id } });
     return tenant;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.#ctx.db.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  delete(id: string): Promise<boolean> {
+    return deleteCredentialRow(this.#ctx, 'tenants', id);
   }
 
   async ensureDefaultTenant(sipDomain: string): Promise<Tenant> {

@@ -4,7 +4,7 @@ import type { ListOptions, NewUser, User, UserPatch, UserRepository } from '@pal
 import type { Selectable, Updateable } from 'kysely';
 import type { UsersTable } from '../schema/database.ts';
 import { guarded } from './constraint-errors.ts';
-import { paging, toBool } from './repository-context.ts';
+import { credentialWrite, deleteCredentialRow, paging, toBool } from './repository-context.ts';
 import type { RepositoryContext } from './repository-context.ts';
 
 function toUser(row: Selectable<UsersTable>): User {
@@ -126,9 +126,8 @@ export class SqlUserRepository implements UserRepository {
     return this.#set(id, changes);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.#ctx.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  delete(id: string): Promise<boolean> {
+    return deleteCredentialRow(this.#ctx, 'users', id);
   }
 
   promoteSuperAdmin(userId: string): Promise<User> {
@@ -150,13 +149,15 @@ export class SqlUserRepository implements UserRepository {
 
   /** Applies `changes` and stamps updated_at; not_found when no row has `id`. */
   async #set(id: string, changes: Updateable<UsersTable>): Promise<User> {
-    const row = await guarded(() =>
-      this.#ctx.db
-        .updateTable('users')
-        .set({ ...changes, updated_at: this.#ctx.clock.now() })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst(),
+    const row = await credentialWrite(this.#ctx, () =>
+      guarded(() =>
+        this.#ctx.db
+          .updateTable('users')
+          .set({ ...changes, updated_at: this.#ctx.clock.now() })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst(),
+      ),
     );
     if (!row) throw notFound(id);
     return toUser(row);

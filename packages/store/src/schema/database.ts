@@ -15,6 +15,12 @@ export interface TenantsTable {
   created_at: number;
 }
 
+/** One row (id 1): moved by triggers when credentials change (migration 9). */
+export interface CredentialsGenerationTable {
+  id: number;
+  generation: number | string;
+}
+
 export interface UsersTable {
   id: string;
   tenant_id: string;
@@ -299,6 +305,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
   registrations: RegistrationsTable;
+  credentials_generation: CredentialsGenerationTable;
   cdrs: CdrsTable;
   schema_migrations: SchemaMigrationsTable;
   web_sessions: WebSessionsTable;

@@ -1,6 +1,6 @@
 /** Small builders for contract tests. */
-import { createHash } from 'node:crypto';
-import type { Device, Tenant, User } from '@palisade/pbx';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Device, RegistrationBinding, Tenant, User } from '@palisade/pbx';
 import type { Repositories } from '../store.ts';
 
 export function md5Hex(text: string): string {
@@ -33,4 +33,36 @@ export function makeDevice(repos: Repositories, user: User, sipUsername: string)
     ha1Md5: md5Hex(sipUsername),
     ha1Sha256: sha256Hex(sipUsername),
   });
+}
+
+/** A binding of `device` with every field filled in (RFC 5626 instance, Path, TLS). */
+export function makeBinding(
+  device: Device,
+  contact: string,
+  expiresAt: number,
+  extra: Partial<RegistrationBinding> = {},
+): RegistrationBinding {
+  return {
+    id: randomUUID(),
+    tenantId: device.tenantId,
+    userId: device.userId,
+    deviceId: device.id,
+    aor: `sip:${device.sipUsername}@acme.example.test`,
+    contactUri: contact,
+    contactHeader: `<${contact}>;+sip.instance="<urn:uuid:00000000-0000-0000-0000-000000000001>";reg-id=1`,
+    instanceId: 'urn:uuid:00000000-0000-0000-0000-000000000001',
+    regId: 1,
+    q: 0.5,
+    callId: 'call-1@host',
+    cseq: 7,
+    path: ['<sip:edge.example.test;lr>'],
+    transport: 'TLS',
+    sourceAddress: '192.0.2.7',
+    sourcePort: 40123,
+    userAgent: 'Phone/1.0',
+    expiresAt,
+    registeredAt: 1000,
+    updatedAt: 2000,
+    ...extra,
+  };
 }

@@ -99,6 +99,8 @@ export type DigestVerifyResult =
     };
 
 const MIN_KEY_BYTES = 32;
+/** Realms whose opaque is kept (a realm is a tenant's SIP domain; an unknown one is refused earlier, but bound it anyway). */
+const OPAQUE_CACHE = 1024;
 /** Tolerance for a nonce "issued in the future" after a small clock step back. */
 const CLOCK_SKEW_MS = 30_000;
 
@@ -113,6 +115,8 @@ export class DigestAuthenticator {
   readonly #uriMatches: (digestUri: string, requestUri: string) => boolean;
   readonly #computeResponse: (input: DigestResponseInput) => string;
   readonly #dummyHa1: Record<DigestAlgorithm, string>;
+  /** Opaque per realm: an HMAC, worked out once (at most OPAQUE_CACHE realms kept). */
+  readonly #opaques = new Map<string, string>();
 
   constructor(options: DigestAuthenticatorOptions) {
     if (!(options.secretKey instanceof Uint8Array) || options.secretKey.length < MIN_KEY_BYTES)
@@ -233,11 +237,17 @@ export class DigestAuthenticator {
   }
 
   #opaque(realm: string): string {
-    return createHmac('sha256', this.#opaqueKey)
-      .update(realm, 'utf8')
-      .digest()
-      .subarray(0, 18)
-      .toString('base64url');
+    let opaque = this.#opaques.get(realm);
+    if (opaque === undefined) {
+      opaque = createHmac('sha256', this.#opaqueKey)
+        .update(realm, 'utf8')
+        .digest()
+        .subarray(0, 18)
+        .toString('base64url');
+      if (this.#opaques.size >= OPAQUE_CACHE) this.#opaques.clear();
+      this.#opaques.set(realm, opaque);
+    }
+    return opaque;
   }
 }
 

@@ -36,10 +36,12 @@ const NC_PATTERN = /^[0-9a-fA-F]{8}$/;
 
 /** Lower-cases parameter names (they are case-insensitive) and enforces size limits. */
 function normalise(params: DigestParams): Map<string, string> | null {
-  const entries = Object.entries(params);
-  if (entries.length > DIGEST_LIMITS.params) return null;
   const out = new Map<string, string>();
-  for (const [name, value] of entries) {
+  let n = 0;
+  for (const name in params) {
+    if (!Object.hasOwn(params, name)) continue;
+    if (++n > DIGEST_LIMITS.params) return null;
+    const value = params[name];
     if (value === undefined) continue;
     if (typeof value !== 'string') return null;
     if (name.length > DIGEST_LIMITS.nameLength || value.length > DIGEST_LIMITS.valueLength)

@@ -9,7 +9,8 @@
  * nonce issued for another realm (tenant) fails the MAC. The random part
  * makes each nonce unique, which the nonce-count tracker relies on.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { fillRandom } from '@palisade/common';
 import type { KeyObject } from 'node:crypto';
 
 const TIME_BYTES = 8;
@@ -30,7 +31,7 @@ export class DigestNonceCodec {
   issue(realm: string, issuedAtMs: number): string {
     const body = Buffer.alloc(TIME_BYTES + RANDOM_BYTES);
     body.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(issuedAtMs))), 0);
-    randomBytes(RANDOM_BYTES).copy(body, TIME_BYTES);
+    fillRandom(body, TIME_BYTES, RANDOM_BYTES);
     return Buffer.concat([body, this.#mac(body, realm)]).toString('base64url');
   }
 
