@@ -433,16 +433,23 @@ test('a transport error in Accepted is reported but INVITE retransmissions stay 
   assert.equal(server?.state, 'terminated');
 });
 
-test('a stateless answer of the TU (RFC 3261 §8.2.7) goes out at once and leaves no transaction; a retransmission is answered again', () => {
+test('a stateless answer of the TU (RFC 3261 §8.2.7) goes out at once and leaves no transaction; a retransmission gets the same bytes again', () => {
   const env = setup();
   const toTu: string[] = [];
+  let nonces = 0;
   env.uas = new TransactionLayer({
     transport: env.b,
     clock: env.clock,
     user: {
       request: (req) => toTu.push(req.method),
+      // a fresh nonce every time, as a real challenge
       statelessResponse: (req) =>
-        req.has('authorization') ? undefined : createResponse(req, 401, { toTag: 'st' }),
+        req.has('authorization')
+          ? undefined
+          : createResponse(req, 401, {
+              toTag: 'st',
+              headers: [['WWW-Authenticate', `Digest realm="x", nonce="${++nonces}"`]],
+            }),
     },
   });
   const c = collector(env.clock);
@@ -451,12 +458,19 @@ test('a stateless answer of the TU (RFC 3261 §8.2.7) goes out at once and leave
   env.uac.sendRequest(request('REGISTER'), env.b.destination, c.user);
   env.clock.advance(600);
   assert.equal(sendTimes(env, '401').length, 2, 'the retransmission at T1 is answered again');
+  const answers = env.net.log.filter((r) => !r.message.isRequest).map((r) => r.message.toString());
+  assert.equal(answers[1], answers[0], 'with the same bytes (the same nonce)');
+  assert.equal(nonces, 1, 'the TU was asked once');
   assert.deepEqual(
     c.got.map((g) => g.status),
     [401],
   );
   assert.equal(env.uas.serverCount, 0);
   assert.deepEqual(toTu, []);
+  // a new request (a new branch) gets a new answer
+  env.uac.sendRequest(request('REGISTER', 3), env.b.destination, c.user);
+  env.clock.advance(10);
+  assert.equal(nonces, 2);
   const authorized = request('REGISTER', 2).appendRawHeader('Authorization', 'Digest username="a"');
   env.uac.sendRequest(authorized, env.b.destination, c.user);
   env.clock.advance(10);

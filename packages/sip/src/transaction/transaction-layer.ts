@@ -10,6 +10,7 @@ import type { Clock } from '@palisade/common';
 import { Params } from '../grammar/generic-params.ts';
 import { Via } from '../headers/via-header.ts';
 import { newBranch } from '../message/ids.ts';
+import { parseMessage } from '../message/message-parser.ts';
 import type { SipMessage, SipRequest, SipResponse } from '../message/sip-message.ts';
 import { createCancel } from './ack-and-cancel.ts';
 import type { ClientTransactionUser } from './client-transaction.ts';
@@ -53,8 +54,12 @@ export interface TransactionUser {
    * returned here is sent at once and no transaction is made; `undefined`
    * goes on to `request` with a server transaction as usual. Meant for the
    * challenge to an unauthenticated request: handled statefully, a flood
-   * of them would be a flood of transaction state (§8.2.7, §26.1.5). A
-   * retransmission of such a request is simply answered again.
+   * of them would be a flood of transaction state (§8.2.7, §26.1.5). The
+   * layer keeps the bytes of the last STATELESS_KEPT such answers for
+   * 64*T1, so a retransmission gets the very same answer again (§8.2.7:
+   * "regenerates the response ... just as if it were replying to the first
+   * instance"; a fresh challenge would carry a fresh nonce, and a strict
+   * client could take the second one for an unexpected response).
    */
   statelessResponse?(request: SipRequest, source: Destination): SipResponse | undefined;
 }
@@ -66,12 +71,17 @@ export interface TransactionLayerOptions {
   readonly timers?: Partial<TimerConfig>;
 }
 
+/** Stateless answers remembered for retransmissions: bounded, the oldest go first. */
+const STATELESS_KEPT = 32_768;
+
 export class TransactionLayer {
   readonly #transport: SipTransport;
   readonly #user: TransactionUser;
   readonly #ctx: TransactionContext;
   readonly #clients = new Map<string, ClientTransaction>();
   readonly #servers = new Map<string, ServerTransaction>();
+  /** Bytes of the stateless answers sent lately, by server transaction key, with when. */
+  readonly #statelessSent = new Map<string, { readonly bytes: Buffer; readonly at: number }>();
   #closed = false;
 
   constructor(options: TransactionLayerOptions) {
@@ -135,16 +145,26 @@ export class TransactionLayer {
       this.#user.request(request, undefined, source);
       return;
     }
-    if (request.method !== 'CANCEL') {
-      const stateless = this.#user.statelessResponse?.(request, source);
+    const key = serverKey(request);
+    if (request.method !== 'CANCEL' && this.#user.statelessResponse) {
+      const now = this.#ctx.clock.monotonic();
+      const sent = this.#statelessSent.get(key);
+      if (sent && now - sent.at < 64 * this.#ctx.timers.t1) {
+        // a retransmission: the same answer, byte for byte
+        this.#transport.send(parseMessage(sent.bytes) as SipResponse, source, () => undefined);
+        return;
+      }
+      const stateless = this.#user.statelessResponse(request, source);
       if (stateless) {
-        // §8.2.7: never a provisional response, never a retransmission
+        // §8.2.7: never a provisional response, never a retransmission of our own
         if (stateless.status < 200) throw new Error('a stateless response must be final');
         this.#transport.send(stateless, source, () => undefined);
+        this.#statelessSent.delete(key);
+        this.#statelessSent.set(key, { bytes: stateless.toBuffer(), at: now });
+        if (this.#statelessSent.size > STATELESS_KEPT) this.#forgetOldestStateless();
         return;
       }
     }
-    const key = serverKey(request);
     const created =
       request.method === 'INVITE'
         ? new InviteServerTransaction(key, request, source, this.#ctx)
@@ -152,6 +172,15 @@ export class TransactionLayer {
     this.#servers.set(key, created);
     if (created.kind === 'invite-server') created.start();
     this.#user.request(request, created, source);
+  }
+
+  /** Drops the oldest sixteenth in one pass (see NonceCountTracker: one at a time walks deleted slots). */
+  #forgetOldestStateless(): void {
+    let excess = this.#statelessSent.size - STATELESS_KEPT + (STATELESS_KEPT >> 4);
+    for (const key of this.#statelessSent.keys()) {
+      if (excess-- <= 0) break;
+      this.#statelessSent.delete(key);
+    }
   }
 
   /** The INVITE server transaction a received CANCEL refers to (RFC 3261 §9.2). */
@@ -227,5 +256,6 @@ export class TransactionLayer {
     for (const t of [...this.#clients.values(), ...this.#servers.values()]) t.close();
     this.#clients.clear();
     this.#servers.clear();
+    this.#statelessSent.clear();
   }
 }
