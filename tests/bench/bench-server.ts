@@ -10,6 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { nullLogger } from '@palisade/common';
+import type { LogFields, Logger } from '@palisade/common';
+import { BuiltinMediaEngine } from '@palisade/media';
 import { CLI_ACTOR } from '@palisade/pbx';
 import { computeHa1 } from '@palisade/security';
 import { loadConfig, startPalisade } from '@palisade/server';
@@ -18,9 +20,26 @@ const FIRST = Number(process.env['BENCH_FIRST_USER'] ?? 1000);
 const COUNT = Number(process.env['BENCH_USERS'] ?? 5000);
 
 const { config } = loadConfig({ cwd: process.cwd(), env: process.env });
+// BENCH_LOG=1: warnings and errors to stderr (what went wrong under load), nothing else
+const stderrLogger = (bindings: LogFields): Logger => {
+  const write =
+    (level: string) =>
+    (msg: string, fields?: LogFields): void => {
+      process.stderr.write(
+        `[palisade ${level}] ${msg} ${JSON.stringify({ ...bindings, ...fields }, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v))}\n`,
+      );
+    };
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: write('warn'),
+    error: write('error'),
+    child: (more) => stderrLogger({ ...bindings, ...more }),
+  };
+};
 const server = await startPalisade({
   config,
-  logger: nullLogger,
+  logger: process.env['BENCH_LOG'] === '1' ? stderrLogger({}) : nullLogger,
   events: { emit: () => undefined },
   announce: () => undefined,
 });
@@ -72,6 +91,13 @@ process.on('message', (msg: { type: string }) => {
       lagMaxMs: lag.max / 1e6,
       bindings: server.sip.location.size,
       connections: server.sip.transport.connectionCount,
+      activeCalls: server.sip.b2bua.activeCalls,
+      ...(server.sip.media instanceof BuiltinMediaEngine
+        ? {
+            mediaSessions: server.sip.media.sessionCount,
+            freePortPairs: server.sip.media.freePortPairs,
+          }
+        : {}),
     });
   } else if (msg.type === 'stop') {
     lag.disable();

@@ -2,8 +2,8 @@
  * `npm run bench -- calls rtp` (issue 4): the shared harness's call phases
  * (run-target.sh calls / rtp: call setup rate; concurrent relayed G.711
  * calls, loss counted by nftables on the generator's media ports) against
- * one fresh Palisade per variant, then Kamailio + rtpengine (run-peer.sh)
- * with the same loads, all summarised side by side.
+ * a fresh Palisade per variant and phase, then Kamailio + rtpengine (run-peer.sh,
+ * also fresh per phase) with the same loads, all summarised side by side.
  *
  *   builtin       the built-in engine, plain RTP both legs
  *   builtin-srtp  the built-in engine, the callee leg SDES-SRTP
@@ -85,50 +85,54 @@ async function runVariant(
   const out = join(opts.work, `results-${variant.replace('@', '-')}`);
   const env: Record<string, string> = {};
   const extra: NodeJS.ProcessEnv = {};
-  let rtpengine: RunningRtpengine | undefined;
   if (kind === 'builtin-srtp') {
     env['BENCH_PHONE_SRTP'] = 'always';
     extra['SIPP_BIN'] = join(ROOT, 'tests/bench/sipp-or-srtp-uas.sh');
     extra['BENCH_NODE'] = process.execPath;
   }
-  if (kind === 'rtpengine') {
-    const binary = debianPeer('rtpengine-daemon', 'rtpengine');
-    if (!binary.path) throw new Error(`rtpengine variant: ${binary.skip}`);
-    rtpengine = await startRtpengine(binary.path, { min: 30000, max: 39999 }, 3 * HOUR);
-    env['PALISADE_MEDIA_ENGINE'] = 'rtpengine';
-    env['PALISADE_MEDIA_RTPENGINE_NODES'] = `127.0.0.1:${rtpengine.ngPort}`;
-  }
-  try {
-    const { child, ready } = await startServer({
-      work: opts.work,
-      name: `calls-${variant.replace('@', '-')}`,
-      first: opts.first,
-      users: opts.users,
-      env,
-      root,
-    });
-    try {
-      const pids = [`palisade=${ready.pid}`];
-      if (rtpengine?.peer.child.pid) pids.push(`rtpengine=${rtpengine.peer.child.pid}`);
-      log(`run-target.sh ${opts.which.join(' ')}: ${title}`);
-      await run(
-        join(opts.benchDir, 'run-target.sh'),
-        [...opts.which],
-        {
-          ...harnessEnv,
-          ...extra,
-          TARGET: `127.0.0.1:${ready.ports['UDP']}`,
-          SERVER_PIDS: pids.join(' '),
-          LABEL: `palisade-${variant}`,
-          OUT: out,
-        },
-        3 * HOUR,
-      );
-    } finally {
-      await stopServer(child);
+  // A fresh Palisade (and rtpengine) per phase, as run-peer.sh restarts the
+  // peer per phase: an overloaded setup phase must not weigh on the next.
+  for (const phase of opts.which) {
+    let rtpengine: RunningRtpengine | undefined;
+    if (kind === 'rtpengine') {
+      const binary = debianPeer('rtpengine-daemon', 'rtpengine');
+      if (!binary.path) throw new Error(`rtpengine variant: ${binary.skip}`);
+      rtpengine = await startRtpengine(binary.path, { min: 30000, max: 39999 }, 3 * HOUR);
+      env['PALISADE_MEDIA_ENGINE'] = 'rtpengine';
+      env['PALISADE_MEDIA_RTPENGINE_NODES'] = `127.0.0.1:${rtpengine.ngPort}`;
     }
-  } finally {
-    await rtpengine?.stop();
+    try {
+      const { child, ready } = await startServer({
+        work: opts.work,
+        name: `${phase}-${variant.replace('@', '-')}`,
+        first: opts.first,
+        users: opts.users,
+        env,
+        root,
+      });
+      try {
+        const pids = [`palisade=${ready.pid}`];
+        if (rtpengine?.peer.child.pid) pids.push(`rtpengine=${rtpengine.peer.child.pid}`);
+        log(`run-target.sh ${phase}: ${title}`);
+        await run(
+          join(opts.benchDir, 'run-target.sh'),
+          [phase],
+          {
+            ...harnessEnv,
+            ...extra,
+            TARGET: `127.0.0.1:${ready.ports['UDP']}`,
+            SERVER_PIDS: pids.join(' '),
+            LABEL: `palisade-${variant}`,
+            OUT: out,
+          },
+          3 * HOUR,
+        );
+      } finally {
+        await stopServer(child);
+      }
+    } finally {
+      await rtpengine?.stop();
+    }
   }
   return {
     title,
