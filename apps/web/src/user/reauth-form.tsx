@@ -107,67 +107,34 @@ function FinishAfterIdp(props: { onDone: () => void }) {
   );
 }
 
-function PasswordForm(props: { factor: boolean; onDone: () => void }) {
-  const act = useAction();
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    void act
-      .run(async () =>
-        rotated(
-          await api('POST', '/api/v1/auth/reauth', {
-            password: formText(f, 'password'),
-            ...codeOf(f),
-          }),
-        ),
-      )
-      .then((ok) => ok && props.onDone());
-  };
-  return (
-    <form onSubmit={submit} aria-label="Confirm it is you">
-      <div className="grid">
-        <Field
-          label="Current password"
-          name="password"
-          type="password"
-          required
-          maxLength={1024}
-          autoComplete="current-password"
-        />
-        {props.factor ? <CodeField /> : null}
-      </div>
-      <ErrorText error={act.error} />
-      <Submit busy={act.busy}>Confirm</Submit>
-    </form>
-  );
-}
-
-function DirectoryForm(props: {
-  provider: { id: string; name: string };
+/**
+ * A password (the local one, or a directory's) and, when the account has one,
+ * the second factor's code, posted to `url`.
+ */
+function PasswordReauthForm(props: {
+  url: string;
+  /** The form's accessible name. */
+  title: string;
+  button: string;
+  passwordLabel: string;
   factor: boolean;
   onDone: () => void;
 }) {
   const act = useAction();
-  const { id, name } = props.provider;
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     void act
       .run(async () =>
-        rotated(
-          await api('POST', `/api/v1/sso/ldap/${id}/reauth`, {
-            password: formText(f, 'password'),
-            ...codeOf(f),
-          }),
-        ),
+        rotated(await api('POST', props.url, { password: formText(f, 'password'), ...codeOf(f) })),
       )
       .then((ok) => ok && props.onDone());
   };
   return (
-    <form onSubmit={submit} aria-label={`Confirm with ${name}`}>
+    <form onSubmit={submit} aria-label={props.title}>
       <div className="grid">
         <Field
-          label={`${name} password`}
+          label={props.passwordLabel}
           name="password"
           type="password"
           required
@@ -177,7 +144,7 @@ function DirectoryForm(props: {
         {props.factor ? <CodeField /> : null}
       </div>
       <ErrorText error={act.error} />
-      <Submit busy={act.busy}>Confirm with {name}</Submit>
+      <Submit busy={act.busy}>{props.button}</Submit>
     </form>
   );
 }
@@ -230,7 +197,16 @@ export function Reauth(props: { methods: Loaded<ReauthMethods>; onDone: () => vo
           {back.error ? <Alert>Not confirmed: {reauthErrorText(back.error)}</Alert> : null}
           {props.methods.loading && !m ? <Loading what="how you can confirm" /> : null}
           <ErrorText error={props.methods.error ?? act.error} />
-          {m?.password ? <PasswordForm factor={m.factor} onDone={props.onDone} /> : null}
+          {m?.password ? (
+            <PasswordReauthForm
+              url="/api/v1/auth/reauth"
+              title="Confirm it is you"
+              button="Confirm"
+              passwordLabel="Current password"
+              factor={m.factor}
+              onDone={props.onDone}
+            />
+          ) : null}
           {oidc.length > 0 ? (
             <div className="row sso-buttons">
               {oidc.map((p) => (
@@ -241,9 +217,12 @@ export function Reauth(props: { methods: Loaded<ReauthMethods>; onDone: () => vo
             </div>
           ) : null}
           {ldap.map((p) => (
-            <DirectoryForm
+            <PasswordReauthForm
               key={p.id}
-              provider={p}
+              url={`/api/v1/sso/ldap/${p.id}/reauth`}
+              title={`Confirm with ${p.name}`}
+              button={`Confirm with ${p.name}`}
+              passwordLabel={`${p.name} password`}
               factor={m?.factor ?? false}
               onDone={props.onDone}
             />
