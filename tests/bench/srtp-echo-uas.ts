@@ -5,8 +5,15 @@
  * (Debian's SIPp 3.6.1 has no SRTP). It takes the same arguments as that sipp
  * (`-i`, `-p`, `-mp`, `-rtp_echo`; the others are ignored), so the shared
  * harness starts it through `sipp-or-srtp-uas.sh` and counts its packets on
- * the `-mp` port exactly as it counts sipp's: one media socket for all calls,
- * calls told apart by the relay port they come from.
+ * the `-mp` port exactly as it counts sipp's (by port, on any loopback
+ * address): one media port for all calls, calls told apart by the relay
+ * port they come from. SIP is handled here; the media by
+ * BENCH_SRTP_ECHO_THREADS (2) threads of srtp-echo-worker.ts, so that the
+ * echo, which does two SRTP operations per packet, is not the first thing
+ * to saturate: thread i has its socket on the `-mp` port of `-i` + i
+ * (127.0.0.1, 127.0.0.2, …) and calls are answered with those addresses in
+ * turn. (One port on several addresses rather than SO_REUSEPORT: the
+ * harness reads the drops of the single socket on 127.0.0.1:`-mp`.)
  *
  * Its SRTP is @palisade/media's SrtpContext, the code under test: a packet
  * the relay protected wrongly in the same wrong way would pass here. The
@@ -20,20 +27,22 @@
  */
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo } from 'node:dgram';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import {
-  SrtpContext,
   chooseCrypto,
   createSdesKey,
   cryptoAttributes,
   formatCrypto,
-  isRtcp,
   parseSdp,
   rtcpMux,
   rtpMaps,
 } from '@palisade/media';
-import type { SrtpFailure } from '@palisade/media';
+import type { SrtpKeyMaterial } from '@palisade/media';
 import { SipRequest, createResponse, newTag, parseMessage } from '@palisade/sip';
 import type { SipResponse } from '@palisade/sip';
+import { ZERO_COUNTS } from './srtp-echo-worker.ts';
+import type { EchoCommand, EchoCounts, EchoSettings } from './srtp-echo-worker.ts';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(name);
@@ -51,9 +60,9 @@ interface Call {
   /** Where the relay sends from (its SDP address and port). */
   readonly address: string;
   readonly port: number;
-  /** undefined: a plain RTP offer, echoed as it is. */
-  readonly rx: SrtpContext | undefined;
-  readonly tx: SrtpContext | undefined;
+  readonly srtp: boolean;
+  /** The media thread that echoes it. */
+  readonly thread: number;
   readonly answerSdp: Buffer;
   inviteCseq: number;
   last: Buffer | undefined;
@@ -62,27 +71,62 @@ interface Call {
 
 const calls = new Map<string, Call>();
 const byPort = new Map<number, Call>();
-const count = {
-  rx: 0,
-  echoed: 0,
-  auth_failed: 0,
-  replayed: 0,
-  malformed: 0,
-  too_many_streams: 0,
-  unknown_source: 0,
-  send_failed: 0,
-};
 let callsInStep = 0;
 let srtpCalls = 0;
 
 const sip = createSocket('udp4');
-const media = createSocket('udp4');
+const threads = Number(process.env['BENCH_SRTP_ECHO_THREADS'] ?? 2);
+const lastOctet = Number(ip.split('.')[3]);
+if (!(threads >= 1 && lastOctet + threads <= 255))
+  throw new Error('srtp-echo-uas: bad thread count');
+/** Thread i's media address. */
+const mediaIps = Array.from({ length: threads }, (_, i) =>
+  [...ip.split('.').slice(0, 3), String(lastOctet + i)].join('.'),
+);
+const workers = mediaIps.map(
+  (address) =>
+    new Worker(new URL('./srtp-echo-worker.ts', import.meta.url), {
+      workerData: { ip: address, mediaPort, echo } satisfies EchoSettings,
+    }),
+);
+let nextThread = 0;
+const tell = (cmd: EchoCommand): void => {
+  for (const w of workers) w.postMessage(cmd);
+};
+let reports = 0;
+/** The media threads' counts since the last report, summed (each resets its own). */
+async function collect(): Promise<EchoCounts> {
+  const id = ++reports;
+  const replies = workers.map(
+    (w) =>
+      new Promise<EchoCounts>((resolve) => {
+        const on = (m: { id?: number; count?: EchoCounts }): void => {
+          if (m.id !== id || !m.count) return;
+          w.off('message', on);
+          resolve(m.count);
+        };
+        w.on('message', on);
+      }),
+  );
+  tell({ op: 'report', id });
+  const total: EchoCounts = { ...ZERO_COUNTS };
+  for (const c of await Promise.all(replies))
+    for (const k of Object.keys(total) as (keyof EchoCounts)[]) total[k] += c[k];
+  return total;
+}
 
 function sendSip(bytes: Buffer, to: RemoteInfo): void {
   sip.send(bytes, to.port, to.address);
 }
 
-function answerSdp(offer: string): { sdp: Buffer; rx?: SrtpContext; tx?: SrtpContext } {
+function answerSdp(
+  offer: string,
+  mediaIp: string,
+): {
+  sdp: Buffer;
+  rx?: SrtpKeyMaterial;
+  tx?: SrtpKeyMaterial;
+} {
   const parsed = parseSdp(offer);
   const m = parsed.media.find((x) => x.type === 'audio' && x.port !== 0);
   if (!m) throw new Error('no audio stream');
@@ -90,9 +134,9 @@ function answerSdp(offer: string): { sdp: Buffer; rx?: SrtpContext; tx?: SrtpCon
   const map = rtpMaps(m).find((r) => String(r.payloadType) === pt);
   const lines = [
     'v=0',
-    `o=- ${Date.now()} 1 IN IP4 ${ip}`,
+    `o=- ${Date.now()} 1 IN IP4 ${mediaIp}`,
     's=-',
-    `c=IN IP4 ${ip}`,
+    `c=IN IP4 ${mediaIp}`,
     't=0 0',
     `m=audio ${mediaPort} ${m.proto} ${pt}`,
     map
@@ -102,14 +146,14 @@ function answerSdp(offer: string): { sdp: Buffer; rx?: SrtpContext; tx?: SrtpCon
     'a=sendrecv',
   ];
   if (rtcpMux(m)) lines.push('a=rtcp-mux');
-  let rx: SrtpContext | undefined;
-  let tx: SrtpContext | undefined;
+  let rx: SrtpKeyMaterial | undefined;
+  let tx: SrtpKeyMaterial | undefined;
   if (m.proto === 'RTP/SAVP' || m.proto === 'RTP/SAVPF') {
     const offered = chooseCrypto(cryptoAttributes(m));
     if (!offered) throw new Error('no acceptable a=crypto');
     const ours = createSdesKey(offered.key.suite, offered.attribute.tag);
-    rx = new SrtpContext(offered.key);
-    tx = new SrtpContext(ours.key);
+    rx = offered.key;
+    tx = ours.key;
     lines.push(`a=crypto:${formatCrypto(ours.attribute)}`);
   }
   return { sdp: Buffer.from(`${lines.join('\r\n')}\r\n`), ...(rx && tx ? { rx, tx } : {}) };
@@ -140,6 +184,7 @@ function onInvite(req: SipRequest, from: RemoteInfo): void {
     return;
   }
   let answer: ReturnType<typeof answerSdp>;
+  let thread: number;
   let offer: { address: string; port: number };
   try {
     const text = req.body.toString('utf8');
@@ -148,7 +193,8 @@ function onInvite(req: SipRequest, from: RemoteInfo): void {
     const address = m?.connection?.address ?? parsed.connection?.address;
     if (!m || !address) throw new Error('no audio address');
     offer = { address, port: m.port };
-    answer = answerSdp(text);
+    thread = nextThread++ % workers.length;
+    answer = answerSdp(text, mediaIps[thread]!);
   } catch {
     sendSip(createResponse(req, 488).toBuffer(), from);
     return;
@@ -159,8 +205,8 @@ function onInvite(req: SipRequest, from: RemoteInfo): void {
     toTag,
     address: offer.address,
     port: offer.port,
-    rx: answer.rx,
-    tx: answer.tx,
+    srtp: answer.rx !== undefined,
+    thread,
     answerSdp: answer.sdp,
     inviteCseq: req.cseq.seq,
     last: undefined,
@@ -168,8 +214,14 @@ function onInvite(req: SipRequest, from: RemoteInfo): void {
   };
   calls.set(call.callId, call);
   byPort.set(call.port, call);
+  workers[thread]!.postMessage({
+    op: 'add',
+    port: call.port,
+    address: call.address,
+    ...(answer.rx && answer.tx ? { rx: answer.rx, tx: answer.tx } : {}),
+  } satisfies EchoCommand);
   callsInStep++;
-  if (call.rx) srtpCalls++;
+  if (call.srtp) srtpCalls++;
   const contact: [string, string] = ['Contact', `<sip:uas@${ip}:${sipPort}>`];
   sendSip(createResponse(req, 100).toBuffer(), from);
   respond(call, createResponse(req, 180, { toTag, headers: [contact] }).toBuffer(), from);
@@ -190,19 +242,26 @@ function onInvite(req: SipRequest, from: RemoteInfo): void {
   call.retransmit = setTimeout(again, every);
 }
 
+let stepEnded: Promise<void> = Promise.resolve();
+
 function end(call: Call): void {
   clearTimeout(call.retransmit);
   calls.delete(call.callId);
-  if (byPort.get(call.port) === call) byPort.delete(call.port);
+  if (byPort.get(call.port) === call) {
+    byPort.delete(call.port);
+    workers[call.thread]!.postMessage({ op: 'remove', port: call.port } satisfies EchoCommand);
+  }
   if (calls.size === 0) {
-    process.stdout.write(
-      `srtp-uas step calls=${callsInStep} srtp_calls=${srtpCalls} ${Object.entries(count)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ')}\n`,
-    );
-    for (const k of Object.keys(count) as (keyof typeof count)[]) count[k] = 0;
+    const line = `calls=${callsInStep} srtp_calls=${srtpCalls}`;
     callsInStep = 0;
     srtpCalls = 0;
+    stepEnded = collect().then((count) => {
+      process.stdout.write(
+        `srtp-uas step ${line} ${Object.entries(count)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}\n`,
+      );
+    });
   }
 }
 
@@ -234,49 +293,18 @@ sip.on('message', (buf, from) => {
   }
 });
 
-function fail(reason: SrtpFailure): void {
-  count[reason]++;
-}
-
-media.on('message', (packet, from) => {
-  const call = byPort.get(from.port);
-  if (!call || call.address !== from.address) {
-    count.unknown_source++;
-    return;
-  }
-  count.rx++;
-  if (!echo) return;
-  let out: Buffer = packet;
-  if (call.rx && call.tx) {
-    const rtcp = isRtcp(packet);
-    const plain = rtcp ? call.rx.unprotectRtcp(packet) : call.rx.unprotectRtp(packet);
-    if (typeof plain === 'string') {
-      fail(plain);
-      return;
-    }
-    try {
-      out = rtcp ? call.tx.protectRtcp(plain) : call.tx.protectRtp(plain);
-    } catch {
-      count.send_failed++;
-      return;
-    }
-  }
-  count.echoed++;
-  media.send(out, from.port, from.address);
-});
-
 sip.on('error', (err) => process.stderr.write(`srtp-uas SIP socket: ${err.message}\n`));
-media.on('error', () => undefined);
 await Promise.all([
   new Promise<void>((r) => sip.bind(sipPort, ip, r)),
-  new Promise<void>((r) => media.bind(mediaPort, ip, r)),
+  ...workers.map((w) => once(w, 'message')),
 ]);
 process.stdout.write(
-  `srtp-uas listening on ${ip}:${sipPort}, media ${ip}:${mediaPort}${echo ? ' (echo)' : ''}; SRTP by @palisade/media's SrtpContext\n`,
+  `srtp-uas listening on ${ip}:${sipPort}, media port ${mediaPort} on ${mediaIps.join(', ')}${echo ? ' (echo)' : ''}; SRTP by @palisade/media's SrtpContext\n`,
 );
 process.once('SIGTERM', () => {
   if (calls.size > 0) for (const c of [...calls.values()]) end(c);
-  sip.close();
-  media.close();
-  process.exit(0);
+  void stepEnded.then(() => {
+    sip.close();
+    process.exit(0);
+  });
 });
