@@ -4,9 +4,9 @@
  * file by the sndfile module (`dump-<peer>-dec.wav`), on
  * 127.0.0.1, reaching Palisade over UDP. Registered with auto-answer, or
  * not registered and dialling with `-e /dial …`. The folder is removed by
- * the caller (`dir`).
+ * the caller (`dir`), or by `BaresipPhones.stopAll`.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeSipPort } from './ports.ts';
@@ -20,20 +20,22 @@ export interface BaresipPhone {
   heardLevel(): number;
 }
 
+export interface BaresipOptions {
+  readonly udpPort: number;
+  readonly register: boolean;
+  readonly srtp: boolean;
+  readonly seconds: number;
+  readonly args?: readonly string[];
+  /** More module lines (`module_app presence.so`) and config lines. */
+  readonly config?: readonly string[];
+  /** Lines of the address book (`contacts`), e.g. `"Bob" <sip:1002@pbx.test>;presence=p2p`. */
+  readonly contacts?: readonly string[];
+}
+
 export async function startBaresip(
   binary: string,
   device: TestDevice,
-  opts: {
-    readonly udpPort: number;
-    readonly register: boolean;
-    readonly srtp: boolean;
-    readonly seconds: number;
-    readonly args?: readonly string[];
-    /** More module lines (`module_app presence.so`) and config lines. */
-    readonly config?: readonly string[];
-    /** Lines of the address book (`contacts`), e.g. `"Bob" <sip:1002@pbx.test>;presence=p2p`. */
-    readonly contacts?: readonly string[];
-  },
+  opts: BaresipOptions,
 ): Promise<BaresipPhone> {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-baresip-call-'));
   const listen = await freeSipPort('127.0.0.1', 2);
@@ -82,6 +84,34 @@ export async function startBaresip(
         .map((f) => wavLevel(join(dir, f))),
     );
   return { peer, dir, heardLevel };
+}
+
+/**
+ * The baresip phones of one test file, all reaching Palisade's UDP port:
+ * `stopAll` (in `after`) stops them and removes their folders.
+ */
+export class BaresipPhones {
+  readonly #binary: () => string;
+  readonly #udpPort: () => number;
+  readonly #phones: BaresipPhone[] = [];
+
+  /** Both read when a phone starts (the server and the binary exist by then). */
+  constructor(binary: () => string, udpPort: () => number) {
+    this.#binary = binary;
+    this.#udpPort = udpPort;
+  }
+
+  async start(device: TestDevice, opts: Omit<BaresipOptions, 'udpPort'>): Promise<RunningPeer> {
+    const phone = await startBaresip(this.#binary(), device, { ...opts, udpPort: this.#udpPort() });
+    this.#phones.push(phone);
+    return phone.peer;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const { peer } of this.#phones) await peer.stop();
+    for (const { dir } of this.#phones) rmSync(dir, { recursive: true, force: true });
+    this.#phones.length = 0;
+  }
 }
 
 /** A mono 16-bit PCM WAV file holding a sine tone. */

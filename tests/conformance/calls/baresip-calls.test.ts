@@ -9,9 +9,8 @@
  * with rtpengine (Debian rtpengine-daemon on 127.0.0.1).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { startBaresip } from '../../support/baresip.ts';
+import { BaresipPhones } from '../../support/baresip.ts';
 import { debianPeer } from '../../support/debian.ts';
 import type { RunningPeer } from '../../support/process.ts';
 import { mediaEngineEnv, type EngineUnderTest } from '../../support/rtpengine.ts';
@@ -43,22 +42,16 @@ function callSet(engine: EngineUnderTest, rtpPorts: { min: number; max: number }
   let p: SipPalisade;
   let devices: TestDevice[];
   let stopEngine: (() => Promise<void>) | undefined;
-  const dirs: string[] = [];
-  const peers: RunningPeer[] = [];
   const skip = baresip.skip ?? (engine === 'rtpengine' ? rtpengine.skip : undefined);
 
-  async function phone(
+  const phones = new BaresipPhones(
+    () => baresip.path!,
+    () => p.udpPort,
+  );
+  const phone = (
     device: TestDevice,
     opts: { register: boolean; srtp: boolean; args?: string[]; seconds: number },
-  ): Promise<RunningPeer> {
-    const { peer, dir } = await startBaresip(baresip.path!, device, {
-      ...opts,
-      udpPort: p.udpPort,
-    });
-    dirs.push(dir);
-    peers.push(peer);
-    return peer;
-  }
+  ): Promise<RunningPeer> => phones.start(device, opts);
 
   describe(`baresip calls baresip through Palisade (${engine} media engine)`, { skip }, () => {
     before(async () => {
@@ -69,10 +62,9 @@ function callSet(engine: EngineUnderTest, rtpPorts: { min: number; max: number }
     });
 
     after(async () => {
-      for (const peer of peers) await peer.stop();
+      await phones.stopAll();
       await p?.stop();
       await stopEngine?.();
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
     });
     for (const [srtp, callerIndex, calleeIndex] of [
       [false, 0, 1],

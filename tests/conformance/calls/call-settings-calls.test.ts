@@ -7,11 +7,10 @@
  * and turning it off lets the call through again.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '@palisade/security';
 import type { Cdr } from '@palisade/pbx';
-import { startBaresip } from '../../support/baresip.ts';
+import { BaresipPhones } from '../../support/baresip.ts';
 import { debianPeer } from '../../support/debian.ts';
 import type { RunningPeer } from '../../support/process.ts';
 import {
@@ -29,22 +28,15 @@ let caller: TestDevice;
 let callee: TestDevice;
 let answering: RunningPeer;
 let adminToken: string;
-const dirs: string[] = [];
-const peers: RunningPeer[] = [];
 
-async function phone(
+const phones = new BaresipPhones(
+  () => baresip.path!,
+  () => p.udpPort,
+);
+const phone = (
   device: TestDevice,
   opts: { register: boolean; args?: string[]; seconds: number },
-): Promise<RunningPeer> {
-  const { peer, dir } = await startBaresip(baresip.path!, device, {
-    ...opts,
-    srtp: false,
-    udpPort: p.udpPort,
-  });
-  dirs.push(dir);
-  peers.push(peer);
-  return peer;
-}
+): Promise<RunningPeer> => phones.start(device, { ...opts, srtp: false });
 
 async function until(what: string, ok: () => Promise<boolean>, ms: number, output: () => string) {
   const deadline = Date.now() + ms;
@@ -114,9 +106,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const peer of peers) await peer.stop();
+  await phones.stopAll();
   await p?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 describe('call settings set through the API change real calls', { skip: baresip.skip }, () => {

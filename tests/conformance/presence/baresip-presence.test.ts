@@ -12,13 +12,12 @@
  * subscription goes when the WebSocket closes.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { CLI_ACTOR } from '@palisade/pbx';
 import { hashPassword } from '@palisade/security';
 import { login, sessionHeaders } from '../../e2e/identity/identity-fixtures.ts';
-import { startBaresip } from '../../support/baresip.ts';
+import { BaresipPhones } from '../../support/baresip.ts';
 import { debianPeer } from '../../support/debian.ts';
 import { freeTcpPort } from '../../support/ports.ts';
 import type { RunningPeer } from '../../support/process.ts';
@@ -39,22 +38,15 @@ let colleague: TestDevice;
 let caller: TestDevice;
 let watching: RunningPeer;
 let ctrlPort: number;
-const dirs: string[] = [];
-const peers: RunningPeer[] = [];
 
-async function phone(
+const phones = new BaresipPhones(
+  () => baresip.path!,
+  () => p.udpPort,
+);
+const phone = (
   device: TestDevice,
-  opts: Omit<Parameters<typeof startBaresip>[2], 'udpPort' | 'srtp'>,
-): Promise<RunningPeer> {
-  const { peer, dir } = await startBaresip(baresip.path!, device, {
-    ...opts,
-    srtp: false,
-    udpPort: p.udpPort,
-  });
-  dirs.push(dir);
-  peers.push(peer);
-  return peer;
-}
+  opts: Omit<Parameters<BaresipPhones['start']>[1], 'srtp'>,
+): Promise<RunningPeer> => phones.start(device, { ...opts, srtp: false });
 
 /** One ctrl_tcp command (a netstring of JSON each way); resolves with the reply's data. */
 function ctrl(command: string): Promise<string> {
@@ -136,9 +128,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const peer of peers) await peer.stop();
+  await phones.stopAll();
   await p?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 describe('baresip presence module subscribing to a colleague', { skip: baresip.skip }, () => {
